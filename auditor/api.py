@@ -1,0 +1,80 @@
+"""run_audit(settings) -> AuditResult: the whole pipeline, used by the CLI and the tests.
+
+config → profiles → source → inventory → classify → checks → findings → waivers → result.
+Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from auditor import __version__
+from auditor.checks.context import AuditContext
+from auditor.checks.minimisation import check_minimisation
+from auditor.classify.columns import classify
+from auditor.classify.vocabulary import load_vocabulary
+from auditor.config import Settings, check_against_catalogue, declared_purposes
+from auditor.models.findings import (
+    AuditResult,
+    Finding,
+    Kind,
+    ProfileUse,
+    Severity,
+    Summary,
+    Tool,
+)
+from auditor.profiles import Catalogue, load_catalogue
+from auditor.ruleset import load_rules
+from auditor.sources.ddl_reader import read_ddl
+from auditor.sources.samples import count_samples
+from auditor.waivers import apply_waivers
+
+CHECKS = (check_minimisation,)
+
+
+def load_catalogue_for(settings: Settings) -> Catalogue:
+    return load_catalogue([settings.path(d) for d in settings.profile_dirs])
+
+
+def summarise(findings: list[Finding], fail_on: str) -> Summary:
+    active = [f for f in findings if not f.waived]
+    by_severity = Counter(f.severity.value for f in active)
+    failing = fail_on != "never" and any(f.severity.at_least(Severity(fail_on)) for f in active)
+    return Summary(total=len(active),
+                   by_severity={s.value: by_severity.get(s.value, 0) for s in Severity},
+                   by_kind={k.value: sum(1 for f in active if f.kind == k) for k in Kind},
+                   waived=len(findings) - len(active), status="fail" if failing else "pass",
+                   fail_on=fail_on)
+
+
+def run_audit(settings: Settings, raw_config: object = None) -> AuditResult:
+    catalogue = load_catalogue_for(settings)
+    check_against_catalogue(settings, raw_config, catalogue)
+    rules = load_rules()
+    vocabulary = load_vocabulary(catalogue.taxonomy)
+    schema = settings.schema_source
+    inventory = read_ddl([settings.path(f) for f in schema.files], schema.dialect)
+    samples = count_samples(settings.path(settings.data.dir), inventory) if settings.data else None
+    subjects = {t: s.subject for t, s in settings.tables.items() if s.subject}
+    columns = classify(inventory, catalogue.taxonomy, vocabulary, settings.overrides, subjects)
+    lang = settings.report.lang
+    ctx = AuditContext(settings, catalogue, rules, declared_purposes(settings, catalogue),
+                       columns, samples, lang)
+    findings = [f for check in CHECKS for f in check(ctx)]
+    findings.sort(key=lambda f: (f.severity.rank, f.rule, f.table or "", f.column or ""))
+    as_of = settings.as_of or dt.date.today()
+    waivers = apply_waivers(findings, settings.waivers, as_of)
+    profiles = [catalogue.get(pid) for pid in ctx.purposes]
+    dpia = [p.dpia.required for p in profiles if p.dpia is not None]
+    return AuditResult(
+        tool=Tool(version=__version__), as_of=as_of, lang=lang, service=settings.service,
+        source=inventory.source,
+        profiles=[ProfileUse(id=p.id, title=p.title.get(lang),
+                             reference=p.source.reference.get(lang), purposes=ctx.purposes[p.id])
+                  for p in profiles],
+        dpia_required=any(dpia) if dpia else None,
+        tables_read=len(inventory.tables), statements_skipped=inventory.statements_skipped,
+        rows_read=samples.rows if samples else None, columns=columns, findings=findings,
+        waivers=waivers, summary=summarise(findings, settings.fail_on),
+        errors=[*inventory.errors, *(samples.errors if samples else [])])

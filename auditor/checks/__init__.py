@@ -1,0 +1,1 @@
+"""Checks: each turns the classified inventory into findings for one principle."""

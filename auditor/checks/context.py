@@ -1,0 +1,57 @@
+"""What every check reads: the settings, the catalogue, the rules, the classified columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from auditor.config import Settings
+from auditor.models.classification import ColumnClassification
+from auditor.models.findings import Finding, Reference, Severity
+from auditor.models.profile import Fact, Profile, Verification
+from auditor.models.rule import Rule
+from auditor.profiles import Catalogue
+from auditor.ruleset import RuleSet
+from auditor.sources.samples import SampleCounts
+
+
+@dataclass
+class AuditContext:
+    settings: Settings
+    catalogue: Catalogue
+    rules: RuleSet
+    purposes: dict[str, list[str]]  # profile id -> declared purposes
+    columns: list[ColumnClassification]
+    samples: SampleCounts | None = None
+    lang: str = "fr"
+    findings: list[Finding] = field(default_factory=list)
+
+    def profiles(self) -> list[Profile]:
+        return [self.catalogue.get(pid) for pid in self.purposes]
+
+
+def severity_from_facts(rule: Rule, facts: list[Fact], binding: bool,
+                        default: Severity = Severity.medium) -> Severity:
+    """A fixed rule severity, or one derived from the profile facts behind the finding.
+
+    Statutory text -> high; référentiel recommendation -> `default` (an "écart à justifier");
+    only unverified facts -> info, until someone checks them against the official text.
+    """
+    if rule.severity != "from_profile":
+        return Severity(rule.severity)
+    if facts and all(f.verification == Verification.unverified for f in facts):
+        return Severity.info
+    return Severity.high if binding else default
+
+
+def fact_references(profile: Profile, facts: list[Fact], lang: str) -> list[Reference]:
+    refs = [Reference(label=profile.source.reference.get(lang), url=profile.source.url)]
+    labels = {"verified": {"fr": "vérifié", "en": "verified"},
+              "secondary": {"fr": "source secondaire", "en": "secondary source"},
+              "unverified": {"fr": "non vérifié", "en": "unverified"}}
+    seen = set()
+    for fact in facts:
+        label = f"{fact.source} ({labels[fact.verification.value][lang]})"
+        if label not in seen:
+            seen.add(label)
+            refs.append(Reference(label=label))
+    return refs

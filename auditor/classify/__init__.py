@@ -1,0 +1,1 @@
+"""Classification: which data categories each column holds, with confidence and reasons."""

@@ -1,0 +1,98 @@
+"""Load the classification vocabularies from rules/classification/ (names, table subjects)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from auditor.classify.identifiers import full_pattern, prefix_pattern, token_pattern
+from auditor.errors import RuleError
+from auditor.profiles import Taxonomy
+from auditor.resources import data_dir
+from auditor.yaml_source import load_yaml_file, locate, validate
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NameRule(_Strict):
+    category: str
+    names: list[str] = Field(min_length=1)
+    comments: list[str] = Field(default_factory=list)
+    types: str | None = Field(default=None, pattern="^text$")
+    confidence: float = Field(gt=0, le=1)
+
+
+class NamesFile(_Strict):
+    version: int
+    not_names: list[str] = Field(default_factory=list)
+    rules: list[NameRule]
+
+
+class SubjectRule(_Strict):
+    subject: str
+    names: list[str]
+
+
+class SubjectsFile(_Strict):
+    version: int
+    default_subject: str
+    rules: list[SubjectRule]
+
+
+@dataclass
+class CompiledNameRule:
+    rule: NameRule
+    token: re.Pattern[str]
+    full: re.Pattern[str]
+    comments: list[re.Pattern[str]]
+
+
+@dataclass
+class Vocabulary:
+    names: list[CompiledNameRule]
+    not_names: re.Pattern[str] | None
+    subjects: list[tuple[str, re.Pattern[str]]]
+    default_subject: str
+
+
+def _compile(fragments: list[str], file: Path, raw: object, loc: tuple[str | int, ...]) -> None:
+    for i, fragment in enumerate(fragments):
+        try:
+            re.compile(fragment)
+        except re.error as err:
+            raise RuleError(f"invalid regular expression {fragment!r}: {err}", file=str(file),
+                            line=locate(raw, (*loc, i))) from None
+
+
+def load_vocabulary(taxonomy: Taxonomy, directory: Path | None = None) -> Vocabulary:
+    directory = directory or data_dir("rules") / "classification"
+    names_path, subjects_path = directory / "column_names.yaml", directory / "table_subjects.yaml"
+    raw = load_yaml_file(names_path, RuleError)
+    names = validate(NamesFile, raw, str(names_path), RuleError)
+    compiled = []
+    for i, rule in enumerate(names.rules):
+        problem = taxonomy.check_key(rule.category)
+        if problem:
+            raise RuleError(problem, file=str(names_path), line=locate(raw, ("rules", i, "category")))
+        _compile(rule.names, names_path, raw, ("rules", i, "names"))
+        _compile(rule.comments, names_path, raw, ("rules", i, "comments"))
+        compiled.append(CompiledNameRule(rule, token_pattern(rule.names), full_pattern(rule.names),
+                                         [re.compile(c) for c in rule.comments]))
+    _compile(names.not_names, names_path, raw, ("not_names",))
+    raw_s = load_yaml_file(subjects_path, RuleError)
+    subjects = validate(SubjectsFile, raw_s, str(subjects_path), RuleError)
+    for i, srule in enumerate(subjects.rules):
+        if srule.subject != "none" and srule.subject not in taxonomy.data_subjects:
+            raise RuleError(f"unknown data subject {srule.subject!r}", file=str(subjects_path),
+                            line=locate(raw_s, ("rules", i, "subject")))
+        _compile(srule.names, subjects_path, raw_s, ("rules", i, "names"))
+    return Vocabulary(
+        names=compiled,
+        not_names=full_pattern(names.not_names) if names.not_names else None,
+        subjects=[(s.subject, prefix_pattern(s.names)) for s in subjects.rules],
+        default_subject=subjects.default_subject)

@@ -1,0 +1,184 @@
+"""Command line: the only module that prints and exits. Each command calls the library."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from auditor import __version__
+from auditor.api import run_audit
+from auditor.config import SEVERITIES, find_config, load_settings
+from auditor.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, AuditorError
+from auditor.profiles import load_catalogue
+from auditor.reporters import REPORTERS, terminal
+from auditor.reporters.profile_text import render_profile
+from auditor.ruleset import load_rules
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _guard(func: F) -> F:
+    """Turn typed errors into a one-line message and exit code 2; no traceback unless --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = bool(click.get_current_context().find_root().params.get("debug"))
+        try:
+            return func(*args, **kwargs)
+        except AuditorError as err:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"gdpr-audit: error: {err}", err=True)
+            sys.exit(EXIT_ERROR)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as err:  # noqa: BLE001 - never show a traceback to a user by default
+            if debug:
+                traceback.print_exc()
+            click.echo(f"gdpr-audit: internal error ({type(err).__name__}); rerun with --debug "
+                       "and report it", err=True)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+@click.version_option(__version__, prog_name="gdpr-audit")
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+def main(debug: bool) -> None:
+    """Audit a service's database against the GDPR purposes it declares."""
+
+
+def _flags(schema: str | None, dialect: str | None, profile: str | None,
+           purposes: tuple[str, ...], data: str | None, lang: str | None,
+           fail_on: str | None, as_of: dt.datetime | None) -> dict[str, Any]:
+    flags: dict[str, Any] = {}
+    if schema:
+        flags["schema"] = {"files": [str(Path(schema).resolve())], "dialect": dialect or "postgres"}
+    elif dialect:
+        flags["schema"] = {"dialect": dialect}
+    if profile:
+        flags["profiles"] = [{"id": profile, "purposes": list(purposes)}]
+    elif purposes:
+        flags["_purposes"] = list(purposes)
+    if data:
+        flags["data"] = {"dir": str(Path(data).resolve())}
+    if lang:
+        flags["report"] = {"lang": lang}
+    if fail_on:
+        flags["fail_on"] = fail_on
+    if as_of:
+        flags["as_of"] = as_of.date()
+    return flags
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="Configuration file (default: PATH/gdpr-audit.yml).")
+@click.option("--schema", help="DDL file to audit (zero-config run).")
+@click.option("--dialect", help="SQL dialect of the DDL: postgres, mysql, sqlite, duckdb, tsql…")
+@click.option("--profile", help="Purpose profile id (see 'gdpr-audit profiles list').")
+@click.option("--purpose", "purposes", multiple=True, help="Declared purpose; repeatable.")
+@click.option("--data", help="Directory of sample data files (<table>.csv).")
+@click.option("--html", "html_path", type=click.Path(path_type=Path), help="HTML report path.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path), help="JSON report path.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), help="Report language (default fr).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES),
+              help="Exit 1 if a finding is at or above this severity (default high).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Audit date (default today).")
+@_guard
+def audit(path: Path | None, config_file: Path | None, schema: str | None, dialect: str | None,
+          profile: str | None, purposes: tuple[str, ...], data: str | None,
+          html_path: Path | None, json_path: Path | None, lang: str | None,
+          fail_on: str | None, as_of: dt.datetime | None) -> None:
+    """Audit a schema against purpose profiles; write the reports; exit 0, 1 or 2."""
+    config = config_file or (find_config(path) if path else None)
+    if config is None and not (schema and profile):
+        raise click.UsageError("give a directory or --config, or --schema and --profile")
+    flags = _flags(schema, dialect, profile, purposes, data, lang, fail_on, as_of)
+    settings, raw = load_settings(config, flags)
+    result = run_audit(settings, raw)
+    outputs = {"html": html_path or _default(settings, settings.report.html),
+               "json": json_path or _default(settings, settings.report.json_path)}
+    for fmt, out in outputs.items():
+        if out is not None:
+            _write(out, fmt, result)
+    terminal.render(result, sys.stdout, color=sys.stdout.isatty())
+    for fmt, out in outputs.items():
+        if out is not None:
+            click.echo(f"{fmt.upper()}: {out}")
+    sys.exit(EXIT_FINDINGS if result.summary.status == "fail" else EXIT_OK)
+
+
+def _default(settings: Any, name: str | None) -> Path | None:
+    return settings.path(name) if name else None
+
+
+def _write(out: Path, fmt: str, result: Any) -> None:
+    try:
+        with open(out, "w", encoding="utf-8") as stream:
+            REPORTERS[fmt](result, stream)
+    except OSError as err:
+        raise AuditorError(f"cannot write the {fmt.upper()} report ({err.strerror})",
+                           file=str(out)) from None
+
+
+@main.group()
+def rules() -> None:
+    """The rules the audit applies."""
+
+
+@rules.command("list")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr")
+@_guard
+def rules_list(lang: str) -> None:
+    """List every rule: code, kind, severity, summary."""
+    for code, rule in sorted(load_rules().rules.items()):
+        click.echo(f"{code}  {rule.kind.value:<12} {rule.severity:<12} {rule.summary.get(lang)}")
+
+
+@rules.command("explain")
+@click.argument("code")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr")
+@_guard
+def rules_explain(code: str, lang: str) -> None:
+    """Explain one rule: why, what to do, legal references."""
+    rule = load_rules().get(code)
+    click.echo(f"{rule.code} ({rule.name}) — {rule.summary.get(lang)}\n")
+    click.echo(rule.rationale.get(lang).strip() + "\n")
+    click.echo(("Action corrective : " if lang == "fr" else "Remedy: ") + rule.remedy.get(lang))
+    click.echo(("Gravité : " if lang == "fr" else "Severity: ") + rule.severity)
+    for ref in rule.references:
+        click.echo(f"- {ref.label}" + (f" <{ref.url}>" if ref.url else ""))
+
+
+@main.group()
+def profiles() -> None:
+    """The purpose profiles (CNIL référentiels and statutory texts)."""
+
+
+@profiles.command("list")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr")
+@_guard
+def profiles_list(lang: str) -> None:
+    """List the known profiles."""
+    for pid, profile in sorted(load_catalogue().profiles.items()):
+        click.echo(f"{pid}  {profile.source.reference.get(lang)}  {profile.title.get(lang)}")
+
+
+@profiles.command("show")
+@click.argument("profile_id")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr")
+@_guard
+def profiles_show(profile_id: str, lang: str) -> None:
+    """Show a profile: purposes, categories, retention, recipients, sources."""
+    catalogue = load_catalogue()
+    click.echo(render_profile(catalogue.get(profile_id), catalogue.taxonomy, lang))

@@ -1,0 +1,166 @@
+"""The audit configuration (gdpr-audit.yml) and its one loader.
+
+Precedence, later wins: built-in defaults < the config file < command-line flags. Paths in the
+file are relative to the file's directory. `load_settings` is the only place that layers them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from auditor.errors import ConfigError, ProfileError
+from auditor.models.profile import Strict
+from auditor.profiles import Catalogue
+from auditor.yaml_source import LineDict, load_yaml_file, locate, validate
+
+CONFIG_NAMES = ("gdpr-audit.yml", "gdpr-audit.yaml", ".gdpr-audit.yml")
+SEVERITIES = ("critical", "high", "medium", "low", "info", "never")
+
+
+class ProfileRef(Strict):
+    id: str
+    purposes: list[str] = Field(default_factory=list, description="Empty: every purpose")
+
+
+class SchemaSource(Strict):
+    files: list[str] = Field(min_length=1)
+    dialect: str = "postgres"
+
+
+class DataSource(Strict):
+    dir: str = Field(description="Directory of sample files, one <table>.csv per table")
+
+
+class TableSettings(Strict):
+    purposes: list[str] | None = Field(default=None, description="Purposes this table serves")
+    subject: str | None = Field(default=None, description="Data subject, or 'none'")
+
+
+class Waiver(Strict):
+    rule: str
+    target: str = Field(description="table.column, glob patterns allowed")
+    reason: str = Field(min_length=3)
+    author: str | None = None
+    expires: dt.date | None = None
+
+
+class ReportSettings(Strict):
+    html: str | None = "gdpr-audit-report.html"
+    json_path: str | None = Field(default="gdpr-audit-report.json", alias="json")
+    lang: str = Field(default="fr", pattern="^(fr|en)$")
+
+
+class Settings(Strict):
+    service: str
+    profiles: list[ProfileRef] = Field(min_length=1)
+    profile_dirs: list[str] = Field(default_factory=list)
+    schema_source: SchemaSource = Field(alias="schema")
+    data: DataSource | None = None
+    tables: dict[str, TableSettings] = Field(default_factory=dict)
+    overrides: dict[str, list[str]] = Field(default_factory=dict)
+    justifications: dict[str, str] = Field(default_factory=dict)
+    waivers: list[Waiver] = Field(default_factory=list)
+    report: ReportSettings = Field(default_factory=ReportSettings)
+    fail_on: str = Field(default="high", pattern="^(critical|high|medium|low|info|never)$")
+    as_of: dt.date | None = None
+    base_dir: str = Field(default=".", exclude=True)
+    config_file: str | None = Field(default=None, exclude=True)
+
+    def path(self, relative: str) -> Path:
+        p = Path(relative)
+        return p if p.is_absolute() else Path(self.base_dir) / p
+
+
+def find_config(target: Path) -> Path:
+    """The config file for a path: the file itself, or gdpr-audit.yml inside a directory."""
+    if target.is_dir():
+        for name in CONFIG_NAMES:
+            if (target / name).is_file():
+                return target / name
+        raise ConfigError(f"no {CONFIG_NAMES[0]} in this directory", file=str(target))
+    if not target.exists():
+        raise ConfigError("file not found", file=str(target))
+    return target
+
+
+def _merge(base: dict[str, Any], flags: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in flags.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_settings(config: Path | None, flags: dict[str, Any]) -> tuple[Settings, Any]:
+    """Layer defaults < config file < flags; return the settings and the raw file data."""
+    raw: Any = LineDict()
+    base_dir = Path(".")
+    file = None
+    if config is not None:
+        raw = load_yaml_file(config, ConfigError)
+        if not isinstance(raw, dict):
+            raise ConfigError("the configuration must be a mapping of keys", file=str(config),
+                              line=1)
+        base_dir, file = config.parent, str(config)
+    flags = dict(flags)
+    purposes = flags.pop("_purposes", None)
+    data = _merge(raw, flags)
+    if purposes is not None:
+        refs = data.get("profiles") or []
+        if len(refs) != 1:
+            raise ConfigError("--purpose without --profile needs exactly one profile in the "
+                              "configuration", file=str(config) if config else None)
+        data["profiles"] = [{**refs[0], "purposes": purposes}]
+    if "service" not in data and flags.get("schema"):
+        data["service"] = Path(flags["schema"]["files"][0]).stem
+    settings = validate(Settings, data, file or "command line", ConfigError)
+    settings.base_dir, settings.config_file = str(base_dir), file
+    return settings, raw
+
+
+def check_against_catalogue(settings: Settings, raw: Any, catalogue: Catalogue) -> None:
+    """Profiles, purposes and categories named in the settings must exist."""
+    file = settings.config_file or "command line"
+    for i, ref in enumerate(settings.profiles):
+        try:
+            profile = catalogue.get(ref.id)
+        except ProfileError as err:  # restate it at the config's line
+            raise ConfigError(err.message, file=file,
+                              line=locate(raw, ("profiles", i, "id"))) from None
+        known = [p.id for p in profile.purposes]
+        for j, purpose in enumerate(ref.purposes):
+            if purpose not in known:
+                raise ConfigError(f"profile {ref.id} has no purpose {purpose!r}; its purposes: "
+                                  f"{', '.join(known)}", file=file,
+                                  line=locate(raw, ("profiles", i, "purposes", j)))
+    declared = {p for ref in settings.profiles for p in _purposes(ref, catalogue)}
+    for table, tsettings in settings.tables.items():
+        for purpose in tsettings.purposes or []:
+            if purpose not in declared:
+                raise ConfigError(f"table {table}: purpose {purpose!r} is not among the declared "
+                                  f"purposes ({', '.join(sorted(declared))})", file=file,
+                                  line=locate(raw, ("tables", table, "purposes")))
+    for target, categories in settings.overrides.items():
+        for key in categories:
+            problem = catalogue.taxonomy.check_key(key)
+            if problem:
+                raise ConfigError(problem, file=file, line=locate(raw, ("overrides", target)))
+    for key in settings.justifications:
+        problem = catalogue.taxonomy.check_key(key)
+        if problem:
+            raise ConfigError(problem, file=file, line=locate(raw, ("justifications", key)))
+
+
+def _purposes(ref: ProfileRef, catalogue: Catalogue) -> list[str]:
+    return ref.purposes or [p.id for p in catalogue.get(ref.id).purposes]
+
+
+def declared_purposes(settings: Settings, catalogue: Catalogue) -> dict[str, list[str]]:
+    """Profile id -> the purposes declared for it (all of them when none is named)."""
+    return {ref.id: _purposes(ref, catalogue) for ref in settings.profiles}

@@ -1,0 +1,22 @@
+"""What classification says about each column."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from auditor.models.inventory import SourceLocation
+
+
+class ColumnClassification(BaseModel):
+    table: str = Field(description="Table name, schema-qualified when the source has schemas")
+    column: str
+    type: str | None = None
+    subject: str | None = Field(description="Data subject of the table; None: no natural person")
+    categories: list[str] = Field(default_factory=list)
+    confidence: float = Field(ge=0, le=1, description="Confidence in the categories (0 if none)")
+    reasons: list[str] = Field(default_factory=list, description="Signals that led there")
+    location: SourceLocation = Field(default_factory=SourceLocation)
+
+    @property
+    def target(self) -> str:
+        return f"{self.table}.{self.column}"

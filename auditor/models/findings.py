@@ -1,0 +1,112 @@
+"""Findings and the audit result: what every reporter renders and the CLI's exit code reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+from auditor.models.classification import ColumnClassification
+from auditor.models.inventory import ReadError
+
+
+class Severity(str, Enum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    info = "info"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)  # 0 = critical
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank <= other.rank
+
+
+class Kind(str, Enum):
+    minimisation = "minimisation"
+    free_text = "free_text"
+    retention = "retention"
+    access = "access"
+    security = "security"
+
+
+class Reference(BaseModel):
+    label: str = Field(description="e.g. 'RGPD, art. 5.1.c' or a délibération clause")
+    url: str | None = None
+
+
+class Finding(BaseModel):
+    rule: str
+    kind: Kind
+    severity: Severity
+    table: str | None = None
+    column: str | None = None
+    role: str | None = None
+    category: str | None = None
+    rows: int | None = Field(default=None, description="Rows concerned in the data read, if any")
+    message: str
+    evidence: str = Field(description="Why: signals and counts; never a raw value")
+    remedy: str
+    references: list[Reference] = Field(default_factory=list)
+    location: str | None = Field(default=None, description="file:line of the declaration")
+    fingerprint: str = ""
+    waived: bool = False
+    waiver_reason: str | None = None
+
+    def compute_fingerprint(self) -> str:
+        """Stable across runs and machines: no path, no message text, no count."""
+        key = "|".join(str(x or "") for x in (self.rule, self.table, self.column, self.role,
+                                                self.category))
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+class ProfileUse(BaseModel):
+    id: str
+    title: str
+    reference: str
+    purposes: list[str]
+
+
+class WaiverStatus(BaseModel):
+    rule: str
+    target: str
+    reason: str
+    expires: dt.date | None
+    status: str = Field(description="applied | unused | expired")
+
+
+class Summary(BaseModel):
+    total: int
+    by_severity: dict[str, int]
+    by_kind: dict[str, int]
+    waived: int
+    status: str = Field(description="fail or pass, against the --fail-on threshold")
+    fail_on: str
+
+
+class Tool(BaseModel):
+    name: str = "gdpr-auditor"
+    version: str
+
+
+class AuditResult(BaseModel):
+    tool: Tool
+    as_of: dt.date
+    lang: str
+    service: str
+    source: str
+    profiles: list[ProfileUse]
+    dpia_required: bool | None = None
+    tables_read: int
+    statements_skipped: int = 0
+    rows_read: int | None = None
+    columns: list[ColumnClassification]
+    findings: list[Finding]
+    waivers: list[WaiverStatus] = Field(default_factory=list)
+    summary: Summary
+    errors: list[ReadError]

@@ -1,0 +1,30 @@
+"""A declarative rule, as written in rules/<kind>/<CODE>.yaml."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from auditor.models.findings import Kind, Reference
+from auditor.models.profile import Sensitivity, Strict, Text
+
+
+class RuleMatch(Strict):
+    """Which classified columns the rule fires on (see auditor/checks/minimisation.py)."""
+
+    status: str = Field(pattern="^(not_allowed|conditional_unjustified)$")
+    sensitivity: list[Sensitivity] = Field(default_factory=list,
+                                           description="Empty: any sensitivity")
+
+
+class Rule(Strict):
+    code: str = Field(pattern=r"^[A-Z]{3}\d{3}$")
+    name: str = Field(pattern=r"^[a-z_]+\.[a-z0-9-]+$")
+    kind: Kind
+    summary: Text = Field(description="One line, used as the finding's title")
+    rationale: Text
+    remedy: Text
+    message: Text = Field(description="Finding message; placeholders: {target} {category} "
+                                      "{category_label} {purposes} {condition} {profile}")
+    severity: str = Field(pattern="^(from_profile|critical|high|medium|low|info)$")
+    references: list[Reference] = Field(min_length=1)
+    match: RuleMatch

@@ -1,0 +1,12 @@
+"""Reporters: one module per format, each exposing render(result, stream)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from auditor.models.findings import AuditResult
+from auditor.reporters import html, json_report
+
+Renderer = Callable[[AuditResult, TextIO], None]
+REPORTERS: dict[str, Renderer] = {"json": json_report.render, "html": html.render}

@@ -1,0 +1,154 @@
+"""Load YAML keeping the line of every key, and turn pydantic errors into file:line messages.
+
+PyYAML silently keeps the last of two duplicate keys; here a duplicate is an error. Validation
+errors from pydantic carry a path (`profiles.0.purposes.1`); `locate` maps it back to a line.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from auditor.errors import AuditorError
+from auditor.sources.text_files import read_text
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class LineDict(dict[str, Any]):
+    """A mapping that remembers the line of each key (1-based) and its own line."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class LineList(list[Any]):
+    line: int = 0
+    item_lines: list[int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain value", key_node.start_mark)
+        key = str(key)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {result.key_lines[key]})",
+                key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml_text(text: str, file: str, error: type[AuditorError]) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else None
+        problem = err.problem or str(err)
+        if "\t" in text and "found character '\\t'" in problem:
+            problem = "tab character used for indentation; use spaces"
+        raise error(f"invalid YAML: {problem}", file=file, line=line) from None
+    except yaml.YAMLError as err:
+        raise error(f"invalid YAML: {err}", file=file) from None
+
+
+def load_yaml_file(path: Path, error: type[AuditorError]) -> Any:
+    try:
+        text, _ = read_text(path)
+    except AuditorError as err:
+        raise error(err.message, file=str(path)) from None
+    return load_yaml_text(text, str(path), error)
+
+
+def locate(data: Any, loc: tuple[int | str, ...]) -> int | None:
+    """The line of the deepest element of `loc` found in `data` (a LineDict/LineList tree)."""
+    line: int | None = getattr(data, "line", None)
+    node = data
+    for part in loc:
+        if isinstance(node, LineDict) and str(part) in node:
+            line = node.key_lines.get(str(part), line)
+            node = node[str(part)]
+        elif isinstance(node, LineList) and isinstance(part, int) and part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def _message(err: dict[str, Any], fields: set[str]) -> str:
+    msg = str(err["msg"])
+    if err["type"] == "extra_forbidden":
+        key = str(err["loc"][-1])
+        close = difflib.get_close_matches(key, sorted(fields), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"unknown key {key!r}{hint}"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    return msg
+
+
+def validate(model: type[M], data: Any, file: str, error: type[AuditorError],
+             context: dict[str, Any] | None = None) -> M:
+    """Validate `data` against `model`; raise `error` naming the file, line and key path."""
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function")))
+        parent = _model_at(model, loc[:-1])
+        fields = set(parent.model_fields) if parent else set()
+        more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
+        key = ".".join(str(p) for p in loc) or None
+        raise error(_message(first, fields) + more, file=file, line=locate(data, loc),
+                    key=key) from None
+
+
+def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The pydantic model class reached by following `loc` (for 'did you mean' hints)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(str(part))
+        if field is None:
+            return None
+        current = _inner_model(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
