@@ -119,7 +119,7 @@ def load_settings(config: Path | None, flags: dict[str, Any]) -> tuple[Settings,
         data["profiles"] = [{**refs[0], "purposes": purposes}]
     if "service" not in data and flags.get("schema"):
         data["service"] = Path(flags["schema"]["files"][0]).stem
-    settings = validate(Settings, data, file or "command line", ConfigError)
+    settings = validate(Settings, data, file or "command line", ConfigError, lines=raw)
     settings.base_dir, settings.config_file = str(base_dir), file
     return settings, raw
 

@@ -116,10 +116,13 @@ def _message(err: dict[str, Any], fields: set[str]) -> str:
 
 
 def validate(model: type[M], data: Any, file: str, error: type[AuditorError],
-             context: dict[str, Any] | None = None) -> M:
-    """Validate `data` against `model`; raise `error` naming the file, line and key path."""
+             lines: Any = None) -> M:
+    """Validate `data` against `model`; raise `error` naming the file, line and key path.
+
+    `lines` is the LineDict tree to take line numbers from, when `data` was derived from it.
+    """
     try:
-        return model.model_validate(data, context=context)
+        return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function")))
@@ -127,7 +130,8 @@ def validate(model: type[M], data: Any, file: str, error: type[AuditorError],
         fields = set(parent.model_fields) if parent else set()
         more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
         key = ".".join(str(p) for p in loc) or None
-        raise error(_message(first, fields) + more, file=file, line=locate(data, loc),
+        raise error(_message(first, fields) + more, file=file,
+                    line=locate(data if lines is None else lines, loc),
                     key=key) from None
 
 

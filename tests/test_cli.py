@@ -1,0 +1,121 @@
+"""CLI behaviour: exit codes, error messages naming file and line, commands, config precedence."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from auditor import __version__
+from auditor.cli import main
+from tests.conftest import EXAMPLE
+
+SCHEMA = "CREATE TABLE usager (nom text, origine_ethnique text);\n"
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def write_config(tmp_path, text, schema=SCHEMA):
+    (tmp_path / "schema.sql").write_text(schema, encoding="utf-8")
+    (tmp_path / "gdpr-audit.yml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+BASE = ("service: s\nprofiles:\n  - id: cnil.ref.social-medicosocial.2021\n"
+        "    purposes: [P3_accompagnement]\nschema:\n  files: [schema.sql]\n")
+
+
+def test_version():
+    assert run("--version").output == f"gdpr-audit, version {__version__}\n"
+
+
+def test_zero_config_run_and_exit_codes(tmp_path):
+    (tmp_path / "s.sql").write_text(SCHEMA, encoding="utf-8")
+    args = ["audit", "--schema", str(tmp_path / "s.sql"), "--dialect", "postgres", "--profile",
+            "cnil.ref.social-medicosocial.2021", "--purpose", "P3_accompagnement",
+            "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html")]
+    assert run(*args).exit_code == 1
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["service"] == "s" and [f["rule"] for f in report["findings"]] == ["MIN002"]
+    assert run(*args, "--fail-on", "critical").exit_code == 0
+
+
+def test_flags_win_over_the_config_file(tmp_path):
+    d = write_config(tmp_path, BASE + "fail_on: medium\nreport:\n  lang: en\n")
+    r = run("audit", str(d), "--lang", "fr", "--fail-on", "never")
+    assert r.exit_code == 0
+    report = json.loads((d / "gdpr-audit-report.json").read_text(encoding="utf-8"))
+    assert (report["lang"], report["summary"]["fail_on"]) == ("fr", "never")
+    assert (d / "gdpr-audit-report.html").is_file()
+
+
+def test_purpose_flag_replaces_the_configured_purposes(tmp_path):
+    d = write_config(tmp_path, BASE)
+    run("audit", str(d), "--purpose", "P5_gestion", "--purpose", "P3_accompagnement")
+    report = json.loads((d / "gdpr-audit-report.json").read_text(encoding="utf-8"))
+    assert report["profiles"][0]["purposes"] == ["P5_gestion", "P3_accompagnement"]
+
+
+def error_of(result):
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    return result.output.strip().splitlines()[-1]
+
+
+def test_config_errors_name_file_line_and_key(tmp_path):
+    cfg = tmp_path / "gdpr-audit.yml"
+    cases = [
+        (BASE + "fail_onn: high\n", "7: fail_onn: unknown key 'fail_onn' (did you mean 'fail_on'?)"),
+        (BASE + "service: t\n", "7: invalid YAML: duplicate key 'service' (first on line 1)"),
+        (BASE.replace("  files", "\tfiles"), "6: invalid YAML: tab character used for indentation; use spaces"),
+        (BASE.replace("P3_accompagnement", "P9"), "4: profile cnil.ref.social-medicosocial.2021 has no purpose 'P9'"),
+        (BASE.replace("cnil.ref.social-medicosocial.2021", "cnil.ref.social"), "3: unknown profile 'cnil.ref.social' (did you mean 'cnil.ref.social-medicosocial.2021'?)"),
+        (BASE + "overrides:\n  usager.nom: [identity.nom]\n", "8: unknown data category 'identity.nom' (did you mean 'identity.name'?)"),
+        (BASE + "fail_on: severe\n", "7: fail_on: String should match pattern"),
+    ]
+    for text, expected in cases:
+        write_config(tmp_path, text)
+        message = error_of(run("audit", str(tmp_path)))
+        assert message.startswith(f"gdpr-audit: error: {cfg}:{expected}"), (text, message)
+
+
+def test_input_errors(tmp_path):
+    assert error_of(run("audit", str(tmp_path / "nowhere"))) == \
+        f"gdpr-audit: error: {tmp_path / 'nowhere'}: file not found"
+    assert error_of(run("audit", str(tmp_path))) == \
+        f"gdpr-audit: error: {tmp_path}: no gdpr-audit.yml in this directory"
+    d = write_config(tmp_path, BASE.replace("schema.sql", "missing.sql"))
+    assert error_of(run("audit", str(d))) == f"gdpr-audit: error: {d / 'missing.sql'}: file not found"
+    d = write_config(tmp_path, BASE + "  dialect: postgress\n")
+    assert error_of(run("audit", str(d))).startswith("gdpr-audit: error: unknown SQL dialect 'postgress'")
+    assert "give a directory or --config" in run("audit").output and run("audit").exit_code == 2
+
+
+def test_unparseable_statement_is_reported_and_audit_goes_on(tmp_path):
+    d = write_config(tmp_path, BASE, schema="CREATE VIEW v AS SELECT FROM;\n" + SCHEMA)
+    assert run("audit", str(d)).exit_code == 1
+    report = json.loads((d / "gdpr-audit-report.json").read_text(encoding="utf-8"))
+    assert [e["location"] for e in report["errors"]] == [f"{d / 'schema.sql'}:1"]
+    assert [f["column"] for f in report["findings"]] == ["origine_ethnique"]
+
+
+def test_rules_and_profiles_commands():
+    listing = run("rules", "list").output.splitlines()
+    assert [line.split()[0] for line in listing] == ["MIN001", "MIN002", "MIN003", "MIN004", "MIN005"]
+    explain = run("rules", "explain", "min004", "--lang", "en").output
+    assert explain.startswith("MIN004 (minimisation.nir-outside-decree) — NIR used outside")
+    assert "Décret n° 2019-341 du 19 avril 2019" in explain
+    assert error_of(run("rules", "explain", "MIN009")).startswith("gdpr-audit: error: unknown rule 'MIN009'")
+    assert run("profiles", "list").output.startswith("cnil.ref.social-medicosocial.2021  Délibération n° 2021-028")
+    shown = run("profiles", "show", "cnil.ref.social-medicosocial.2021", "--lang", "en").output
+    assert "P3_accompagnement — Social and medico-social support" in shown
+    assert "R1_accompagnement" in shown and "last_contact_with_person + P2Y" in shown
+
+
+def test_example_config_is_valid_and_reports_land_next_to_it(tmp_path):
+    r = run("audit", str(EXAMPLE), "--as-of", "2026-11-01")
+    assert r.exit_code == 1
+    assert f"JSON: {EXAMPLE / 'gdpr-audit-report.json'}" in r.output or \
+        "JSON: " in r.output and (EXAMPLE / "gdpr-audit-report.json").is_file()

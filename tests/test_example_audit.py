@@ -1,0 +1,98 @@
+"""The example service, audited end to end through the CLI, gives exactly the designed findings."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+from click.testing import CliRunner
+
+from auditor.cli import main
+from tests.conftest import EXAMPLE
+
+EXPECTED = [  # (rule, severity, target, waived)
+    ("MIN002", "high", "usager.origine_ethnique", False),
+    ("MIN004", "high", "export_statistique.nir", False),
+    ("MIN001", "medium", "export_statistique.code_postal", False),
+    ("MIN001", "medium", "export_statistique.tranche_age", False),
+    ("MIN001", "medium", "usager.latitude", False),
+    ("MIN001", "medium", "usager.longitude", False),
+    ("MIN001", "medium", "usager.photo", True),
+    ("MIN005", "low", "entretien.notes", False),
+    ("MIN005", "low", "usager.mot_de_passe_caf", False),
+    ("MIN005", "low", "usager.nationalite", False),
+    ("MIN005", "info", "usager.casier_judiciaire", False),
+    ("MIN005", "info", "usager.religion", False),
+]
+
+
+def _audit(tmp_path, *extra):
+    html, js = tmp_path / "r.html", tmp_path / "r.json"
+    result = CliRunner().invoke(main, ["audit", str(EXAMPLE), "--as-of", "2026-11-01",
+                                       "--html", str(html), "--json", str(js), *extra])
+    return result, html, js
+
+
+def test_example_audit_finds_exactly_the_expected_findings(tmp_path):
+    result, html, js = _audit(tmp_path)
+    assert result.exit_code == 1, result.output
+    report = json.loads(js.read_text(encoding="utf-8"))
+    got = [(f["rule"], f["severity"], f"{f['table']}.{f['column']}", f["waived"])
+           for f in report["findings"]]
+    assert got == EXPECTED
+    assert report["summary"]["by_severity"] == {"critical": 0, "high": 2, "medium": 4, "low": 3,
+                                                "info": 2}
+    assert (report["summary"]["total"], report["summary"]["waived"]) == (11, 1)
+    assert report["errors"] == [] and report["tables_read"] == 9 and report["rows_read"] == 3012
+    assert report["dpia_required"] is True
+    assert report["tool"]["name"] == "gdpr-auditor" and report["as_of"] == "2026-11-01"
+    origin = report["findings"][0]
+    assert (origin["rows"], origin["location"]) == (20, f"{EXAMPLE / 'schema.sql'}:22")
+    assert [w["status"] for w in report["waivers"]] == ["applied"]
+
+
+def test_every_column_is_in_the_inventory_with_reasons(tmp_path):
+    _, _, js = _audit(tmp_path)
+    columns = json.loads(js.read_text(encoding="utf-8"))["columns"]
+    assert len(columns) == 75
+    by_target = {f"{c['table']}.{c['column']}": c for c in columns}
+    assert by_target["usager.date_naissance"]["categories"] == ["identity.birth_date"]
+    assert by_target["usager.date_naissance"]["reasons"] == [
+        "name 'date_naissance' is a identity.birth_date name"]
+    assert by_target["agent.nom"]["subject"] == "staff"
+    assert by_target["journal_acces.adresse_ip"]["subject"] == "staff"
+    assert by_target["usager.id"]["categories"] == [] and by_target["usager.id"]["confidence"] == 0
+
+
+def test_english_report_and_fail_on_threshold(tmp_path):
+    result, html, js = _audit(tmp_path, "--lang", "en", "--fail-on", "never")
+    assert result.exit_code == 0
+    text = html.read_text(encoding="utf-8")
+    assert '<html lang="en">' in text and "GDPR audit report" in text
+    assert json.loads(js.read_text(encoding="utf-8"))["findings"][0]["message"].startswith(
+        "usager.origine_ethnique holds special-category data")
+
+
+def test_no_sample_value_reaches_any_output(tmp_path):
+    result, html, js = _audit(tmp_path)
+    outputs = html.read_text(encoding="utf-8") + js.read_text(encoding="utf-8") + result.output
+    personal = set()
+    for path in (EXAMPLE / "samples").glob("*.csv"):
+        with open(path, encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                for key in ("nom", "prenom", "nir", "email", "telephone", "iban", "adresse",
+                            "iban_beneficiaire", "mot_de_passe", "mot_de_passe_caf", "adresse_ip",
+                            "latitude", "date_naissance"):
+                    if row.get(key):
+                        personal.add(row[key])
+    assert len(personal) > 1000
+    assert [v for v in personal if re.search(rf"(?<![\w@.-]){re.escape(v)}(?![\w@.-])", outputs)] == []
+
+
+def test_html_report_is_self_contained_and_escaped(tmp_path):
+    _, html, _ = _audit(tmp_path)
+    text = html.read_text(encoding="utf-8")
+    assert "<script" not in text and "http-equiv=\"Content-Security-Policy\"" in text
+    assert not re.search(r"<(link|img|iframe)\b[^>]*\b(src|href)=\"https?:", text)
+    assert "Visa du délégué à la protection des données" in text
