@@ -39,7 +39,7 @@ def _guard(func: F) -> F:
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except Exception as err:  # noqa: BLE001 - never show a traceback to a user by default
+        except Exception as err:
             if debug:
                 traceback.print_exc()
             click.echo(f"gdpr-audit: internal error ({type(err).__name__}); rerun with --debug "

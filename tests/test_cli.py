@@ -118,4 +118,4 @@ def test_example_config_is_valid_and_reports_land_next_to_it(tmp_path):
     r = run("audit", str(EXAMPLE), "--as-of", "2026-11-01")
     assert r.exit_code == 1
     assert f"JSON: {EXAMPLE / 'gdpr-audit-report.json'}" in r.output or \
-        "JSON: " in r.output and (EXAMPLE / "gdpr-audit-report.json").is_file()
+        ("JSON: " in r.output and (EXAMPLE / "gdpr-audit-report.json").is_file())

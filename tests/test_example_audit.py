@@ -35,7 +35,7 @@ def _audit(tmp_path, *extra):
 
 
 def test_example_audit_finds_exactly_the_expected_findings(tmp_path):
-    result, html, js = _audit(tmp_path)
+    result, _, js = _audit(tmp_path)
     assert result.exit_code == 1, result.output
     report = json.loads(js.read_text(encoding="utf-8"))
     got = [(f["rule"], f["severity"], f"{f['table']}.{f['column']}", f["waived"])

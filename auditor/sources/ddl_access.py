@@ -18,9 +18,9 @@ from auditor.sources.builder import InventoryBuilder, normalise_privilege
 _NAME = r'(?:"[^"]+"|`[^`]+`|\'[^\']+\'|[\w$]+)'
 _QUALIFIED = rf"{_NAME}(?:\s*\.\s*(?:{_NAME}|\*))*|\*(?:\s*\.\s*\*)?"
 _GRANT_RE = re.compile(
-    rf"^(?P<verb>GRANT|REVOKE)\s+(?:GRANT\s+OPTION\s+FOR\s+)?(?P<privs>.+?)\s+ON\s+(?P<target>.+?)\s+"
-    rf"(?:TO|FROM)\s+(?P<grantees>.+?)(?P<opt>\s+WITH\s+GRANT\s+OPTION)?"
-    rf"(?:\s+(?:CASCADE|RESTRICT|GRANTED\s+BY\s+\S+))?\s*$", re.IGNORECASE | re.DOTALL)
+    r"^(?P<verb>GRANT|REVOKE)\s+(?:GRANT\s+OPTION\s+FOR\s+)?(?P<privs>.+?)\s+ON\s+(?P<target>.+?)\s+"
+    r"(?:TO|FROM)\s+(?P<grantees>.+?)(?P<opt>\s+WITH\s+GRANT\s+OPTION)?"
+    r"(?:\s+(?:CASCADE|RESTRICT|GRANTED\s+BY\s+\S+))?\s*$", re.IGNORECASE | re.DOTALL)
 _MEMBERSHIP_RE = re.compile(
     r"^(?P<verb>GRANT|REVOKE)\s+(?:ADMIN\s+OPTION\s+FOR\s+)?(?P<roles>[^()]+?)\s+(?:TO|FROM)\s+"
     r"(?P<members>.+?)(?P<admin>\s+WITH\s+ADMIN\s+OPTION)?(?:\s+(?:CASCADE|RESTRICT))?\s*$",
@@ -217,7 +217,7 @@ def apply_create_role(text: str, builder: InventoryBuilder, loc: SourceLocation)
     return True
 
 
-def apply_rls(text: str, builder: InventoryBuilder) -> str | None | bool:
+def apply_rls(text: str, builder: InventoryBuilder) -> str | bool | None:
     m = _RLS_RE.match(" ".join(text.split()))
     if not m:
         return False
@@ -241,7 +241,7 @@ def _clause_expr(rest: str, keyword: str) -> str | None:
     return rest[start + 1:].strip()
 
 
-def apply_policy(text: str, builder: InventoryBuilder, loc: SourceLocation) -> str | None | bool:
+def apply_policy(text: str, builder: InventoryBuilder, loc: SourceLocation) -> str | bool | None:
     m = _POLICY_RE.match(text.strip())
     if not m:
         return False

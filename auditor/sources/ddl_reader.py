@@ -81,7 +81,7 @@ def _read_statement(stmt: Statement, file: str, dialect: str, builder: Inventory
     except (ParseError, TokenError) as err:
         _unparsed(stmt, loc, _describe(err, stmt), builder, dialect)
         return
-    except Exception as err:  # noqa: BLE001 - a sqlglot bug must not stop the audit
+    except Exception as err:
         _unparsed(stmt, loc, f"sqlglot failed ({type(err).__name__})", builder, dialect)
         return
     problem = _dispatch(node, stmt.text, builder, dialect, loc)

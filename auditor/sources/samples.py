@@ -58,7 +58,7 @@ def _count_table(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> Ta
     row = con.execute(f"SELECT {', '.join(parts)} FROM {rel}", [str(path)]).fetchone()
     assert row is not None
     names = [c.name.lower() for c in table.columns if c.name.lower() in present]
-    return TableCounts(str(path), int(row[0]), dict(zip(names, (int(v) for v in row[1:]))))
+    return TableCounts(str(path), int(row[0]), dict(zip(names, (int(v) for v in row[1:]), strict=True)))
 
 
 def count_samples(directory: Path, inventory: Inventory) -> SampleCounts:

@@ -142,7 +142,7 @@ class _Splitter:
         self._emit()
         return self.result
 
-    def _special(self, ch: str) -> bool:  # noqa: C901 - one branch per lexical construct
+    def _special(self, ch: str) -> bool:
         sql, pos = self.sql, self.pos
         if ch == "\n":
             self._append("\n")
@@ -151,9 +151,7 @@ class _Splitter:
             return self._quoted(ch)
         elif ch == "$":
             return self._dollar()
-        elif ch == "-" and sql.startswith("--", pos):
-            self._line_comment()
-        elif ch == "#" and self.backslash:
+        elif (ch == "-" and sql.startswith("--", pos)) or (ch == "#" and self.backslash):
             self._line_comment()
         elif ch == "/" and sql.startswith("/*", pos):
             return self._block_comment()
