@@ -94,7 +94,8 @@ def _dispatch(node: exp.Expression, text: str, builder: InventoryBuilder, dialec
     if isinstance(node, exp.Create):
         kind = str(node.args.get("kind") or "").upper()
         if kind == "TABLE":
-            if _CREATE_TABLE_HEAD.match(text) and _CREATE_TABLE_HEAD.match(text).group("virtual"):  # type: ignore[union-attr]
+            head = _CREATE_TABLE_HEAD.match(text)
+            if head and head.group("virtual"):
                 return _tolerant_table(text, loc, builder, kind="virtual", note=None)
             tables.create_table(node, builder, dialect, loc)
         elif kind in {"VIEW", "MATERIALIZED VIEW"} or "VIEW" in kind:
@@ -133,7 +134,7 @@ def _command(text: str, builder: InventoryBuilder, loc: SourceLocation) -> str |
         return None
     if head.startswith("ALTER"):
         result = access.apply_rls(text, builder)
-        return result or None if result is not False else None
+        return result or None  # False: not an RLS statement; None: applied
     return None
 
 
