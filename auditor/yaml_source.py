@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from auditor.errors import AuditorError
 from auditor.sources.text_files import read_text
@@ -103,7 +104,7 @@ def locate(data: Any, loc: tuple[int | str, ...]) -> int | None:
     return line
 
 
-def _message(err: dict[str, Any], fields: set[str]) -> str:
+def _message(err: ErrorDetails, fields: set[str]) -> str:
     msg = str(err["msg"])
     if err["type"] == "extra_forbidden":
         key = str(err["loc"][-1])

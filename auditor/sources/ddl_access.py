@@ -47,7 +47,9 @@ def unquote(name: str) -> str:
 
 def split_top_level(text: str, sep: str = ",") -> list[str]:
     """Split on `sep` outside parentheses and quotes."""
-    parts, depth, quote, current = [], 0, "", []
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
     for ch in text:
         if quote:
             quote = "" if ch == quote else quote

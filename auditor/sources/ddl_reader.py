@@ -89,7 +89,7 @@ def _read_statement(stmt: Statement, file: str, dialect: str, builder: Inventory
         builder.error("ddl", loc, problem)
 
 
-def _dispatch(node: exp.Expression, text: str, builder: InventoryBuilder, dialect: str,
+def _dispatch(node: exp.Expr, text: str, builder: InventoryBuilder, dialect: str,
               loc: SourceLocation) -> str | None:
     if isinstance(node, exp.Create):
         kind = str(node.args.get("kind") or "").upper()
@@ -128,13 +128,13 @@ def _command(text: str, builder: InventoryBuilder, loc: SourceLocation) -> str |
             return None
         result = access.apply_policy(text, builder, loc)
         if result is not False:
-            return result or None
+            return result if isinstance(result, str) else None
         if _CREATE_TABLE_HEAD.match(text):
             return _tolerant_table(text, loc, builder, kind="table", note=None)
         return None
     if head.startswith("ALTER"):
         result = access.apply_rls(text, builder)
-        return result or None  # False: not an RLS statement; None: applied
+        return result if isinstance(result, str) else None  # False: not RLS; None: applied
     return None
 
 

@@ -63,7 +63,7 @@ def main() -> None:
     for i in range(1, 401):
         sex = rng.choice("MF")
         birth = dt.date(rng.randint(1940, 2004), rng.randint(1, 12), rng.randint(1, 28))
-        ville, cp = rng.choice(VILLES)
+        _ville, cp = rng.choice(VILLES)
         last = AS_OF - dt.timedelta(days=rng.randint(0, 5 * 365))
         usagers.append([
             i, f"D{2020 + i % 6}-{i:05d}", rng.choice(NOMS), rng.choice(PRENOMS), birth, sex,
@@ -78,7 +78,7 @@ def main() -> None:
             "" if rng.random() < 0.7 else f"-1.{rng.randint(0, 999999):06d}",
             "" if rng.random() < 0.9 else f"caf-{rng.randint(10**6, 10**7 - 1)}",
             f"{last - dt.timedelta(days=rng.randint(30, 900))} 09:00:00", last])
-        for j in range(rng.randint(0, 3)):
+        for _j in range(rng.randint(0, 3)):
             foyers.append([len(foyers) + 1, i, usagers[-1][2], rng.choice(PRENOMS),
                            dt.date(rng.randint(1950, 2024), rng.randint(1, 12), rng.randint(1, 28)),
                            rng.choice(["conjoint", "enfant", "parent"]), ""])
@@ -94,7 +94,8 @@ def main() -> None:
                           rng.choice(["secours d'urgence", "aide à l'énergie", "aide au loyer"]),
                           iban(rng), start + dt.timedelta(days=rng.randint(0, 90))])
         journal.append([i, rng.randint(1, 12), i, rng.choice(["lecture", "modification"]),
-                        f"{last} 10:{rng.randint(0, 59):02d}:00", f"10.0.{rng.randint(0, 9)}.{rng.randint(1, 254)}"])
+                        f"{last} 10:{rng.randint(0, 59):02d}:00",
+                        f"10.0.{rng.randint(0, 9)}.{rng.randint(1, 254)}"])
     write("usager", ["id", "numero_dossier", "nom", "prenom", "date_naissance", "sexe", "lieu_naissance",
                      "nationalite", "nir", "email", "telephone", "adresse", "code_postal",
                      "situation_familiale", "nombre_enfants", "logement", "revenus_mensuels", "iban",
