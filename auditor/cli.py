@@ -16,8 +16,10 @@ from auditor import __version__
 from auditor.api import run_audit
 from auditor.config import SEVERITIES, find_config, load_settings
 from auditor.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, AuditorError
-from auditor.profiles import load_catalogue
+from auditor.profiles import load_catalogue, load_taxonomy, validate_profile_file
+from auditor.profiles.schema import profile_json_schema_text
 from auditor.reporters import REPORTERS, terminal
+from auditor.reporters.profile_markdown import render_catalogue_markdown
 from auditor.reporters.profile_text import render_profile
 from auditor.ruleset import load_rules
 
@@ -165,20 +167,63 @@ def profiles() -> None:
     """The purpose profiles (CNIL référentiels and statutory texts)."""
 
 
+_PROFILE_DIR = click.option("--profile-dir", "profile_dirs", multiple=True, type=click.Path(path_type=Path),
+                            help="Directory of the organisation's own profiles; repeatable.")
+
+
 @profiles.command("list")
+@_PROFILE_DIR
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr")
 @_guard
-def profiles_list(lang: str) -> None:
+def profiles_list(profile_dirs: tuple[Path, ...], lang: str) -> None:
     """List the known profiles."""
-    for pid, profile in sorted(load_catalogue().profiles.items()):
+    for pid, profile in sorted(load_catalogue(profile_dirs).profiles.items()):
         click.echo(f"{pid}  {profile.source.reference.get(lang)}  {profile.title.get(lang)}")
 
 
 @profiles.command("show")
 @click.argument("profile_id")
+@_PROFILE_DIR
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr")
 @_guard
-def profiles_show(profile_id: str, lang: str) -> None:
-    """Show a profile: purposes, categories, retention, recipients, sources."""
-    catalogue = load_catalogue()
+def profiles_show(profile_id: str, profile_dirs: tuple[Path, ...], lang: str) -> None:
+    """Show a profile (with what it extends): purposes, categories, retention, recipients, sources."""
+    catalogue = load_catalogue(profile_dirs)
     click.echo(render_profile(catalogue.get(profile_id), catalogue.taxonomy, lang))
+
+
+@profiles.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_PROFILE_DIR
+@_guard
+def profiles_validate(files: tuple[Path, ...], profile_dirs: tuple[Path, ...]) -> None:
+    """Check profile files: schema, known categories, sources, extends. Exit 2 on the first error
+    of any file (each file is checked)."""
+    failed = False
+    for path in files:
+        try:
+            _, profile = validate_profile_file(path, profile_dirs)
+        except AuditorError as err:
+            click.echo(f"gdpr-audit: error: {err}", err=True)
+            failed = True
+            continue
+        click.echo(f"{path}: ok — {profile.id}: {len(profile.purposes)} purposes, "
+                   f"{len(profile.retention)} retention rules, {len(profile.recipients)} recipients")
+    if failed:
+        sys.exit(EXIT_ERROR)
+
+
+@profiles.command("schema")
+@_guard
+def profiles_schema() -> None:
+    """Print the JSON Schema of a profile file (for editors: docs/schema/profile.schema.json)."""
+    click.echo(profile_json_schema_text(load_taxonomy()), nl=False)
+
+
+@profiles.command("docs")
+@_PROFILE_DIR
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="en")
+@_guard
+def profiles_docs(profile_dirs: tuple[Path, ...], lang: str) -> None:
+    """Print the catalogue as Markdown (docs/profiles.md is this output, --lang en)."""
+    click.echo(render_catalogue_markdown(load_catalogue(profile_dirs), lang), nl=False)

@@ -125,7 +125,9 @@ def validate(model: type[M], data: Any, file: str, error: type[AuditorError],
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        errors = exc.errors()
+        # an unknown key usually explains a "field required" next to it (a typo): report it first
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function")))
         parent = _model_at(model, loc[:-1])
         fields = set(parent.model_fields) if parent else set()

@@ -108,10 +108,19 @@ def test_rules_and_profiles_commands():
     assert explain.startswith("MIN004 (minimisation.nir-outside-decree) — NIR used outside")
     assert "Décret n° 2019-341 du 19 avril 2019" in explain
     assert error_of(run("rules", "explain", "MIN009")).startswith("gdpr-audit: error: unknown rule 'MIN009'")
-    assert run("profiles", "list").output.startswith("cnil.ref.social-medicosocial.2021  Délibération n° 2021-028")
+    listing = run("profiles", "list", "--lang", "en").output.splitlines()
+    assert len(listing) == 10
+    assert "cnil.ref.social-medicosocial.2021  Deliberation no. 2021-028 of 11 March 2021" \
+        " (JORF 23 March 2021)  CNIL framework – reception" in "\n".join(listing)
     shown = run("profiles", "show", "cnil.ref.social-medicosocial.2021", "--lang", "en").output
     assert "P3_accompagnement — Social and medico-social support" in shown
-    assert "R1_accompagnement" in shown and "last_contact_with_person + P2Y" in shown
+    assert "  R1_accompagnement: Reception, housing and support data (medical file excluded)" in shown
+    assert "    Last contact from the person or their representative + P2Y → delete or anonymise, " \
+        "recommended [Délib. CNIL n° 2023-095" in shown
+    assert "    required granularity: nationality — 'French / EU / non-EU' [Référentiel 2021-028, § 5 Données " \
+        "(nationalité); secondary source]" in shown
+    fr = run("profiles", "show", "fr.casf.rsa.r262").output
+    assert fr.splitlines()[2] == "Texte législatif ou réglementaire, contraignant : un écart est un manquement"
 
 
 def test_example_config_is_valid_and_reports_land_next_to_it(tmp_path):

@@ -12,10 +12,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-_ISO_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$")
+# Strings that name a taxonomy entry: the generated JSON Schema lists the known keys for them.
+CategoryKey = Annotated[str, Field(json_schema_extra={"x-taxonomy": "category"})]
+SubjectKey = Annotated[str, Field(json_schema_extra={"x-taxonomy": "data_subject"})]
+StartEventKey = Annotated[str, Field(json_schema_extra={"x-taxonomy": "start_event"})]
+
+_ISO_DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+def parse_duration(text: str) -> tuple[int, int, int]:
+    """An ISO 8601 date duration (P2Y, P6M, P1Y6M, P2W, P0D) as (years, months, days)."""
+    m = _ISO_DURATION.match(text)
+    if not m:
+        raise ValueError(f"{text!r} is not an ISO 8601 duration such as P2Y or P6M")
+    years, months, weeks, days = (int(g or 0) for g in m.groups())
+    return years, months, weeks * 7 + days
 
 
 class Strict(BaseModel):
@@ -80,90 +95,146 @@ class DataSubject(Strict):
     label: Text
 
 
+class StartEvent(Strict):
+    """An event a retention period is counted from (the config maps it to a column)."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Text
+
+
 class TaxonomyFile(Strict):
     version: int
     data_subjects: list[DataSubject]
+    start_events: list[StartEvent]
     categories: list[Category]
 
 
 # -- profiles ------------------------------------------------------------------------------
+class Instrument(str, Enum):
+    referentiel = "referentiel"          # CNIL framework: not binding, deviations to justify
+    statute = "statute"                  # code article or decree: binding
+    guidance = "guidance"                # CNIL guide or recommendation
+    internal_policy = "internal_policy"  # the organisation's own rules
+
+
 class ProfileSource(Strict):
     authority: str = Field(description="CNIL, Légifrance…, or the organisation for an internal policy")
-    instrument: str = Field(description="referentiel | statute | guidance | internal_policy")
+    instrument: Instrument
     reference: Text = Field(description="e.g. Délibération n° 2021-028 du 11 mars 2021")
     date: dt.date | None = None
     url: str | None = None
     binding: bool = Field(description="True for a statute: a deviation is a breach, not a choice")
     supersedes: list[str] = Field(default_factory=list)
+    caveat: Text | None = Field(default=None, description="What of the text could not be read or checked")
 
 
 class ConditionalCategory(Fact):
-    category: str
+    category: CategoryKey
     condition: Text
 
 
 class ForbiddenCategory(Fact):
-    category: str
+    category: CategoryKey
     reason: Text
+
+
+class Precision(str, Enum):
+    year = "year"
+    month = "month"
+    day = "day"
+
+
+class Granularity(Fact):
+    """The coarsest form a purpose needs: coded values (nationality as FR / UE / HORS_UE) or a
+    date precision (birth date as a year). Finer data is a minimisation finding."""
+
+    category: CategoryKey
+    form: Text = Field(description="The required form, in words")
+    values: list[str] = Field(default_factory=list, description="Accepted coded values")
+    precision: Precision | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Granularity:
+        if bool(self.values) == (self.precision is not None):
+            raise ValueError("give either `values` (accepted codes) or `precision` (year | month | day)")
+        return self
 
 
 class Purpose(Fact):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     label: Text
     legal_basis: Text | None = None
-    allowed: list[str] = Field(default_factory=list)
+    allowed: list[CategoryKey] = Field(default_factory=list)
     conditional: list[ConditionalCategory] = Field(default_factory=list)
     forbidden: list[ForbiddenCategory] = Field(default_factory=list)
+    granularity: list[Granularity] = Field(default_factory=list)
+
+
+class EndAction(str, Enum):
+    delete = "delete"
+    anonymise = "anonymise"
+    delete_or_anonymise = "delete_or_anonymise"
+    public_archives = "public_archives"  # transfer to the public archives service (DUA ended)
 
 
 class RetentionRule(Fact):
-    id: str
+    """How long data of some purposes or categories stay in the active base, from which event,
+    then in intermediate archive, and what happens at the end."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     label: Text
     purposes: list[str] = Field(default_factory=list)
-    categories: list[str] = Field(default_factory=list)
-    start_event: str
+    categories: list[CategoryKey] = Field(default_factory=list)
+    data_subjects: list[SubjectKey] = Field(default_factory=list)
+    start_event: StartEventKey
     active: str = Field(description="ISO 8601 duration in the active base")
     intermediate: str | None = Field(default=None, description="ISO 8601, intermediate archive")
-    end_action: str = Field(default="delete_or_anonymise")
+    end_action: EndAction = EndAction.delete_or_anonymise
     basis: Basis
+    note: Text | None = None
 
     @field_validator("active", "intermediate")
     @classmethod
     def _duration(cls, value: str | None) -> str | None:
-        if value is not None and not _ISO_DURATION.match(value):
-            raise ValueError(f"{value!r} is not an ISO 8601 duration such as P2Y or P6M")
+        if value is not None:
+            parse_duration(value)
         return value
 
 
 class Recipient(Fact):
-    id: str
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     label: Text
-    read: list[str] = Field(default_factory=list)
-    write: list[str] = Field(default_factory=list)
-    deny: list[str] = Field(default_factory=list)
+    read: list[CategoryKey] = Field(default_factory=list)
+    write: list[CategoryKey] = Field(default_factory=list)
+    deny: list[CategoryKey] = Field(default_factory=list)
 
 
 class Dpia(Fact):
     required: bool
+    condition: Text | None = Field(default=None, description="When the requirement applies or lapses")
 
 
 class SecurityMeasure(Fact):
-    id: str
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     label: Text
-    categories: list[str] = Field(default_factory=list)
+    categories: list[CategoryKey] = Field(default_factory=list)
 
 
 class Profile(Strict):
+    """One legal framework. With `extends`, the profile starts from its parents' purposes,
+    retention rules, recipients, security measures and forbidden categories, and replaces any
+    entry whose id (category, for forbidden ones) it declares again."""
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     version: str
     title: Text
     source: ProfileSource
     extends: list[str] = Field(default_factory=list)
-    data_subjects: list[str]
+    data_subjects: list[SubjectKey] = Field(default_factory=list)
     scope: Text
     excluded: list[Text] = Field(default_factory=list)
     dpia: Dpia | None = None
-    purposes: list[Purpose]
+    purposes: list[Purpose] = Field(default_factory=list)
     forbidden: list[ForbiddenCategory] = Field(default_factory=list)
     retention: list[RetentionRule] = Field(default_factory=list)
     recipients: list[Recipient] = Field(default_factory=list)

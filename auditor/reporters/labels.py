@@ -9,11 +9,12 @@ import yaml
 
 
 @cache
-def _all() -> dict[str, dict[str, str]]:
-    with open(Path(__file__).with_name("labels.yaml"), encoding="utf-8") as fh:
+def _all(file: str) -> dict[str, dict[str, str]]:
+    with open(Path(__file__).with_name(file), encoding="utf-8") as fh:
         data: dict[str, dict[str, str]] = yaml.safe_load(fh)
     return data
 
 
-def labels(lang: str) -> dict[str, str]:
-    return {key: texts[lang] for key, texts in _all().items()}
+def labels(lang: str, file: str = "labels.yaml") -> dict[str, str]:
+    """The texts of `file` (labels.yaml: the audit report; profile_labels.yaml: profiles)."""
+    return {key: texts[lang] for key, texts in _all(file).items()}

@@ -1,0 +1,92 @@
+"""Reading one profile file: pydantic validation, then what pydantic cannot check alone (known
+categories, subjects and start events, unique ids), each error naming the file, line and key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import ProfileError
+from auditor.models.profile import Profile
+from auditor.profiles.taxonomy import Taxonomy
+from auditor.yaml_source import load_yaml_file, locate, validate
+
+Loc = tuple[str | int, ...]
+
+
+def _category_refs(profile: Profile) -> Iterable[tuple[Loc, str]]:
+    for i, purpose in enumerate(profile.purposes):
+        for j, key in enumerate(purpose.allowed):
+            yield ("purposes", i, "allowed", j), key
+        for attr in ("conditional", "forbidden", "granularity"):
+            for j, entry in enumerate(getattr(purpose, attr)):
+                yield ("purposes", i, attr, j, "category"), entry.category
+    for j, forb in enumerate(profile.forbidden):
+        yield ("forbidden", j, "category"), forb.category
+    for j, rule in enumerate(profile.retention):
+        for k, key in enumerate(rule.categories):
+            yield ("retention", j, "categories", k), key
+    for j, rec in enumerate(profile.recipients):
+        for attr in ("read", "write", "deny"):
+            for k, key in enumerate(getattr(rec, attr)):
+                yield ("recipients", j, attr, k), key
+    for j, measure in enumerate(profile.security):
+        for k, key in enumerate(measure.categories):
+            yield ("security", j, "categories", k), key
+
+
+def _subject_refs(profile: Profile) -> Iterable[tuple[Loc, str]]:
+    for i, subject in enumerate(profile.data_subjects):
+        yield ("data_subjects", i), subject
+    for j, rule in enumerate(profile.retention):
+        for k, subject in enumerate(rule.data_subjects):
+            yield ("retention", j, "data_subjects", k), subject
+
+
+def _duplicates(profile: Profile) -> Iterable[tuple[Loc, str]]:
+    for attr in ("purposes", "retention", "recipients", "security"):
+        seen: set[str] = set()
+        for i, entry in enumerate(getattr(profile, attr)):
+            if entry.id in seen:
+                yield (attr, i, "id"), f"duplicate {attr} id {entry.id!r}"
+            seen.add(entry.id)
+
+
+def check_profile(profile: Profile, raw: Any, taxonomy: Taxonomy, file: str) -> None:
+    """Raise a ProfileError for the first reference the taxonomy does not know."""
+    def fail(problem: str, loc: Loc) -> None:
+        raise ProfileError(problem, file=file, line=locate(raw, loc),
+                           key=".".join(str(p) for p in loc))
+
+    for loc, key in _category_refs(profile):
+        problem = taxonomy.check_key(key)
+        if problem:
+            fail(problem, loc)
+    for loc, subject in _subject_refs(profile):
+        problem = taxonomy.check_subject(subject)
+        if problem:
+            fail(problem, loc)
+    for j, rule in enumerate(profile.retention):
+        problem = taxonomy.check_start_event(rule.start_event)
+        if problem:
+            fail(problem, ("retention", j, "start_event"))
+    for loc, problem in _duplicates(profile):
+        fail(problem, loc)
+    for i, purpose in enumerate(profile.purposes):
+        for j, gran in enumerate(purpose.granularity):
+            if gran.category not in purpose.allowed + [c.category for c in purpose.conditional]:
+                fail(f"granularity of {gran.category!r}: the purpose neither allows it nor allows it "
+                     "under a condition", ("purposes", i, "granularity", j, "category"))
+    if not profile.extends:
+        for attr in ("purposes", "data_subjects"):
+            if not getattr(profile, attr):
+                fail(f"a profile that extends no other needs `{attr}`", ())
+
+
+def load_profile(path: Path, taxonomy: Taxonomy) -> tuple[Profile, Any]:
+    """The validated profile and its raw line-numbered tree (for later error locations)."""
+    raw = load_yaml_file(path, ProfileError)
+    profile = validate(Profile, raw, str(path), ProfileError)
+    check_profile(profile, raw, taxonomy, str(path))
+    return profile, raw

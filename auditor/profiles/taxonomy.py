@@ -1,0 +1,74 @@
+"""The data-category taxonomy: dotted keys, their parents, sensitivity, start events."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.errors import ProfileError
+from auditor.models.profile import Category, Sensitivity, StartEvent, TaxonomyFile, Text
+from auditor.resources import data_dir
+from auditor.yaml_source import load_yaml_file, locate, validate
+
+
+def did_you_mean(key: str, known: list[str]) -> str:
+    """A hint naming the closest known key: the only one `key` begins, else the most similar."""
+    starting = [k for k in known if k.startswith(key)]
+    close = starting if len(starting) == 1 else difflib.get_close_matches(key, sorted(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+@dataclass
+class Taxonomy:
+    categories: dict[str, Category]
+    data_subjects: dict[str, Text]
+    start_events: dict[str, StartEvent] = field(default_factory=dict)
+    file: str = ""
+
+    def get(self, key: str) -> Category:
+        return self.categories[key]
+
+    def ancestors(self, key: str) -> list[str]:
+        """The key itself and each of its parents, nearest first: a.b.c, a.b, a."""
+        parts = key.split(".")
+        return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+    def covers(self, allowed: str, key: str) -> bool:
+        """True if allowing `allowed` allows `key` (same key or one of its descendants)."""
+        return allowed in self.ancestors(key)
+
+    def sensitivity(self, key: str) -> Sensitivity:
+        return self.categories[key].sensitivity
+
+    def check_key(self, key: str) -> str | None:
+        if key in self.categories:
+            return None
+        return f"unknown data category {key!r}" + did_you_mean(key, list(self.categories))
+
+    def check_subject(self, key: str) -> str | None:
+        if key in self.data_subjects:
+            return None
+        return f"unknown data subject {key!r}" + did_you_mean(key, list(self.data_subjects))
+
+    def check_start_event(self, key: str) -> str | None:
+        if key in self.start_events:
+            return None
+        return f"unknown start event {key!r}" + did_you_mean(key, list(self.start_events))
+
+
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    path = path or data_dir("cnil_profiles") / "taxonomy.yaml"
+    raw = load_yaml_file(path, ProfileError)
+    model = validate(TaxonomyFile, raw, str(path), ProfileError)
+    categories: dict[str, Category] = {}
+    for i, cat in enumerate(model.categories):
+        line = locate(raw, ("categories", i))
+        if cat.key in categories:
+            raise ProfileError(f"duplicate category {cat.key!r}", file=str(path), line=line)
+        if cat.parent and cat.parent not in categories:
+            raise ProfileError(f"category {cat.key!r}: parent {cat.parent!r} must be declared "
+                               "before it", file=str(path), line=line)
+        categories[cat.key] = cat
+    return Taxonomy(categories, {s.key: s.label for s in model.data_subjects},
+                    {e.key: e for e in model.start_events}, str(path))
