@@ -15,7 +15,6 @@ from auditor.models.profile import Fact, Profile, parse_duration
 from auditor.profiles import load_catalogue
 from auditor.profiles.schema import profile_json_schema
 from auditor.resources import data_dir
-
 from tests.conftest import ROOT
 
 CATALOGUE = load_catalogue()

@@ -68,13 +68,14 @@ class Catalogue:
         child = self.declared[pid]
         parents = []
         for i, parent in enumerate(child.extends):
-            where = {"file": self.files[pid], "line": locate(self.raw[pid], ("extends", i)),
-                     "key": f"extends.{i}"}
+            problem = None
             if parent not in self.declared:
-                raise ProfileError(f"extends unknown profile {parent!r}"
-                                   f"{did_you_mean(parent, list(self.declared))}", **where)
-            if parent == pid or parent in chain:
-                raise ProfileError(f"extends forms a cycle: {' -> '.join([*chain, pid, parent])}", **where)
+                problem = f"extends unknown profile {parent!r}{did_you_mean(parent, list(self.declared))}"
+            elif parent == pid or parent in chain:
+                problem = f"extends forms a cycle: {' -> '.join([*chain, pid, parent])}"
+            if problem:
+                raise ProfileError(problem, file=self.files[pid], line=locate(self.raw[pid], ("extends", i)),
+                                   key=f"extends.{i}")
             parents.append(self._resolve(parent, [*chain, pid]))
         resolved = merge(child, parents)
         self._check_retention_purposes(pid, resolved)

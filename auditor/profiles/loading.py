@@ -53,35 +53,32 @@ def _duplicates(profile: Profile) -> Iterable[tuple[Loc, str]]:
             seen.add(entry.id)
 
 
-def check_profile(profile: Profile, raw: Any, taxonomy: Taxonomy, file: str) -> None:
-    """Raise a ProfileError for the first reference the taxonomy does not know."""
-    def fail(problem: str, loc: Loc) -> None:
-        raise ProfileError(problem, file=file, line=locate(raw, loc),
-                           key=".".join(str(p) for p in loc))
-
+def _problems(profile: Profile, taxonomy: Taxonomy) -> Iterable[tuple[Loc, str]]:
     for loc, key in _category_refs(profile):
-        problem = taxonomy.check_key(key)
-        if problem:
-            fail(problem, loc)
+        yield loc, taxonomy.check_key(key) or ""
     for loc, subject in _subject_refs(profile):
-        problem = taxonomy.check_subject(subject)
-        if problem:
-            fail(problem, loc)
+        yield loc, taxonomy.check_subject(subject) or ""
     for j, rule in enumerate(profile.retention):
-        problem = taxonomy.check_start_event(rule.start_event)
-        if problem:
-            fail(problem, ("retention", j, "start_event"))
-    for loc, problem in _duplicates(profile):
-        fail(problem, loc)
+        yield ("retention", j, "start_event"), taxonomy.check_start_event(rule.start_event) or ""
+    yield from _duplicates(profile)
     for i, purpose in enumerate(profile.purposes):
+        named = purpose.allowed + [c.category for c in purpose.conditional]
         for j, gran in enumerate(purpose.granularity):
-            if gran.category not in purpose.allowed + [c.category for c in purpose.conditional]:
-                fail(f"granularity of {gran.category!r}: the purpose neither allows it nor allows it "
-                     "under a condition", ("purposes", i, "granularity", j, "category"))
+            if gran.category not in named:
+                yield (("purposes", i, "granularity", j, "category"),
+                       f"granularity of {gran.category!r}: the purpose neither allows it nor allows it "
+                       "under a condition")
     if not profile.extends:
         for attr in ("purposes", "data_subjects"):
             if not getattr(profile, attr):
-                fail(f"a profile that extends no other needs `{attr}`", ())
+                yield (), f"a profile that extends no other needs `{attr}`"
+
+
+def check_profile(profile: Profile, raw: Any, taxonomy: Taxonomy, file: str) -> None:
+    """Raise a ProfileError for the first reference the taxonomy does not know."""
+    for loc, problem in _problems(profile, taxonomy):
+        if problem:
+            raise ProfileError(problem, file=file, line=locate(raw, loc), key=".".join(str(p) for p in loc))
 
 
 def load_profile(path: Path, taxonomy: Taxonomy) -> tuple[Profile, Any]:

@@ -23,28 +23,30 @@ def _fact(fact: Fact, h: dict[str, str]) -> str:
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-    return out + [""]
+    return [*out, ""]
 
 
 def _header(profile: Profile, catalogue: Catalogue, lang: str, h: dict[str, str]) -> list[str]:
     src = profile.source
     out = [f"## {profile.title.get(lang)}", "", f"- id: `{profile.id}` (version {profile.version})",
            f"- {h['source']}: {src.reference.get(lang)}" + (f" <{src.url}>" if src.url else ""),
-           f"- {h['instrument_' + src.instrument.value]}, {h['binding'] if src.binding else h['not_binding']}"]
+           f"- {h['instrument_' + src.instrument.value]}, "
+           f"{h['binding'] if src.binding else h['not_binding']}"]
     if profile.extends:
         out.append(f"- {h['extends']}: " + ", ".join(f"`{p}`" for p in profile.extends))
     if src.supersedes:
         out.append(f"- {h['supersedes']}: " + ", ".join(src.supersedes))
     if src.caveat:
         out.append(f"- {h['caveat']}: {src.caveat.get(lang)}")
-    subjects = ", ".join(f"{s} ({catalogue.taxonomy.data_subjects[s].get(lang)})" for s in profile.data_subjects)
+    subjects = ", ".join(f"{s} ({catalogue.taxonomy.data_subjects[s].get(lang)})"
+                         for s in profile.data_subjects)
     out += [f"- {h['subjects']}: {subjects}", f"- {h['scope']}: {profile.scope.get(lang)}"]
     out += [f"- {h['excluded']}: {e.get(lang)}" for e in profile.excluded]
     if profile.dpia:
         cond = f" — {profile.dpia.condition.get(lang)}" if profile.dpia.condition else ""
         out.append(f"- {h['dpia']}: {h['yes'] if profile.dpia.required else h['no']}{cond} "
                    f"[{_fact(profile.dpia, h)}]")
-    return out + [""]
+    return [*out, ""]
 
 
 def _purposes(profile: Profile, catalogue: Catalogue, lang: str, h: dict[str, str]) -> list[str]:
@@ -55,7 +57,7 @@ def _purposes(profile: Profile, catalogue: Catalogue, lang: str, h: dict[str, st
     keys = named_categories(profile, taxonomy)
     rows = [[f"`{k}` {taxonomy.get(k).label.get(lang)}",
              *(_MARK[status(profile, p, k, taxonomy)] for p in profile.purposes)] for k in keys]
-    out += [h["legend"], ""] + _table([h["category"], *(f"`{p.id}`" for p in profile.purposes)], rows)
+    out += [h["legend"], "", *_table([h["category"], *(f"`{p.id}`" for p in profile.purposes)], rows)]
     conditions = [[f"`{p.id}`", f"`{c.category}`", c.condition.get(lang), _fact(c, h)]
                   for p in profile.purposes for c in p.conditional]
     conditions += [[f"`{p.id}`", f"`{g.category}`", f"{h['granularity']}: {g.form.get(lang)}", _fact(g, h)]
@@ -78,11 +80,12 @@ def _retention(profile: Profile, catalogue: Catalogue, lang: str, h: dict[str, s
         scope = ", ".join(f"`{x}`" for x in [*r.purposes, *r.categories, *r.data_subjects])
         event = catalogue.taxonomy.start_events[r.start_event].label.get(lang)
         label = r.label.get(lang) + (f" — {r.note.get(lang)}" if r.note else "")
-        rows.append([f"`{r.id}`", label, scope, f"`{r.start_event}` ({event})", r.active, r.intermediate or "—",
-                     h[f"end_{r.end_action.value}"], h[f"basis_{r.basis.value}"], _fact(r, h)])
-    return [f"### {h['retention']}", ""] + _table(
-        ["id", h["rule"], h["applies_to"], h["start_event"], h["active"], h["intermediate"], h["end_action"],
-         h["basis"], h["source"]], rows)
+        rows.append([f"`{r.id}`", label, scope, f"`{r.start_event}` ({event})", r.active,
+                     r.intermediate or "—", h[f"end_{r.end_action.value}"], h[f"basis_{r.basis.value}"],
+                     _fact(r, h)])
+    head = ["id", h["rule"], h["applies_to"], h["start_event"], h["active"], h["intermediate"],
+            h["end_action"], h["basis"], h["source"]]
+    return [f"### {h['retention']}", "", *_table(head, rows)]
 
 
 def _recipients(profile: Profile, lang: str, h: dict[str, str]) -> list[str]:
@@ -90,12 +93,12 @@ def _recipients(profile: Profile, lang: str, h: dict[str, str]) -> list[str]:
     if profile.recipients:
         rows = [[f"`{r.id}` {r.label.get(lang)}", ", ".join(r.read) or "—", ", ".join(r.write) or "—",
                  ", ".join(r.deny) or "—", _fact(r, h)] for r in profile.recipients]
-        out += [f"### {h['recipients']}", ""] + _table([h["role"], h["read"], h["write"], h["deny"], h["source"]],
-                                                       rows)
+        head = [h["role"], h["read"], h["write"], h["deny"], h["source"]]
+        out += [f"### {h['recipients']}", "", *_table(head, rows)]
     if profile.security:
         rows = [[f"`{m.id}` {m.label.get(lang)}", ", ".join(m.categories) or "—", _fact(m, h)]
                 for m in profile.security]
-        out += [f"### {h['security']}", ""] + _table([h["measure"], h["category"], h["source"]], rows)
+        out += [f"### {h['security']}", "", *_table([h["measure"], h["category"], h["source"]], rows)]
     return out
 
 

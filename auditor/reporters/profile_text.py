@@ -21,11 +21,13 @@ def _head(profile: Profile, taxonomy: Taxonomy, lang: str, h: dict[str, str]) ->
     if src.caveat:
         out.append(f"{h['caveat']}: {src.caveat.get(lang)}")
     out += ["", f"{h['scope']}: {profile.scope.get(lang)}",
-            f"{h['subjects']}: " + "; ".join(taxonomy.data_subjects[s].get(lang) for s in profile.data_subjects)]
+            f"{h['subjects']}: " + "; ".join(taxonomy.data_subjects[s].get(lang)
+                                            for s in profile.data_subjects)]
     out += [f"{h['excluded']}: {e.get(lang)}" for e in profile.excluded]
     if profile.dpia:
         cond = f" — {profile.dpia.condition.get(lang)}" if profile.dpia.condition else ""
-        out.append(f"{h['dpia']}: {h['yes'] if profile.dpia.required else h['no']}{cond} {_fact(profile.dpia, h)}")
+        required = h["yes"] if profile.dpia.required else h["no"]
+        out.append(f"{h['dpia']}: {required}{cond} {_fact(profile.dpia, h)}")
     return out
 
 

@@ -1,0 +1,76 @@
+"""The example service audited against each relevant profile: the findings cite the profile's
+text and the clause or article behind each fact, and severity follows the text's force."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from auditor.cli import main
+from auditor.profiles import load_catalogue
+from tests.conftest import EXAMPLE
+
+CLAUSE = re.compile(r"§|\bart\.|\b[RLD]\.\s?\d|\bdélib\.|Délib\.|Décret|Référentiel \d{4}-\d{3}|CNIL, « .+ », \d+ \w+ \d{4}")
+
+CASES = {  # profile -> findings that must be among the results (rule, severity, target)
+    "cnil.ref.social-medicosocial.2021": [("MIN002", "high", "usager.origine_ethnique"),
+                                          ("MIN005", "info", "usager.religion")],
+    "cnil.ref.protection-enfance.2022": [("MIN002", "high", "usager.origine_ethnique"),
+                                         ("MIN005", "info", "usager.casier_judiciaire"),
+                                         ("MIN001", "medium", "usager.latitude")],
+    "fr.casf.rsa.r262": [("MIN003", "high", "usager.casier_judiciaire"),
+                         ("MIN002", "high", "usager.religion"),
+                         ("MIN001", "high", "usager.latitude")],
+    "fr.casf.insertion.r263": [("MIN001", "high", "usager.nationalite"),
+                               ("MIN005", "info", "accompagnement.evaluation_sociale")],
+    "fr.casf.apa-ash.r232": [("MIN001", "high", "usager.nationalite"),
+                             ("MIN005", "info", "usager.handicap")],
+}
+
+
+def _audit(tmp_path, profile_id):
+    config = tmp_path / "gdpr-audit.yml"
+    config.write_text(
+        f"service: test\nprofiles: [{{id: {profile_id}}}]\n"
+        f"schema: {{files: ['{EXAMPLE / 'schema.sql'}'], dialect: postgres}}\n"
+        f"data: {{dir: '{EXAMPLE / 'samples'}'}}\n"
+        "tables: {journal_acces: {subject: staff}}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", "--config", str(config), "--as-of", "2026-11-01",
+                                       "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html")])
+    return result, json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("profile_id", sorted(CASES))
+def test_findings_cite_the_profile_and_the_clause(tmp_path, profile_id):
+    result, report = _audit(tmp_path, profile_id)
+    assert result.exit_code == 1, result.output
+    profile = load_catalogue().get(profile_id)
+    got = {(f["rule"], f["severity"], f"{f['table']}.{f['column']}") for f in report["findings"]}
+    assert set(CASES[profile_id]) <= got
+    for finding in report["findings"]:
+        labels = [r["label"] for r in finding["references"]]
+        assert profile.source.reference.fr in labels, finding["rule"]
+        facts = labels[labels.index(profile.source.reference.fr) + 1:]
+        assert facts, finding
+        assert all(CLAUSE.search(label) for label in facts), facts
+        assert all(label.endswith(("(vérifié)", "(source secondaire)", "(non vérifié)")) for label in facts)
+
+
+@pytest.mark.parametrize("profile_id", sorted(CASES))
+def test_severity_follows_the_force_of_the_text(tmp_path, profile_id):
+    _, report = _audit(tmp_path, profile_id)
+    profile = load_catalogue().get(profile_id)
+    default = {"MIN001": "medium", "MIN005": "low"}  # a référentiel's "écart à justifier"
+    for finding in report["findings"]:
+        labels = [r["label"] for r in finding["references"]]
+        facts = labels[labels.index(profile.source.reference.fr) + 1:]
+        if finding["rule"] in {"MIN002", "MIN003", "MIN004"}:  # art. 9, art. 10, NIR: fixed by the rule
+            expected = "high"
+        elif all(label.endswith("(non vérifié)") for label in facts):
+            expected = "info"
+        else:
+            expected = "high" if profile.source.binding else default[finding["rule"]]
+        assert finding["severity"] == expected, (finding["rule"], finding["column"], facts)
