@@ -11,6 +11,7 @@ from collections import Counter
 
 from auditor import __version__
 from auditor.checks.context import AuditContext
+from auditor.checks.granularity import check_granularity
 from auditor.checks.minimisation import check_minimisation
 from auditor.classify.columns import classify
 from auditor.classify.vocabulary import load_vocabulary
@@ -30,7 +31,7 @@ from auditor.sources.ddl_reader import read_ddl
 from auditor.sources.samples import count_samples
 from auditor.waivers import apply_waivers
 
-CHECKS = (check_minimisation,)
+CHECKS = (check_minimisation, check_granularity)
 
 
 def load_catalogue_for(settings: Settings) -> Catalogue:

@@ -19,6 +19,7 @@ EXPECTED = [  # (rule, severity, target, waived)
     ("MIN001", "medium", "usager.latitude", False),
     ("MIN001", "medium", "usager.longitude", False),
     ("MIN001", "medium", "usager.photo", True),
+    ("MIN006", "medium", "usager.nationalite", False),
     ("MIN005", "low", "entretien.notes", False),
     ("MIN005", "low", "usager.mot_de_passe_caf", False),
     ("MIN005", "low", "usager.nationalite", False),
@@ -41,9 +42,9 @@ def test_example_audit_finds_exactly_the_expected_findings(tmp_path):
     got = [(f["rule"], f["severity"], f"{f['table']}.{f['column']}", f["waived"])
            for f in report["findings"]]
     assert got == EXPECTED
-    assert report["summary"]["by_severity"] == {"critical": 0, "high": 2, "medium": 4, "low": 3,
+    assert report["summary"]["by_severity"] == {"critical": 0, "high": 2, "medium": 5, "low": 3,
                                                 "info": 2}
-    assert (report["summary"]["total"], report["summary"]["waived"]) == (11, 1)
+    assert (report["summary"]["total"], report["summary"]["waived"]) == (12, 1)
     assert report["errors"] == [] and report["tables_read"] == 9 and report["rows_read"] == 3012
     assert report["dpia_required"] is True
     assert report["tool"]["name"] == "gdpr-auditor" and report["as_of"] == "2026-11-01"

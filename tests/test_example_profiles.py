@@ -63,7 +63,7 @@ def test_findings_cite_the_profile_and_the_clause(tmp_path, profile_id):
 def test_severity_follows_the_force_of_the_text(tmp_path, profile_id):
     _, report = _audit(tmp_path, profile_id)
     profile = load_catalogue().get(profile_id)
-    default = {"MIN001": "medium", "MIN005": "low"}  # a référentiel's "écart à justifier"
+    default = {"MIN001": "medium", "MIN005": "low", "MIN006": "medium"}  # a référentiel's "écart à justifier"
     for finding in report["findings"]:
         labels = [r["label"] for r in finding["references"]]
         facts = labels[labels.index(profile.source.reference.fr) + 1:]

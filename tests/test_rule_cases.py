@@ -36,6 +36,11 @@ def test_rule_case(tmp_path, code, case):
               "profiles": [{"id": case["profile"], "purposes": case["purposes"]}],
               "schema": {"files": ["schema.sql"], "dialect": case.get("dialect", "postgres")},
               "tables": case.get("tables", {}), "justifications": case.get("justifications", {})}
+    if "samples" in case:  # table -> CSV text
+        (tmp_path / "samples").mkdir()
+        for table, text in case["samples"].items():
+            (tmp_path / "samples" / f"{table}.csv").write_text(text, encoding="utf-8")
+        config["data"] = {"dir": "samples"}
     (tmp_path / "gdpr-audit.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     settings, raw = load_settings(tmp_path / "gdpr-audit.yml", {})
     result = run_audit(settings, raw)

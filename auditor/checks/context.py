@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from auditor.config import Settings
 from auditor.models.classification import ColumnClassification
 from auditor.models.findings import Finding, Reference, Severity
-from auditor.models.profile import Fact, Profile, Verification
+from auditor.models.profile import Fact, Profile, Purpose, Verification
 from auditor.models.rule import Rule
 from auditor.profiles import Catalogue
 from auditor.ruleset import RuleSet
@@ -27,6 +27,20 @@ class AuditContext:
 
     def profiles(self) -> list[Profile]:
         return [self.catalogue.get(pid) for pid in self.purposes]
+
+    def table_purposes(self, table: str, profile: Profile) -> list[Purpose] | None:
+        """The profile's purposes this table serves (the table's own, from the config, or all the
+        declared ones); None when the config ties the table to other profiles' purposes only."""
+        declared = self.purposes[profile.id]
+        short = table.rsplit(".", 1)[-1]
+        for key in (table, short):
+            tsettings = self.settings.tables.get(key)
+            if tsettings is not None and tsettings.purposes is not None:
+                declared = [p for p in tsettings.purposes if p in declared]
+                if tsettings.purposes and not declared:
+                    return None
+                break
+        return [p for p in profile.purposes if p.id in declared]
 
 
 def severity_from_facts(rule: Rule, facts: list[Fact], binding: bool,

@@ -56,21 +56,6 @@ def judge(category: str, profile: Profile, purposes: list[Purpose], taxonomy: Ta
     return Verdict("not_allowed", profile, purposes, [*forbidden_by_purpose, *purposes])
 
 
-def _table_purposes(ctx: AuditContext, table: str, profile: Profile) -> list[Purpose] | None:
-    """The profile's purposes this table serves; None when the config ties the table to purposes
-    of other profiles only (the profile then says nothing about the table)."""
-    declared = ctx.purposes[profile.id]
-    short = table.rsplit(".", 1)[-1]
-    for key in (table, short):
-        tsettings = ctx.settings.tables.get(key)
-        if tsettings is not None and tsettings.purposes is not None:
-            declared = [p for p in tsettings.purposes if p in declared]
-            if tsettings.purposes and not declared:
-                return None
-            break
-    return [p for p in profile.purposes if p.id in declared]
-
-
 def _best_verdict(ctx: AuditContext, col: ColumnClassification, category: str) -> Verdict | None:
     """Across the declared profiles covering this subject, the most favourable verdict."""
     order = {"allowed": 0, "conditional": 1, "conditional_unjustified": 2, "not_allowed": 3}
@@ -80,7 +65,7 @@ def _best_verdict(ctx: AuditContext, col: ColumnClassification, category: str) -
     for profile in ctx.profiles():
         if col.subject not in profile.data_subjects:
             continue
-        purposes = _table_purposes(ctx, col.table, profile)
+        purposes = ctx.table_purposes(col.table, profile)
         if purposes is None:
             continue
         verdicts.append(judge(category, profile, purposes, taxonomy, justified))

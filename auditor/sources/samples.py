@@ -7,6 +7,7 @@ read into Python.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ class TableCounts:
     file: str
     rows: int
     filled: dict[str, int]  # column name (lower-case) -> rows with a non-empty value
+    header: dict[str, str] = field(default_factory=dict)  # lower-case -> name in the file
 
 
 @dataclass
@@ -58,7 +60,8 @@ def _count_table(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> Ta
     row = con.execute(f"SELECT {', '.join(parts)} FROM {rel}", [str(path)]).fetchone()
     assert row is not None
     names = [c.name.lower() for c in table.columns if c.name.lower() in present]
-    return TableCounts(str(path), int(row[0]), dict(zip(names, (int(v) for v in row[1:]), strict=True)))
+    return TableCounts(str(path), int(row[0]), dict(zip(names, (int(v) for v in row[1:]), strict=True)),
+                       present)
 
 
 def count_samples(directory: Path, inventory: Inventory) -> SampleCounts:
@@ -86,3 +89,33 @@ def count_samples(directory: Path, inventory: Inventory) -> SampleCounts:
             result.errors.append(ReadError(source="samples", location=str(path),
                                            message="no table of the schema has this name"))
     return result
+
+
+# Canonical form of a coded value, computed in the engine: upper case, no accents, any run of
+# other characters as one underscore ("hors UE" -> HORS_UE, "française" -> FRANCAISE).
+_CANON = "regexp_replace(upper(strip_accents(trim({col}))), '[^A-Z0-9]+', '_', 'g')"
+
+
+def canonical_code(value: str) -> str:
+    """The same canonical form in Python, for the accepted values a profile lists."""
+    plain = unicodedata.normalize("NFKD", value.strip()).encode("ascii", "ignore").decode().upper()
+    return "_".join(part for part in "".join(c if c.isalnum() else " " for c in plain).split())
+
+
+def count_outside(path: str, column: str, accepted: list[str]) -> tuple[int, int]:
+    """Rows (and distinct values) of a sample column whose value is not one of `accepted`.
+
+    Only the two counts leave DuckDB; the values themselves are never read into Python.
+    """
+    canon = _CANON.format(col=_quote(column))
+    codes = sorted({canonical_code(v) for v in accepted})
+    placeholders = ", ".join("?" for _ in codes)
+    sql = (f"SELECT count(*), count(DISTINCT {canon}) FROM read_csv(?, header=true, all_varchar=true) "
+           f"WHERE NULLIF(trim({_quote(column)}), '') IS NOT NULL AND {canon} NOT IN ({placeholders})")
+    con = duckdb.connect(":memory:")
+    try:
+        row = con.execute(sql, [path, *codes]).fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    return int(row[0]), int(row[1])

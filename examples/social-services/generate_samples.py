@@ -52,6 +52,9 @@ def write(name: str, header: list[str], rows: list[list[object]]) -> None:
         writer.writerows(rows)
 
 
+EXACT_NATIONALITIES = ["algérienne", "portugaise", "malienne", "roumaine", "marocaine"]
+
+
 def main() -> None:
     rng = random.Random(SEED)
     OUT.mkdir(exist_ok=True)
@@ -78,6 +81,8 @@ def main() -> None:
             "" if rng.random() < 0.7 else f"-1.{rng.randint(0, 999999):06d}",
             "" if rng.random() < 0.9 else f"caf-{rng.randint(10**6, 10**7 - 1)}",
             f"{last - dt.timedelta(days=rng.randint(30, 900))} 09:00:00", last])
+        if i % 25 == 0:  # older records keep the exact nationality, finer than FR / UE / hors UE
+            usagers[-1][7] = EXACT_NATIONALITIES[(i // 25) % len(EXACT_NATIONALITIES)]
         for _j in range(rng.randint(0, 3)):
             foyers.append([len(foyers) + 1, i, usagers[-1][2], rng.choice(PRENOMS),
                            dt.date(rng.randint(1950, 2024), rng.randint(1, 12), rng.randint(1, 28)),
