@@ -119,6 +119,7 @@ def test_every_reference_is_known_and_durations_parse(pid: str):
     for rec in profile.recipients:
         assert rec.read or rec.write, rec.id
     assert set(profile.data_subjects) <= set(TAXONOMY.data_subjects)
+    assert profile.dpia is not None and profile.recipients and profile.retention
 
 
 @pytest.mark.parametrize("pid", sorted(FRAMEWORKS))
