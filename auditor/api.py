@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 
 from auditor import __version__
 from auditor.checks.context import AuditContext
 from auditor.checks.granularity import check_granularity
 from auditor.checks.minimisation import check_minimisation
 from auditor.classify.columns import classify
+from auditor.classify.detectors import load_detectors
 from auditor.classify.vocabulary import load_vocabulary
 from auditor.config import Settings, check_against_catalogue, declared_purposes
+from auditor.errors import ConfigError
+from auditor.models.classification import ColumnClassification
 from auditor.models.findings import (
     AuditResult,
     Finding,
@@ -25,10 +29,12 @@ from auditor.models.findings import (
     Summary,
     Tool,
 )
+from auditor.models.inventory import Inventory, ReadError
 from auditor.profiles import Catalogue, load_catalogue
 from auditor.ruleset import load_rules
 from auditor.sources.ddl_reader import read_ddl
-from auditor.sources.samples import count_samples
+from auditor.sources.sample_values import ValueProfile, profile_values
+from auditor.sources.samples import SampleCounts, count_samples
 from auditor.waivers import apply_waivers
 
 CHECKS = (check_minimisation, check_granularity)
@@ -49,18 +55,47 @@ def summarise(findings: list[Finding], fail_on: str) -> Summary:
                    fail_on=fail_on)
 
 
-def run_audit(settings: Settings, raw_config: object = None) -> AuditResult:
+@dataclass
+class Classified:
+    """The inventory stage: what was read, and every column classified with its reasons."""
+
+    catalogue: Catalogue
+    inventory: Inventory
+    samples: SampleCounts | None
+    values: ValueProfile | None
+    columns: list[ColumnClassification]
+
+    @property
+    def errors(self) -> list[ReadError]:
+        return [*self.inventory.errors, *(self.samples.errors if self.samples else []),
+                *(self.values.errors if self.values else [])]
+
+
+def classify_service(settings: Settings, raw_config: object = None) -> Classified:
+    """config → profiles → source → inventory → classify (no checks): `gdpr-audit classify`."""
     catalogue = load_catalogue_for(settings)
     check_against_catalogue(settings, raw_config, catalogue)
-    rules = load_rules()
     vocabulary = load_vocabulary(catalogue.taxonomy)
+    detectors = load_detectors(catalogue.taxonomy)
     schema = settings.schema_source
     inventory = read_ddl([settings.path(f) for f in schema.files], schema.dialect)
     samples = count_samples(settings.path(settings.data.dir), inventory) if settings.data else None
+    as_of = settings.as_of or dt.date.today()
+    values = profile_values(samples, inventory, detectors, as_of) if samples else None
     subjects = {t: s.subject for t, s in settings.tables.items() if s.subject}
-    columns = classify(inventory, catalogue.taxonomy, vocabulary, settings.overrides, subjects)
+    columns = classify(inventory, catalogue.taxonomy, vocabulary, settings.overrides, subjects,
+                       detectors, values)
+    return Classified(catalogue, inventory, samples, values, columns)
+
+
+def run_audit(settings: Settings, raw_config: object = None) -> AuditResult:
+    if not settings.profiles:
+        raise ConfigError("no profile is declared: add `profiles:` to the configuration or give --profile; "
+                          "'gdpr-audit profiles list' shows them", file=settings.config_file)
+    stage = classify_service(settings, raw_config)
+    catalogue, inventory, samples, columns = stage.catalogue, stage.inventory, stage.samples, stage.columns
     lang = settings.report.lang
-    ctx = AuditContext(settings, catalogue, rules, declared_purposes(settings, catalogue),
+    ctx = AuditContext(settings, catalogue, load_rules(), declared_purposes(settings, catalogue),
                        columns, samples, lang)
     findings = [f for check in CHECKS for f in check(ctx)]
     findings.sort(key=lambda f: (f.severity.rank, f.rule, f.table or "", f.column or ""))
@@ -77,5 +112,4 @@ def run_audit(settings: Settings, raw_config: object = None) -> AuditResult:
         dpia_required=any(dpia) if dpia else None,
         tables_read=len(inventory.tables), statements_skipped=inventory.statements_skipped,
         rows_read=samples.rows if samples else None, columns=columns, findings=findings,
-        waivers=waivers, summary=summarise(findings, settings.fail_on),
-        errors=[*inventory.errors, *(samples.errors if samples else [])])
+        waivers=waivers, summary=summarise(findings, settings.fail_on), errors=stage.errors)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -13,12 +14,13 @@ from typing import Any, TypeVar
 import click
 
 from auditor import __version__
-from auditor.api import run_audit
+from auditor.api import classify_service, run_audit
 from auditor.config import SEVERITIES, find_config, load_settings
 from auditor.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, AuditorError
 from auditor.profiles import load_catalogue, load_taxonomy, validate_profile_file
 from auditor.profiles.schema import profile_json_schema_text
 from auditor.reporters import REPORTERS, terminal
+from auditor.reporters.classification_yaml import render_classification
 from auditor.reporters.profile_markdown import render_catalogue_markdown
 from auditor.reporters.profile_text import render_profile
 from auditor.ruleset import load_rules
@@ -41,6 +43,10 @@ def _guard(func: F) -> F:
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_ERROR)
         except Exception as err:
             if debug:
                 traceback.print_exc()
@@ -118,6 +124,39 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, diale
         if out is not None:
             click.echo(f"{fmt.upper()}: {out}")
     sys.exit(EXIT_FINDINGS if result.summary.status == "fail" else EXIT_OK)
+
+
+@main.command("classify")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="Configuration file (default: PATH/gdpr-audit.yml).")
+@click.option("--schema", help="DDL file to classify (zero-config run).")
+@click.option("--dialect", help="SQL dialect of the DDL: postgres, mysql, sqlite, duckdb, tsql…")
+@click.option("--data", help="Directory of sample data files (<table>.csv).")
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Write the YAML here (default: stdout).")
+@_guard
+def classify_command(path: Path | None, config_file: Path | None, schema: str | None, dialect: str | None,
+                     data: str | None, output: Path | None) -> None:
+    """Print every column's categories with reasons, as YAML to review and paste as overrides."""
+    config = config_file or (find_config(path) if path else None)
+    if config is None and not schema:
+        raise click.UsageError("give a directory or --config, or --schema")
+    flags = _flags(schema, dialect, None, (), data, None, None, None)
+    settings, raw = load_settings(config, flags)
+    stage = classify_service(settings, raw)
+    rows = stage.samples.rows if stage.samples else None
+    if output is None:
+        render_classification(stage.columns, sys.stdout, service=settings.service, rows=rows)
+    else:
+        try:
+            with open(output, "w", encoding="utf-8") as stream:
+                render_classification(stage.columns, stream, service=settings.service, rows=rows)
+        except OSError as err:
+            raise AuditorError(f"cannot write the classification ({err.strerror})",
+                               file=str(output)) from None
+    for problem in stage.errors:
+        click.echo(f"gdpr-audit: warning: {problem.location}: {problem.message}", err=True)
 
 
 def _default(settings: Any, name: str | None) -> Path | None:

@@ -56,7 +56,7 @@ class ReportSettings(Strict):
 
 class Settings(Strict):
     service: str
-    profiles: list[ProfileRef] = Field(min_length=1)
+    profiles: list[ProfileRef] = Field(default_factory=list, description="Required by an audit")
     profile_dirs: list[str] = Field(default_factory=list)
     schema_source: SchemaSource = Field(alias="schema")
     data: DataSource | None = None

@@ -60,7 +60,18 @@ def test_every_column_is_in_the_inventory_with_reasons(tmp_path):
     by_target = {f"{c['table']}.{c['column']}": c for c in columns}
     assert by_target["usager.date_naissance"]["categories"] == ["identity.birth_date"]
     assert by_target["usager.date_naissance"]["reasons"] == [
-        "name 'date_naissance' is a identity.birth_date name"]
+        "name 'date_naissance' names identity.birth_date",
+        "values: 400 of 400 sampled values are past dates spread over 64 years, median age 54"]
+    # value detectors: validated identifiers, and dates that are not birth dates
+    assert by_target["usager.nir"]["reasons"][-1] == \
+        "values: 320 of 320 sampled values pass detector 'nir', nir check (100%)"
+    assert by_target["usager.nir"]["value_matches"] == {"nir": 1.0}
+    assert by_target["usager.telephone"]["value_matches"] == {"phone": 0.897}
+    assert by_target["journal_acces.adresse_ip"]["categories"] == ["logs.ip_address"]
+    assert by_target["usager.date_dernier_contact"]["categories"] == []
+    assert (by_target["agent.mot_de_passe"]["hashed"], by_target["usager.mot_de_passe_caf"]["hashed"]) == \
+        (True, False)
+    assert by_target["agent.service"]["value_matches"] == {}
     assert by_target["agent.nom"]["subject"] == "staff"
     assert by_target["journal_acces.adresse_ip"]["subject"] == "staff"
     assert by_target["usager.id"]["categories"] == [] and by_target["usager.id"]["confidence"] == 0

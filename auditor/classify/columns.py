@@ -11,12 +11,15 @@ import fnmatch
 import re
 from collections import defaultdict
 
+from auditor.classify.detectors import Detectors
 from auditor.classify.identifiers import normalise_identifier, normalise_text
+from auditor.classify.values import Signal, hashed, value_matches, value_signals
 from auditor.classify.vocabulary import Vocabulary
 from auditor.models.classification import ColumnClassification
 from auditor.models.inventory import Column, Inventory, Table
 from auditor.models.profile import Sensitivity
 from auditor.profiles import Taxonomy
+from auditor.sources.sample_values import ColumnValues, ValueProfile
 
 PARTIAL_PENALTY = 0.15
 COMMENT_CONFIDENCE = 0.7
@@ -44,8 +47,7 @@ def _matches(pattern: str, name: str) -> bool:
     return fnmatch.fnmatchcase(name.lower(), pattern.lower())
 
 
-def _name_signals(col: Column, vocab: Vocabulary, taxonomy: Taxonomy
-                  ) -> list[tuple[str, float, str]]:
+def _name_signals(col: Column, vocab: Vocabulary, taxonomy: Taxonomy) -> list[Signal]:
     norm = normalise_identifier(col.name)
     flag_like = bool(vocab.not_names and vocab.not_names.match(norm))
     signals = []
@@ -56,23 +58,29 @@ def _name_signals(col: Column, vocab: Vocabulary, taxonomy: Taxonomy
         if rule.types == "text" and not _is_text(col):
             continue
         if compiled.full.match(norm):
-            signals.append((rule.category, rule.confidence,
-                            f"name '{col.name}' is a {rule.category} name"))
+            signals.append(Signal(rule.category, rule.confidence,
+                                  f"name '{col.name}' names {rule.category}", strong=True))
         elif compiled.token.search(norm):
-            signals.append((rule.category, rule.confidence - PARTIAL_PENALTY,
-                            f"name '{col.name}' contains a {rule.category} term"))
+            signals.append(Signal(rule.category, rule.confidence - PARTIAL_PENALTY,
+                                  f"name '{col.name}' contains a {rule.category} term", strong=False))
         if col.comment:
             text = normalise_text(col.comment)
             if any(p.search(text) for p in compiled.comments):
-                signals.append((rule.category, COMMENT_CONFIDENCE,
-                                f"comment mentions {rule.category}"))
+                signals.append(Signal(rule.category, COMMENT_CONFIDENCE,
+                                      f"comment mentions {rule.category}", strong=False))
     return signals
 
 
 def classify_column(table: Table, col: Column, subject: str | None, vocab: Vocabulary,
-                    taxonomy: Taxonomy, overrides: dict[str, list[str]]) -> ColumnClassification:
+                    taxonomy: Taxonomy, overrides: dict[str, list[str]],
+                    detectors: Detectors | None = None,
+                    values: ColumnValues | None = None) -> ColumnClassification:
     result = ColumnClassification(table=table.qualified_name, column=col.name, type=col.type,
                                   subject=subject, confidence=0.0, location=col.location)
+    if values is not None and detectors is not None:
+        result.values_sampled = values.sampled
+        result.value_matches = value_matches(values)
+        result.hashed = hashed(values, detectors)
     for pattern, categories in overrides.items():
         if _matches(pattern, result.target) or _matches(pattern, f"{table.name}.{col.name}"):
             result.categories = list(categories)
@@ -82,15 +90,18 @@ def classify_column(table: Table, col: Column, subject: str | None, vocab: Vocab
     combined: dict[str, float] = defaultdict(float)
     reasons: dict[str, list[str]] = defaultdict(list)
     signals = _name_signals(col, vocab, taxonomy)
-    full = {c for c, _, r in signals if " is a " in r}
-    if full:  # a whole-name match wins over partial matches of other categories
-        signals = [s for s in signals if s[0] in full
-                   or taxonomy.sensitivity(s[0]) in _ALWAYS_SENSITIVE]
-    for category, confidence, reason in signals:
-        combined[category] = 1 - (1 - combined[category]) * (1 - confidence)
-        reasons[category].append(reason)
+    if detectors is not None:
+        signals += value_signals(values, detectors)
+    strong = {s.category for s in signals if s.strong}
+    if strong:  # a whole-name or value match wins over partial matches of other categories
+        signals = [s for s in signals if s.category in strong
+                   or taxonomy.sensitivity(s.category) in _ALWAYS_SENSITIVE]
+    for s in signals:
+        combined[s.category] = 1 - (1 - combined[s.category]) * (1 - s.confidence)
+        reasons[s.category].append(s.reason)
     kept = sorted((c for c, v in combined.items() if v >= THRESHOLD),
                   key=lambda c: (-combined[c], c))
+    kept = [c for c in kept if not any(k != c and taxonomy.covers(c, k) for k in kept)]
     result.categories = kept
     result.confidence = round(max((combined[c] for c in kept), default=0.0), 2)
     result.reasons = [r for c in kept for r in reasons[c]]
@@ -99,11 +110,14 @@ def classify_column(table: Table, col: Column, subject: str | None, vocab: Vocab
 
 def classify(inventory: Inventory, taxonomy: Taxonomy, vocab: Vocabulary,
              overrides: dict[str, list[str]] | None = None,
-             subjects: dict[str, str] | None = None) -> list[ColumnClassification]:
+             subjects: dict[str, str] | None = None, detectors: Detectors | None = None,
+             values: ValueProfile | None = None) -> list[ColumnClassification]:
     """One ColumnClassification per column of every table and view, in inventory order."""
     results = []
     for table in inventory.tables:
         subject = table_subject(table, vocab, subjects or {})
         for col in table.columns:
-            results.append(classify_column(table, col, subject, vocab, taxonomy, overrides or {}))
+            col_values = values.get(table.qualified_name, col.name) if values else None
+            results.append(classify_column(table, col, subject, vocab, taxonomy, overrides or {},
+                                           detectors, col_values))
     return results

@@ -15,6 +15,10 @@ class ColumnClassification(BaseModel):
     categories: list[str] = Field(default_factory=list)
     confidence: float = Field(ge=0, le=1, description="Confidence in the categories (0 if none)")
     reasons: list[str] = Field(default_factory=list, description="Signals that led there")
+    values_sampled: int | None = Field(default=None, description="Non-empty sample values examined")
+    value_matches: dict[str, float] = Field(default_factory=dict,
+                                            description="Detector id -> share of sampled values it accepts")
+    hashed: bool | None = Field(default=None, description="Values are hashes of a secret (None: unknown)")
     location: SourceLocation = Field(default_factory=SourceLocation)
 
     @property

@@ -1,0 +1,65 @@
+"""Checks that no regular expression can express (check digits, numbering plans), applied to the
+candidate values the engine has already matched by pattern. Each takes the detector's normalised
+value and says whether it is a real identifier, not just one of the right shape. The values are
+never kept, logged or returned: only the count of valid ones leaves the detector."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+
+import phonenumbers
+from stdnum import bic, iban, luhn
+from stdnum.fr import nir, siren, siret
+
+
+def _nir(value: str) -> bool:
+    if len(value) == 15:
+        return bool(nir.is_valid(value))
+    return len(value) == 13  # NIR without its key: the pattern already checked sex, month, place
+
+
+def _phone(value: str) -> bool:
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_valid_number(number))
+
+
+def _ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _postal_code(value: str) -> bool:
+    """French postal codes: département 01–95 (20 for Corsica) or overseas 971–988."""
+    dept = int(value[:2])
+    return 1 <= dept <= 95 or value[:3] in {"971", "972", "973", "974", "975", "976", "977", "978",
+                                            "984", "986", "987", "988"}
+
+
+def _latitude(value: str) -> bool:
+    return -90.0 <= float(value) <= 90.0
+
+
+def _longitude(value: str) -> bool:
+    return -180.0 <= float(value) <= 180.0
+
+
+VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "nir": _nir,
+    "siren": lambda v: bool(siren.is_valid(v)),
+    "siret": lambda v: bool(siret.is_valid(v)),
+    "iban": lambda v: bool(iban.is_valid(v)),
+    "bic": lambda v: bool(bic.is_valid(v)),
+    "luhn": lambda v: bool(luhn.is_valid(v)),
+    "phone": _phone,
+    "ip_address": _ip,
+    "postal_code_fr": _postal_code,
+    "latitude": _latitude,
+    "longitude": _longitude,
+}

@@ -1,0 +1,58 @@
+"""Signals from sample values: a detector whose share of accepted values reaches its
+`min_share` gives its category, with a reason naming the detector and the share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from auditor.classify.detectors import Detectors
+from auditor.sources.sample_values import ColumnValues
+
+MIN_VALUES = 5  # fewer sampled values than this say nothing
+
+
+@dataclass
+class Signal:
+    category: str
+    confidence: float
+    reason: str
+    strong: bool  # a whole-name match or a value detector: drops weaker partial-name signals
+
+
+def value_signals(values: ColumnValues | None, detectors: Detectors) -> list[Signal]:
+    if values is None or values.sampled < MIN_VALUES:
+        return []
+    signals = []
+    for count in values.counts:
+        det = count.detector
+        share = count.valid / values.sampled
+        if share >= det.min_share:
+            checked = f", {det.validator} check" if det.validator else ""
+            signals.append(Signal(det.category, det.confidence,
+                                  f"values: {count.valid} of {values.sampled} sampled values pass "
+                                  f"detector '{det.id}'{checked} ({share:.0%})", strong=True))
+    bd, rules = values.birth_dates, detectors.birth_dates
+    if bd is not None:
+        share = bd.parsed / values.sampled
+        low, high = rules.median_age
+        spread = bd.span_years >= rules.min_span_years and low <= bd.median_age <= high
+        if share >= rules.min_share and spread:
+            signals.append(Signal(rules.category, rules.confidence,
+                                  f"values: {bd.parsed} of {values.sampled} sampled values are past dates "
+                                  f"spread over {bd.span_years} years, median age {bd.median_age:.0f}",
+                                  strong=True))
+    return signals
+
+
+def value_matches(values: ColumnValues | None) -> dict[str, float]:
+    if values is None or not values.sampled:
+        return {}
+    return {c.detector.id: round(c.valid / values.sampled, 3) for c in values.counts if c.valid}
+
+
+def hashed(values: ColumnValues | None, detectors: Detectors) -> bool | None:
+    """True when most sampled values are hashes, False when none is, None without samples."""
+    if values is None or values.sampled < MIN_VALUES:
+        return None
+    hashes = sum(c.valid for c in values.counts if c.detector.hashed)
+    return hashes / values.sampled >= 0.8

@@ -1,0 +1,144 @@
+"""What the values of sample columns look like, measured in DuckDB: per column, how many sampled
+values each detector's pattern matches, how many of those its validator accepts, and whether
+the column looks like birth dates. Sampling is deterministic (reservoir, fixed seed, one thread),
+so two runs agree. Candidate values go through the check-digit validators in memory and are
+dropped at once: only counts leave this module."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from auditor.classify.detectors import NORMALISE, Detectors, ValueDetector
+from auditor.classify.validators import VALIDATORS
+from auditor.models.inventory import Inventory, ReadError, Table
+from auditor.sources.samples import SampleCounts, TableCounts, _quote
+
+SAMPLE_ROWS = 10_000
+SEED = 20_261_123
+
+
+@dataclass
+class DetectorCount:
+    detector: ValueDetector
+    matched: int  # values the pattern matches
+    valid: int    # of those, values the validator accepts (= matched without a validator)
+
+
+@dataclass
+class BirthDateStats:
+    parsed: int
+    span_years: int
+    median_age: float
+
+
+@dataclass
+class ColumnValues:
+    sampled: int  # non-empty values in the sample
+    counts: list[DetectorCount] = field(default_factory=list)
+    birth_dates: BirthDateStats | None = None
+
+
+@dataclass
+class ValueProfile:
+    columns: dict[tuple[str, str], ColumnValues] = field(default_factory=dict)  # (table, column lower)
+    errors: list[ReadError] = field(default_factory=list)
+
+    def get(self, table: str, column: str) -> ColumnValues | None:
+        return self.columns.get((table, column.lower()))
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _aggregates(detectors: Detectors) -> list[str]:
+    """SQL aggregates over the unpivoted sample (one row per column and value `v`): non-empty
+    count, one count per detector pattern, then birth-date statistics (parsed, min year, max
+    year, median year, latest date). Compiled once per table, whatever its width."""
+    parts = ["count(v)"]
+    for det in detectors.values:
+        norm = NORMALISE[det.normalise].format(v="v")
+        parts.append(f"count(*) FILTER (WHERE regexp_full_match({norm}, {_literal(det.pattern)}))")
+    fmts = ", ".join(f"try_strptime(v, {_literal(f)})" for f in detectors.birth_dates.formats)
+    d = f"CAST(coalesce({fmts}) AS DATE)"
+    return [*parts, f"count({d})", f"min(year({d}))", f"max(year({d}))", f"median(year({d}))", f"max({d})"]
+
+
+def _column_values(con: duckdb.DuckDBPyConnection, header: str, row: tuple[Any, ...],
+                   detectors: Detectors, as_of: dt.date) -> ColumnValues:
+    n = len(detectors.values)
+    result = ColumnValues(sampled=int(row[0]))
+    v = f"NULLIF(trim({_quote(header)}), '')"
+    for det, matched in zip(detectors.values, row[1:1 + n], strict=True):
+        if not matched:
+            continue
+        valid = int(matched)
+        if det.validator:
+            check = VALIDATORS[det.validator]
+            norm = NORMALISE[det.normalise].format(v=v)
+            rows = con.execute(f"SELECT {norm} FROM sample WHERE regexp_full_match({norm}, ?)",
+                               [det.pattern]).fetchall()
+            valid = sum(1 for (value,) in rows if _safe(check, value))
+            del rows
+        result.counts.append(DetectorCount(det, int(matched), valid))
+    parsed, low, high, median, latest = row[1 + n:]
+    if parsed and isinstance(latest, dt.date) and latest <= as_of:
+        result.birth_dates = BirthDateStats(int(parsed), int(high) - int(low),
+                                            as_of.year - float(median))
+    return result
+
+
+def _safe(check: Callable[[str], bool], value: str) -> bool:
+    try:
+        return bool(check(value))
+    except (ValueError, TypeError, ArithmeticError):
+        return False
+
+
+def _profile_table(con: duckdb.DuckDBPyConnection, table: Table, counts: TableCounts,
+                   detectors: Detectors, as_of: dt.date, sample_rows: int) -> dict[str, ColumnValues]:
+    con.execute("DROP TABLE IF EXISTS sample")
+    con.execute(f"CREATE TEMP TABLE sample AS SELECT * FROM read_csv({_literal(counts.file)}, header=true, "
+                f"all_varchar=true) USING SAMPLE reservoir({int(sample_rows)} ROWS) REPEATABLE ({SEED})")
+    headers = {counts.header[col.name.lower()]: col.name.lower() for col in table.columns
+               if col.name.lower() in counts.header}
+    if not headers:
+        return {}
+    columns = ", ".join(_quote(h) for h in headers)
+    rows = con.execute(f"SELECT col, {', '.join(_aggregates(detectors))} FROM "
+                       f"(SELECT col, NULLIF(trim(v), '') AS v FROM "
+                       f"(UNPIVOT (SELECT {columns} FROM sample) ON {columns} INTO NAME col VALUE v)) "
+                       f"GROUP BY col").fetchall()
+    found = {header: tuple(values) for header, *values in rows}
+    empty = (0,) * len(detectors.values) + (0, None, None, None, None)
+    return {name: _column_values(con, header, found.get(header, (0, *empty)), detectors, as_of)
+            for header, name in headers.items()}
+
+
+def profile_values(samples: SampleCounts, inventory: Inventory, detectors: Detectors,
+                   as_of: dt.date, sample_rows: int = SAMPLE_ROWS) -> ValueProfile:
+    profile = ValueProfile()
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET threads = 1")  # a reservoir sample is repeatable only on one thread
+        for table in inventory.tables:
+            counts = samples.tables.get(table.qualified_name)
+            if counts is None:
+                continue
+            try:
+                found = _profile_table(con, table, counts, detectors, as_of, sample_rows)
+            except duckdb.Error as err:
+                first = str(err).splitlines()[0][:200]
+                profile.errors.append(ReadError(source="samples", location=counts.file,
+                                                message=f"cannot profile values: {first}"))
+                continue
+            for name, col_values in found.items():
+                profile.columns[(table.qualified_name, name)] = col_values
+    finally:
+        con.close()
+    return profile
