@@ -36,31 +36,57 @@ def table_subject(table: Table, vocab: Vocabulary, overrides: dict[str, str]) ->
     for pattern, subject in overrides.items():
         if _matches(pattern, table.qualified_name) or _matches(pattern, table.name):
             return None if subject == "none" else subject
-    norm = normalise_identifier(table.name)
+    norm = table_key(table, vocab)
     for subject, regex in vocab.subjects:
         if regex.match(norm):
             return None if subject == "none" else subject
     return vocab.default_subject
 
 
+def table_key(table: Table, vocab: Vocabulary) -> str:
+    """The normalised table name without a technical prefix (tbl_client -> client)."""
+    norm = normalise_identifier(table.name)
+    if vocab.table_prefixes is not None:
+        m = vocab.table_prefixes.match(norm)
+        if m and m.end() < len(norm):
+            return norm[m.end() + 1:]
+    return norm
+
+
+def column_prefix(table: Table, key: str) -> str | None:
+    """A token most columns start with that abbreviates the table (`usr_nom`, `usr_tel` in
+    t_usr; `cli_nom` in tbl_client), stripped before matching column names."""
+    names = [normalise_identifier(c.name) for c in table.columns]
+    firsts = [n.split("_", 1)[0] for n in names if "_" in n]
+    if len(names) >= 3 and firsts:
+        token = max(set(firsts), key=firsts.count)
+        if firsts.count(token) >= 0.6 * len(names) and key.startswith(token[:3]):
+            return token
+    return None
+
+
 def _matches(pattern: str, name: str) -> bool:
     return fnmatch.fnmatchcase(name.lower(), pattern.lower())
 
 
-def _name_signals(col: Column, vocab: Vocabulary, taxonomy: Taxonomy) -> list[Signal]:
+def _name_signals(col: Column, vocab: Vocabulary, taxonomy: Taxonomy, subject: str | None,
+                  table: str, prefix: str | None) -> list[Signal]:
     norm = normalise_identifier(col.name)
+    if prefix and norm.startswith(prefix + "_") and len(norm) > len(prefix) + 1:
+        norm = norm[len(prefix) + 1:]
     flag_like = bool(vocab.not_names and vocab.not_names.match(norm))
     signals = []
     for compiled in vocab.names:
         rule = compiled.rule
-        if flag_like and taxonomy.sensitivity(rule.category) not in _ALWAYS_SENSITIVE:
+        if not compiled.applies(subject, table):
             continue
         if rule.types == "text" and not _is_text(col):
             continue
-        if compiled.full.match(norm):
+        if compiled.full.match(norm):  # a name the vocabulary lists whole: even flag-like
             signals.append(Signal(rule.category, rule.confidence,
                                   f"name '{col.name}' names {rule.category}", strong=True))
-        elif compiled.token.search(norm):
+        elif compiled.token.search(norm) and not (flag_like and taxonomy.sensitivity(rule.category)
+                                                  not in _ALWAYS_SENSITIVE):
             signals.append(Signal(rule.category, rule.confidence - PARTIAL_PENALTY,
                                   f"name '{col.name}' contains a {rule.category} term", strong=False))
         if col.comment:
@@ -74,7 +100,7 @@ def _name_signals(col: Column, vocab: Vocabulary, taxonomy: Taxonomy) -> list[Si
 def classify_column(table: Table, col: Column, subject: str | None, vocab: Vocabulary,
                     taxonomy: Taxonomy, overrides: dict[str, list[str]],
                     detectors: Detectors | None = None,
-                    values: ColumnValues | None = None) -> ColumnClassification:
+                    values: ColumnValues | None = None, prefix: str | None = None) -> ColumnClassification:
     result = ColumnClassification(table=table.qualified_name, column=col.name, type=col.type,
                                   subject=subject, confidence=0.0, location=col.location)
     if values is not None and detectors is not None:
@@ -89,7 +115,7 @@ def classify_column(table: Table, col: Column, subject: str | None, vocab: Vocab
             return result
     combined: dict[str, float] = defaultdict(float)
     reasons: dict[str, list[str]] = defaultdict(list)
-    signals = _name_signals(col, vocab, taxonomy)
+    signals = _name_signals(col, vocab, taxonomy, subject, table_key(table, vocab), prefix)
     if detectors is not None:
         signals += value_signals(values, detectors)
     strong = {s.category for s in signals if s.strong}
@@ -116,8 +142,9 @@ def classify(inventory: Inventory, taxonomy: Taxonomy, vocab: Vocabulary,
     results = []
     for table in inventory.tables:
         subject = table_subject(table, vocab, subjects or {})
+        prefix = column_prefix(table, table_key(table, vocab))
         for col in table.columns:
             col_values = values.get(table.qualified_name, col.name) if values else None
             results.append(classify_column(table, col, subject, vocab, taxonomy, overrides or {},
-                                           detectors, col_values))
+                                           detectors, col_values, prefix))
     return results

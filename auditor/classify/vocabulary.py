@@ -25,11 +25,16 @@ class NameRule(_Strict):
     comments: list[str] = Field(default_factory=list)
     types: str | None = Field(default=None, pattern="^text$")
     confidence: float = Field(gt=0, le=1)
+    subjects: list[str] = Field(default_factory=list, description="Only for tables about these subjects")
+    not_subjects: list[str] = Field(default_factory=list, description="Never for tables about these")
+    tables: list[str] = Field(default_factory=list, description="Only in tables whose name matches")
+    not_tables: list[str] = Field(default_factory=list, description="Never in tables whose name matches")
 
 
 class NamesFile(_Strict):
     version: int
     not_names: list[str] = Field(default_factory=list)
+    table_prefixes: list[str] = Field(default_factory=list)
     rules: list[NameRule]
 
 
@@ -50,6 +55,17 @@ class CompiledNameRule:
     token: re.Pattern[str]
     full: re.Pattern[str]
     comments: list[re.Pattern[str]]
+    tables: re.Pattern[str] | None = None
+    not_tables: re.Pattern[str] | None = None
+
+    def applies(self, subject: str | None, table: str) -> bool:
+        """Whether the rule applies in this table (normalised name) about this subject."""
+        rule, who = self.rule, subject or "none"
+        if (rule.subjects and who not in rule.subjects) or who in rule.not_subjects:
+            return False
+        if self.tables is not None and not self.tables.match(table):
+            return False
+        return not (self.not_tables is not None and self.not_tables.match(table))
 
 
 @dataclass
@@ -58,6 +74,7 @@ class Vocabulary:
     not_names: re.Pattern[str] | None
     subjects: list[tuple[str, re.Pattern[str]]]
     default_subject: str
+    table_prefixes: re.Pattern[str] | None = None
 
 
 def _compile(fragments: list[str], file: Path, raw: object, loc: tuple[str | int, ...]) -> None:
@@ -79,10 +96,17 @@ def load_vocabulary(taxonomy: Taxonomy, directory: Path | None = None) -> Vocabu
         problem = taxonomy.check_key(rule.category)
         if problem:
             raise RuleError(problem, file=str(names_path), line=locate(raw, ("rules", i, "category")))
-        _compile(rule.names, names_path, raw, ("rules", i, "names"))
-        _compile(rule.comments, names_path, raw, ("rules", i, "comments"))
+        for attr in ("names", "comments", "tables", "not_tables"):
+            _compile(getattr(rule, attr), names_path, raw, ("rules", i, attr))
+        for attr in ("subjects", "not_subjects"):
+            for j, subject in enumerate(getattr(rule, attr)):
+                if subject != "none" and subject not in taxonomy.data_subjects:
+                    raise RuleError(f"unknown data subject {subject!r}", file=str(names_path),
+                                    line=locate(raw, ("rules", i, attr, j)))
         compiled.append(CompiledNameRule(rule, token_pattern(rule.names), full_pattern(rule.names),
-                                         [re.compile(c) for c in rule.comments]))
+                                         [re.compile(c) for c in rule.comments],
+                                         prefix_pattern(rule.tables) if rule.tables else None,
+                                         prefix_pattern(rule.not_tables) if rule.not_tables else None))
     _compile(names.not_names, names_path, raw, ("not_names",))
     raw_s = load_yaml_file(subjects_path, RuleError)
     subjects = validate(SubjectsFile, raw_s, str(subjects_path), RuleError)
@@ -95,4 +119,5 @@ def load_vocabulary(taxonomy: Taxonomy, directory: Path | None = None) -> Vocabu
         names=compiled,
         not_names=full_pattern(names.not_names) if names.not_names else None,
         subjects=[(s.subject, prefix_pattern(s.names)) for s in subjects.rules],
-        default_subject=subjects.default_subject)
+        default_subject=subjects.default_subject,
+        table_prefixes=prefix_pattern(names.table_prefixes) if names.table_prefixes else None)

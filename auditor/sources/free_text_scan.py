@@ -1,0 +1,126 @@
+"""Scan free-text columns where the rows are: per category, how many notes mention it.
+
+Every note is normalised and matched in SQL (auditor/classify/free_text.py compiles the lexicon);
+only counts come back, plus at most a few rows per category from which a masked snippet is made in
+memory. Identifiers written in notes (NIR, IBAN, phone, email) are found by pattern in the engine
+and their candidates checked in memory (key mod 97, numbering plan), then dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+
+from auditor.classify.free_text import (
+    Lexicon,
+    TextIdentifier,
+    category_sql,
+    masked_snippet,
+    normalised_sql,
+    term_pattern,
+)
+from auditor.classify.validators import VALIDATORS
+
+MAX_SNIPPETS = 3
+
+
+@dataclass
+class TextMatches:
+    category: str
+    rows: int
+    snippets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FreeTextScan:
+    rows: int  # non-empty notes scanned
+    matches: list[TextMatches] = field(default_factory=list)
+
+    def rows_for(self, category: str) -> int:
+        return next((m.rows for m in self.matches if m.category == category), 0)
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str, lexicon: Lexicon) -> None:
+    con.execute("DROP TABLE IF EXISTS notes")
+    con.execute(f"CREATE TEMP TABLE notes AS SELECT row_number() OVER () AS r, {column_sql} AS raw, "
+                f"{normalised_sql(column_sql, lexicon)} AS t FROM {relation_sql} "
+                f"WHERE NULLIF(trim({column_sql}), '') IS NOT NULL")
+
+
+def mask_identifier(value: str) -> str:
+    """Keep the first five and last two characters of an identifier, mask the rest:
+    « 1 85 05 78 006 084 36 » -> « 1 85 05 ** *** *** 36 »; an email keeps one letter and the TLD."""
+    if "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@***.{domain.rsplit('.', 1)[-1]}"
+    alnum = [i for i, c in enumerate(value) if c.isalnum()]
+    keep = set(alnum[:5] + alnum[-2:]) if len(alnum) >= 13 else set(alnum[:2] + alnum[-2:])
+    return "".join(c if (i in keep or not c.isalnum()) else "*" for i, c in enumerate(value))
+
+
+def _identifier_rows(con: duckdb.DuckDBPyConnection, ident: TextIdentifier) -> tuple[list[int], list[str]]:
+    """Rows with at least one valid identifier, and masked forms of the first few."""
+    rows = con.execute("SELECT r, regexp_extract_all(t, ?) FROM notes WHERE regexp_matches(t, ?) ORDER BY r",
+                       [ident.pattern, ident.pattern]).fetchall()
+    check = VALIDATORS[ident.validator] if ident.validator else None
+    strip = re.compile(ident.strip)
+    found: list[int] = []
+    masked: list[str] = []
+    for r, candidates in rows:
+        valid = [c for c in candidates if check is None or _safe(check, strip.sub("", c).upper())]
+        if valid:
+            found.append(r)
+            if len(masked) < MAX_SNIPPETS:
+                masked.append(mask_identifier(valid[0]))
+    del rows
+    return found, masked
+
+
+def _safe(check: Callable[[str], bool], value: str) -> bool:
+    try:
+        return bool(check(value))
+    except (ValueError, TypeError, ArithmeticError):
+        return False
+
+
+def scan_relation(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str,
+                  lexicon: Lexicon) -> FreeTextScan:
+    """Scan one text column of a relation the connection can read (table, view, read_csv…)."""
+    _prepare(con, relation_sql, column_sql, lexicon)
+    flags = [category_sql("t", cat, lexicon) for cat in lexicon.categories]
+    row = con.execute(f"SELECT count(*), {', '.join(f'count(*) FILTER (WHERE {f})' for f in flags)} "
+                      "FROM notes").fetchone()
+    assert row is not None
+    scan = FreeTextScan(rows=int(row[0]))
+    for cat, flag, count in zip(lexicon.categories, flags, row[1:], strict=True):
+        if not count:
+            continue
+        examples = con.execute(f"SELECT raw FROM notes WHERE {flag} ORDER BY r "
+                               f"LIMIT {MAX_SNIPPETS}").fetchall()
+        pattern = term_pattern(cat)
+        snippets = [s for (raw,) in examples if (s := masked_snippet(str(raw), pattern))]
+        del examples
+        scan.matches.append(TextMatches(cat.category, int(count), snippets))
+    for ident in lexicon.identifiers:
+        rows, masked = _identifier_rows(con, ident)
+        if rows:
+            scan.matches.append(TextMatches(ident.category, len(rows), masked))
+    return scan
+
+
+def flag_rows(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str,
+              lexicon: Lexicon) -> list[set[str]]:
+    """Per non-empty row, in order, the categories it mentions (for quality measurement)."""
+    _prepare(con, relation_sql, column_sql, lexicon)
+    flags = [category_sql("t", cat, lexicon) for cat in lexicon.categories]
+    rows = con.execute(f"SELECT r, {', '.join(flags)} FROM notes ORDER BY r").fetchall()
+    result = [{cat.category for cat, hit in zip(lexicon.categories, hits, strict=True) if hit}
+              for _, *hits in rows]
+    index = {r: i for i, (r, *_) in enumerate(rows)}
+    for ident in lexicon.identifiers:
+        for r in _identifier_rows(con, ident)[0]:
+            result[index[r]].add(ident.category)
+    return result

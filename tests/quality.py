@@ -1,0 +1,134 @@
+"""Quality of the classifier, measured on the team's labelled fixtures.
+
+`python -m tests.quality > docs/classification-quality.md` writes the report; the tests assert
+the targets and that the committed report is current.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from auditor.classify.columns import classify
+from auditor.classify.free_text import load_lexicon
+from auditor.classify.vocabulary import load_vocabulary
+from auditor.profiles import load_taxonomy
+from auditor.sources.ddl_reader import read_ddl
+from auditor.sources.free_text_scan import flag_rows
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+@dataclass
+class Scores:
+    tp: Counter[str] = field(default_factory=Counter)
+    fp: Counter[str] = field(default_factory=Counter)
+    fn: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    items: int = 0
+
+    def add(self, got: set[str], expected: set[str], label: str) -> None:
+        self.items += 1
+        for c in got & expected:
+            self.tp[c] += 1
+        for c in got - expected:
+            self.fp[c] += 1
+            self.errors.append(f"false positive {c}: {label}")
+        for c in expected - got:
+            self.fn[c] += 1
+            self.errors.append(f"missed {c}: {label}")
+
+    def precision(self, c: str | None = None) -> float:
+        tp, fp = (self.tp[c], self.fp[c]) if c else (sum(self.tp.values()), sum(self.fp.values()))
+        return tp / (tp + fp) if tp + fp else 1.0
+
+    def recall(self, c: str | None = None) -> float:
+        tp, fn = (self.tp[c], self.fn[c]) if c else (sum(self.tp.values()), sum(self.fn.values()))
+        return tp / (tp + fn) if tp + fn else 1.0
+
+    def support(self, c: str) -> int:
+        return self.tp[c] + self.fn[c]
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted(set(self.tp) | set(self.fp) | set(self.fn))
+
+
+def measure_columns() -> tuple[Scores, int, list[str]]:
+    """Category scores, table count, and subject errors on tests/fixtures/labelled_columns.yaml."""
+    taxonomy = load_taxonomy()
+    tables = yaml.safe_load((FIXTURES / "labelled_columns.yaml").read_text(encoding="utf-8"))["tables"]
+    ddl = []
+    for t in tables:
+        ddl.append(f'CREATE TABLE "{t["name"]}" (' + ", ".join(f'"{c[0]}" {c[1]}' for c in t["columns"]) + ");")
+        ddl += [f"COMMENT ON COLUMN \"{t['name']}\".\"{c[0]}\" IS '{c[3]}';" for c in t["columns"] if len(c) > 3]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "labelled.sql"
+        path.write_text("\n".join(ddl), encoding="utf-8")
+        inventory = read_ddl([path], "postgres")
+    assert inventory.errors == [], inventory.errors
+    found = {(c.table, c.column): c for c in classify(inventory, taxonomy, load_vocabulary(taxonomy))}
+    scores, subject_errors = Scores(), []
+    for t in tables:
+        for col in t["columns"]:
+            result = found[(t["name"], col[0])]
+            scores.add(set(result.categories), set(col[2]), f"{t['name']}.{col[0]}")
+            if (result.subject or "none") != t["subject"] and t["name"] not in {e.split(":")[0] for e in subject_errors}:
+                subject_errors.append(f"{t['name']}: {result.subject or 'none'} instead of {t['subject']}")
+    return scores, len(tables), subject_errors
+
+
+def measure_free_text() -> tuple[Scores, int]:
+    """Category scores on tests/fixtures/free_text_sentences.yaml, run in DuckDB like a real scan."""
+    lexicon = load_lexicon(load_taxonomy())
+    sentences = yaml.safe_load((FIXTURES / "free_text_sentences.yaml").read_text(encoding="utf-8"))["sentences"]
+    con = duckdb.connect(":memory:")
+    con.execute("CREATE TABLE s (i INTEGER, note VARCHAR)")
+    con.executemany("INSERT INTO s VALUES (?, ?)", list(enumerate(text for text, _ in sentences)))
+    flags = flag_rows(con, "(SELECT note FROM s ORDER BY i)", "note", lexicon)
+    con.close()
+    scores = Scores()
+    for (text, labels), got in zip(sentences, flags, strict=True):
+        scores.add(got, set(labels), repr(text))
+    negatives = sum(1 for _, labels in sentences if not labels)
+    return scores, negatives
+
+
+def _table(scores: Scores) -> list[str]:
+    out = ["| category | support | precision | recall |", "|---|---:|---:|---:|"]
+    out += [f"| `{c}` | {scores.support(c)} | {scores.precision(c):.3f} | {scores.recall(c):.3f} |"
+            for c in scores.categories]
+    out.append(f"| **all (micro-average)** | {sum(scores.support(c) for c in scores.categories)} | "
+               f"**{scores.precision():.3f}** | **{scores.recall():.3f}** |")
+    return out
+
+
+def report() -> str:
+    cols, tables, subject_errors = measure_columns()
+    text, negatives = measure_free_text()
+    out = ["# Classification quality", "",
+           "Generated by `python -m tests.quality > docs/classification-quality.md`; a test fails when it is "
+           "stale and when a target is missed (precision and recall ≥ 0.95, micro-averaged and for every "
+           "category with 10 or more examples).", "",
+           "The fixtures were written by the team (`tests/fixtures/`). They are not an independent benchmark: the "
+           "vocabularies were tuned on them. Each file ends with a batch written after tuning; on that batch, "
+           "before any further change, the column classifier found 28 of 29 categories with no false positive "
+           "and 3 of 5 table subjects, and the free-text detector (61 sentences) missed nothing and made 2 "
+           "false positives: « pas d'élément évoquant des violences » (fixed: « évoquant » became a negation "
+           "filler) and a disused prison building (kept: the lexicon cannot tell).", "",
+           f"## Columns: names, comments, declared types ({cols.items} columns, {tables} tables)", "",
+           *_table(cols), "",
+           f"Table subjects wrong: {len(subject_errors)} of {tables}.", "",
+           "Remaining errors:", "", *[f"- {e}" for e in cols.errors or ["none"]], "",
+           f"## Free-text notes ({text.items} sentences, {negatives} of them negatives)", "",
+           *_table(text), "", "Remaining errors:", "", *[f"- {e}" for e in text.errors or ["none"]], ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(report(), end="")
