@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from auditor import __version__
 from auditor.checks.context import AuditContext
+from auditor.checks.free_text import check_free_text
 from auditor.checks.granularity import check_granularity
 from auditor.checks.minimisation import check_minimisation
 from auditor.classify.columns import classify
 from auditor.classify.detectors import load_detectors
+from auditor.classify.free_text import load_lexicon
 from auditor.classify.vocabulary import load_vocabulary
 from auditor.config import Settings, check_against_catalogue, declared_purposes
 from auditor.errors import ConfigError
@@ -33,11 +35,12 @@ from auditor.models.inventory import Inventory, ReadError
 from auditor.profiles import Catalogue, load_catalogue
 from auditor.ruleset import load_rules
 from auditor.sources.ddl_reader import read_ddl
+from auditor.sources.free_text_scan import scan_samples
 from auditor.sources.sample_values import ValueProfile, profile_values
 from auditor.sources.samples import SampleCounts, count_samples
 from auditor.waivers import apply_waivers
 
-CHECKS = (check_minimisation, check_granularity)
+CHECKS = (check_minimisation, check_granularity, check_free_text)
 
 
 def load_catalogue_for(settings: Settings) -> Catalogue:
@@ -64,11 +67,12 @@ class Classified:
     samples: SampleCounts | None
     values: ValueProfile | None
     columns: list[ColumnClassification]
+    scan_errors: list[ReadError]
 
     @property
     def errors(self) -> list[ReadError]:
         return [*self.inventory.errors, *(self.samples.errors if self.samples else []),
-                *(self.values.errors if self.values else [])]
+                *(self.values.errors if self.values else []), *self.scan_errors]
 
 
 def classify_service(settings: Settings, raw_config: object = None) -> Classified:
@@ -85,7 +89,8 @@ def classify_service(settings: Settings, raw_config: object = None) -> Classifie
     subjects = {t: s.subject for t, s in settings.tables.items() if s.subject}
     columns = classify(inventory, catalogue.taxonomy, vocabulary, settings.overrides, subjects,
                        detectors, values)
-    return Classified(catalogue, inventory, samples, values, columns)
+    scan_errors = scan_samples(samples, columns, load_lexicon(catalogue.taxonomy)) if samples else []
+    return Classified(catalogue, inventory, samples, values, columns, scan_errors)
 
 
 def run_audit(settings: Settings, raw_config: object = None) -> AuditResult:

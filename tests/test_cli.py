@@ -103,7 +103,8 @@ def test_unparseable_statement_is_reported_and_audit_goes_on(tmp_path):
 
 def test_rules_and_profiles_commands():
     listing = run("rules", "list").output.splitlines()
-    assert [line.split()[0] for line in listing] == ["MIN001", "MIN002", "MIN003", "MIN004", "MIN005", "MIN006"]
+    assert [line.split()[0] for line in listing] == ["MIN001", "MIN002", "MIN003", "MIN004", "MIN005", "MIN006",
+                                                          "TXT001", "TXT002", "TXT003"]
     explain = run("rules", "explain", "min004", "--lang", "en").output
     assert explain.startswith("MIN004 (minimisation.nir-outside-decree) — NIR used outside")
     assert "Décret n° 2019-341 du 19 avril 2019" in explain

@@ -20,6 +20,11 @@ EXPECTED = [  # (rule, severity, target, waived)
     ("MIN001", "medium", "usager.longitude", False),
     ("MIN001", "medium", "usager.photo", True),
     ("MIN006", "medium", "usager.nationalite", False),
+    ("TXT002", "medium", "entretien.notes", False),  # health
+    ("TXT002", "medium", "entretien.notes", False),  # religion
+    ("TXT002", "medium", "entretien.notes", False),  # offences
+    ("TXT002", "medium", "entretien.notes", False),  # violence
+    ("TXT003", "medium", "entretien.notes", False),  # a NIR copied into notes
     ("MIN005", "low", "entretien.notes", False),
     ("MIN005", "low", "usager.mot_de_passe_caf", False),
     ("MIN005", "low", "usager.nationalite", False),
@@ -42,9 +47,9 @@ def test_example_audit_finds_exactly_the_expected_findings(tmp_path):
     got = [(f["rule"], f["severity"], f"{f['table']}.{f['column']}", f["waived"])
            for f in report["findings"]]
     assert got == EXPECTED
-    assert report["summary"]["by_severity"] == {"critical": 0, "high": 2, "medium": 5, "low": 3,
+    assert report["summary"]["by_severity"] == {"critical": 0, "high": 2, "medium": 10, "low": 3,
                                                 "info": 2}
-    assert (report["summary"]["total"], report["summary"]["waived"]) == (12, 1)
+    assert (report["summary"]["total"], report["summary"]["waived"]) == (17, 1)
     assert report["errors"] == [] and report["tables_read"] == 9 and report["rows_read"] == 3012
     assert report["dpia_required"] is True
     assert report["tool"]["name"] == "gdpr-auditor" and report["as_of"] == "2026-11-01"
@@ -98,6 +103,9 @@ def test_no_sample_value_reaches_any_output(tmp_path):
                             "latitude", "date_naissance"):
                     if row.get(key):
                         personal.add(row[key])
+                if row.get("notes"):  # a note is never shown whole, nor an identifier inside it
+                    personal.add(row["notes"])
+                    personal.update(re.findall(r"\d{13,15}", row["notes"]))
     assert len(personal) > 1000
     assert [v for v in personal if re.search(rf"(?<![\w@.-]){re.escape(v)}(?![\w@.-])", outputs)] == []
 

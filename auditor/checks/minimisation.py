@@ -56,7 +56,7 @@ def judge(category: str, profile: Profile, purposes: list[Purpose], taxonomy: Ta
     return Verdict("not_allowed", profile, purposes, [*forbidden_by_purpose, *purposes])
 
 
-def _best_verdict(ctx: AuditContext, col: ColumnClassification, category: str) -> Verdict | None:
+def best_verdict(ctx: AuditContext, col: ColumnClassification, category: str) -> Verdict | None:
     """Across the declared profiles covering this subject, the most favourable verdict."""
     order = {"allowed": 0, "conditional": 1, "conditional_unjustified": 2, "not_allowed": 3}
     taxonomy = ctx.catalogue.taxonomy
@@ -115,7 +115,7 @@ def check_minimisation(ctx: AuditContext) -> list[Finding]:
         if col.subject is None:
             continue
         for category in col.categories:
-            verdict = _best_verdict(ctx, col, category)
+            verdict = best_verdict(ctx, col, category)
             if verdict is None or verdict.status in {"allowed", "conditional"}:
                 continue
             rule = _rule_for(ctx, verdict.status, category)

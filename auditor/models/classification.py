@@ -7,6 +7,15 @@ from pydantic import BaseModel, Field
 from auditor.models.inventory import SourceLocation
 
 
+class TextMention(BaseModel):
+    """What the notes of a free-text column mention, counted in the engine."""
+
+    category: str
+    rows: int = Field(description="Notes (sampled rows) that mention the category")
+    snippets: list[str] = Field(default_factory=list,
+                                description="Masked: lexicon terms and function words only")
+
+
 class ColumnClassification(BaseModel):
     table: str = Field(description="Table name, schema-qualified when the source has schemas")
     column: str
@@ -19,6 +28,8 @@ class ColumnClassification(BaseModel):
     value_matches: dict[str, float] = Field(default_factory=dict,
                                             description="Detector id -> share of sampled values it accepts")
     hashed: bool | None = Field(default=None, description="Values are hashes of a secret (None: unknown)")
+    text_scanned: int | None = Field(default=None, description="Non-empty notes scanned (free-text columns)")
+    text_mentions: list[TextMention] = Field(default_factory=list)
     location: SourceLocation = Field(default_factory=SourceLocation)
 
     @property

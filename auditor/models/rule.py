@@ -11,7 +11,8 @@ from auditor.models.profile import Sensitivity, Strict, Text
 class RuleMatch(Strict):
     """Which classified columns the rule fires on (see auditor/checks/minimisation.py)."""
 
-    status: str = Field(pattern="^(not_allowed|conditional_unjustified|too_fine)$")
+    status: str = Field(pattern="^(not_allowed|conditional_unjustified|too_fine"
+                                "|text_not_allowed|text_permitted|text_identifier)$")
     sensitivity: list[Sensitivity] = Field(default_factory=list,
                                            description="Empty: any sensitivity")
 
@@ -24,7 +25,8 @@ class Rule(Strict):
     rationale: Text
     remedy: Text
     message: Text = Field(description="Finding message; placeholders: {target} {category} "
-                                      "{category_label} {purposes} {condition} {profile} {form} {detail}")
+                                      "{category_label} {purposes} {condition} {profile} {form} {detail} "
+                                      "{rows} {scanned} {example}")
     severity: str = Field(pattern="^(from_profile|critical|high|medium|low|info)$")
     references: list[Reference] = Field(min_length=1)
     match: RuleMatch

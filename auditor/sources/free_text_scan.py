@@ -23,6 +23,9 @@ from auditor.classify.free_text import (
     term_pattern,
 )
 from auditor.classify.validators import VALIDATORS
+from auditor.models.classification import ColumnClassification, TextMention
+from auditor.models.inventory import ReadError
+from auditor.sources.samples import SampleCounts
 
 MAX_SNIPPETS = 3
 
@@ -73,8 +76,9 @@ def _identifier_rows(con: duckdb.DuckDBPyConnection, ident: TextIdentifier) -> t
         valid = [c for c in candidates if check is None or _safe(check, strip.sub("", c).upper())]
         if valid:
             found.append(r)
-            if len(masked) < MAX_SNIPPETS:
-                masked.append(mask_identifier(valid[0]))
+            shown = mask_identifier(valid[0])
+            if len(masked) < MAX_SNIPPETS and shown not in masked:
+                masked.append(shown)
     del rows
     return found, masked
 
@@ -101,7 +105,7 @@ def scan_relation(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql:
         examples = con.execute(f"SELECT raw FROM notes WHERE {flag} ORDER BY r "
                                f"LIMIT {MAX_SNIPPETS}").fetchall()
         pattern = term_pattern(cat)
-        snippets = [s for (raw,) in examples if (s := masked_snippet(str(raw), pattern))]
+        snippets = list(dict.fromkeys(s for (raw,) in examples if (s := masked_snippet(str(raw), pattern))))
         del examples
         scan.matches.append(TextMatches(cat.category, int(count), snippets))
     for ident in lexicon.identifiers:
@@ -124,3 +128,32 @@ def flag_rows(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str
         for r in _identifier_rows(con, ident)[0]:
             result[index[r]].add(ident.category)
     return result
+
+
+def scan_samples(samples: SampleCounts, columns: list[ColumnClassification],
+                 lexicon: Lexicon) -> list[ReadError]:
+    """Scan the sample file of every column classified as free text; record what the notes
+    mention on the column. Returns the files that could not be scanned."""
+    errors = []
+    con = duckdb.connect(":memory:")
+    try:
+        for col in columns:
+            counts = samples.tables.get(col.table)
+            header = counts.header.get(col.column.lower()) if counts else None
+            if "free_text" not in col.categories or counts is None or header is None:
+                continue
+            path = counts.file.replace("'", "''")
+            relation = f"read_csv('{path}', header=true, all_varchar=true)"
+            try:
+                scan = scan_relation(con, relation, '"' + header.replace('"', '""') + '"', lexicon)
+            except duckdb.Error as err:
+                first = str(err).splitlines()[0][:200]
+                errors.append(ReadError(source="samples", location=f"{counts.file} ({col.column})",
+                                        message=f"cannot scan the notes: {first}"))
+                continue
+            col.text_scanned = scan.rows
+            col.text_mentions = [TextMention(category=m.category, rows=m.rows, snippets=m.snippets)
+                                 for m in scan.matches]
+    finally:
+        con.close()
+    return errors

@@ -53,6 +53,14 @@ def write(name: str, header: list[str], rows: list[list[object]]) -> None:
 
 
 EXACT_NATIONALITIES = ["algérienne", "portugaise", "malienne", "roumaine", "marocaine"]
+# What social workers really write, now and then: the audit must find these in the notes.
+SENSITIVE_NOTES = ["Évoque des violences conjugales, orientée vers l'association d'aide aux victimes.",
+                   "Suivi au CMP pour une dépression, traitement antidépresseur en cours.",
+                   "Pas de problème de santé signalé.",
+                   "Sortie de prison en mars, suivi par le SPIP.",
+                   "Mme Santé a rappelé pour son dossier logement.",
+                   "NIR communiqué pour la CPAM : {nir}.",
+                   "La famille est musulmane, rendez-vous décalés pendant le ramadan."]
 
 
 def main() -> None:
@@ -101,6 +109,12 @@ def main() -> None:
         journal.append([i, rng.randint(1, 12), i, rng.choice(["lecture", "modification"]),
                         f"{last} 10:{rng.randint(0, 59):02d}:00",
                         f"10.0.{rng.randint(0, 9)}.{rng.randint(1, 254)}"])
+    notes_rng = random.Random(SEED + 1)  # separate stream: the other samples stay as they were
+    for k, row in enumerate(entretiens):
+        if k % 50 == 7:
+            text = SENSITIVE_NOTES[(k // 50) % len(SENSITIVE_NOTES)]
+            birth = dt.date(notes_rng.randint(1950, 2000), notes_rng.randint(1, 12), 1)
+            row[3] = text.format(nir=nir(notes_rng, notes_rng.choice("MF"), birth))
     write("usager", ["id", "numero_dossier", "nom", "prenom", "date_naissance", "sexe", "lieu_naissance",
                      "nationalite", "nir", "email", "telephone", "adresse", "code_postal",
                      "situation_familiale", "nombre_enfants", "logement", "revenus_mensuels", "iban",

@@ -1,0 +1,71 @@
+"""Free text (CNIL « zones bloc-notes »): what the notes mention, against the declared purposes.
+
+For each free-text column whose sampled notes were scanned (auditor/sources/free_text_scan.py):
+
+- an art. 9 or art. 10 category no declared purpose allows -> TXT001 (high);
+- one a purpose allows, perhaps under a condition -> TXT002 (medium): it belongs in its
+  dedicated, access-restricted field, not in notes every reader sees;
+- a valid NIR or IBAN copied into notes -> TXT003 (medium).
+
+Evidence is counts and masked snippets only.
+"""
+
+from __future__ import annotations
+
+from auditor.checks.context import AuditContext, fact_references
+from auditor.checks.minimisation import best_verdict
+from auditor.models.classification import ColumnClassification, TextMention
+from auditor.models.findings import Finding
+from auditor.models.profile import Sensitivity
+from auditor.models.rule import Rule
+
+_SENSITIVE = {Sensitivity.special, Sensitivity.offences}
+_IDENTIFIERS = {"identity.nir", "financial.bank_account"}
+
+
+def _status(ctx: AuditContext, col: ColumnClassification, mention: TextMention) -> str | None:
+    taxonomy = ctx.catalogue.taxonomy
+    if mention.category in _IDENTIFIERS:
+        return "text_identifier"
+    if taxonomy.sensitivity(mention.category) not in _SENSITIVE:
+        return None
+    verdict = best_verdict(ctx, col, mention.category)
+    if verdict is None:
+        return None
+    return "text_not_allowed" if verdict.status == "not_allowed" else "text_permitted"
+
+
+def check_free_text(ctx: AuditContext) -> list[Finding]:
+    rules = {r.match.status: r for r in ctx.rules.of_kind("free_text")}
+    findings = []
+    for col in ctx.columns:
+        if col.subject is None or not col.text_mentions:
+            continue
+        for mention in col.text_mentions:
+            status = _status(ctx, col, mention)
+            if status is not None and status in rules:
+                findings.append(_finding(ctx, rules[status], col, mention))
+    return findings
+
+
+def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, mention: TextMention) -> Finding:
+    lang = ctx.lang
+    label = ctx.catalogue.taxonomy.get(mention.category).label.get(lang)
+    example = mention.snippets[0] if mention.snippets else "—"
+    fill = {"target": col.target, "category": mention.category, "category_label": label,
+            "rows": mention.rows, "scanned": col.text_scanned, "example": example}
+    shown = " | ".join(f"« {s} »" for s in mention.snippets)
+    if lang == "en":
+        evidence = f"{mention.rows} of {col.text_scanned} sampled notes; masked examples: {shown}"
+    else:
+        evidence = f"{mention.rows} notes échantillonnées sur {col.text_scanned} ; exemples masqués : {shown}"
+    verdict = best_verdict(ctx, col, mention.category) if rule.match.status != "text_identifier" else None
+    references = list(rule.references)
+    if verdict is not None:
+        references += fact_references(verdict.profile, verdict.facts, lang)
+    finding = Finding(rule=rule.code, kind=rule.kind, severity=rule.severity, table=col.table,
+                      column=col.column, category=mention.category, rows=mention.rows,
+                      message=rule.message.get(lang).format(**fill), evidence=evidence,
+                      remedy=rule.remedy.get(lang), references=references, location=str(col.location) or None)
+    finding.fingerprint = finding.compute_fingerprint()
+    return finding
