@@ -15,12 +15,14 @@ import click
 
 from auditor import __version__
 from auditor.api import classify_service, run_audit
+from auditor.classify.detectors import load_detectors
 from auditor.config import SEVERITIES, find_config, load_settings
 from auditor.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, AuditorError
 from auditor.profiles import load_catalogue, load_taxonomy, validate_profile_file
 from auditor.profiles.schema import profile_json_schema_text
 from auditor.reporters import REPORTERS, terminal
 from auditor.reporters.classification_yaml import render_classification
+from auditor.reporters.gx_suites import build_suites, write_suites
 from auditor.reporters.profile_markdown import render_catalogue_markdown
 from auditor.reporters.profile_text import render_profile
 from auditor.ruleset import load_rules
@@ -135,9 +137,11 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, diale
 @click.option("--data", help="Directory of sample data files (<table>.csv).")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="Write the YAML here (default: stdout).")
+@click.option("--gx-suites", "gx_dir", type=click.Path(path_type=Path),
+              help="Also write one great-expectations suite per table into this directory.")
 @_guard
 def classify_command(path: Path | None, config_file: Path | None, schema: str | None, dialect: str | None,
-                     data: str | None, output: Path | None) -> None:
+                     data: str | None, output: Path | None, gx_dir: Path | None) -> None:
     """Print every column's categories with reasons, as YAML to review and paste as overrides."""
     config = config_file or (find_config(path) if path else None)
     if config is None and not schema:
@@ -155,6 +159,10 @@ def classify_command(path: Path | None, config_file: Path | None, schema: str | 
         except OSError as err:
             raise AuditorError(f"cannot write the classification ({err.strerror})",
                                file=str(output)) from None
+    if gx_dir is not None:
+        suites = build_suites(stage.columns, load_detectors(stage.catalogue.taxonomy), settings.service)
+        for written in write_suites(suites, gx_dir):
+            click.echo(f"GX suite: {written}", err=True)
     for problem in stage.errors:
         click.echo(f"gdpr-audit: warning: {problem.location}: {problem.message}", err=True)
 

@@ -35,6 +35,11 @@ class ValueDetector(Strict):
     min_share: float = Field(default=0.8, gt=0, le=1)
     hashed: bool = Field(default=False, description="The values are hashes of a secret")
     description: str
+    gx_regex: str | None = Field(default=None, description="The test on raw values, for a GX suite")
+
+    @property
+    def raw_regex(self) -> str:
+        return self.gx_regex or f"^\\s*(?:{self.pattern})\\s*$"
 
 
 class BirthDates(Strict):
@@ -74,10 +79,11 @@ def load_detectors(taxonomy: Taxonomy, path: Path | None = None) -> Detectors:
         if det.validator is not None and det.validator not in VALIDATORS:
             fail(f"unknown validator {det.validator!r}; known: {', '.join(sorted(VALIDATORS))}",
                  ("detectors", i, "validator"))
-        try:
-            re.compile(det.pattern)
-        except re.error as err:
-            fail(f"invalid regular expression: {err}", ("detectors", i, "pattern"))
+        for attr in ("pattern", "gx_regex"):
+            try:
+                re.compile(getattr(det, attr) or "")
+            except re.error as err:
+                fail(f"invalid regular expression: {err}", ("detectors", i, attr))
     problem = taxonomy.check_key(model.birth_dates.category)
     if problem:
         fail(problem, ("birth_dates", "category"))
