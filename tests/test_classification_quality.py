@@ -42,3 +42,17 @@ def test_quality_report_is_current():
     current = (ROOT / "docs" / "classification-quality.md").read_text(encoding="utf-8")
     assert current == report(), "docs/classification-quality.md is stale: run python -m tests.quality > " \
                                 "docs/classification-quality.md"
+
+
+def test_corpus_results_are_current():
+    import pytest
+
+    from tests.conftest import CORPUS
+    from tests.corpus_report import BEGIN, END
+    from tests.corpus_report import report as corpus_report
+
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not beside the checkout")
+    text = (ROOT / "docs" / "corpus-results.md").read_text(encoding="utf-8")
+    generated = text[text.index(BEGIN):text.index(END) + len(END)]
+    assert generated == corpus_report(), "docs/corpus-results.md is stale: paste python -m tests.corpus_report"

@@ -25,6 +25,7 @@ PARTIAL_PENALTY = 0.15
 COMMENT_CONFIDENCE = 0.7
 THRESHOLD = 0.5
 _TEXT_TYPE = re.compile(r"(CHAR|TEXT|CLOB|STRING|JSON|VARCHAR|NVARCHAR|XML)", re.IGNORECASE)
+_FLAG_TYPE = re.compile(r"^\s*(BOOL|BOOLEAN|BIT|TINYINT)\b", re.IGNORECASE)
 _ALWAYS_SENSITIVE = {Sensitivity.special, Sensitivity.offences}
 
 
@@ -32,20 +33,35 @@ def _is_text(col: Column) -> bool:
     return col.type is None or bool(_TEXT_TYPE.search(col.type))
 
 
-def table_subject(table: Table, vocab: Vocabulary, overrides: dict[str, str]) -> str | None:
+def table_subject(table: Table, vocab: Vocabulary, overrides: dict[str, str],
+                  prefix: str | None = None) -> str | None:
     for pattern, subject in overrides.items():
         if _matches(pattern, table.qualified_name) or _matches(pattern, table.name):
             return None if subject == "none" else subject
-    norm = table_key(table, vocab)
+    norm = table_key(table, vocab, prefix)
     for subject, regex in vocab.subjects:
         if regex.match(norm):
             return None if subject == "none" else subject
     return vocab.default_subject
 
 
-def table_key(table: Table, vocab: Vocabulary) -> str:
-    """The normalised table name without a technical prefix (tbl_client -> client)."""
+def schema_prefix(inventory: Inventory) -> str | None:
+    """A first token most table names share (civicrm_, m_ in fineract): a product prefix."""
+    firsts = [normalise_identifier(t.name).split("_", 1)[0] for t in inventory.tables
+              if "_" in normalise_identifier(t.name)]
+    if len(inventory.tables) >= 5 and firsts:
+        token = max(set(firsts), key=firsts.count)
+        if firsts.count(token) >= 0.8 * len(inventory.tables):
+            return token
+    return None
+
+
+def table_key(table: Table, vocab: Vocabulary, prefix: str | None = None) -> str:
+    """The normalised table name without a technical or product prefix (tbl_client, m_client,
+    civicrm_contact -> client, client, contact)."""
     norm = normalise_identifier(table.name)
+    if prefix and norm.startswith(prefix + "_"):
+        norm = norm[len(prefix) + 1:]
     if vocab.table_prefixes is not None:
         m = vocab.table_prefixes.match(norm)
         if m and m.end() < len(norm):
@@ -74,7 +90,10 @@ def _name_signals(col: Column, vocab: Vocabulary, taxonomy: Taxonomy, subject: s
     norm = normalise_identifier(col.name)
     if prefix and norm.startswith(prefix + "_") and len(norm) > len(prefix) + 1:
         norm = norm[len(prefix) + 1:]
-    flag_like = bool(vocab.not_names and vocab.not_names.match(norm))
+    # a flag, a count or a link (email_verified, notes_count, location_type_id, a BIT column): its
+    # name or comment may mention a category without the column holding it, save for special ones
+    flag_like = bool(vocab.not_names and vocab.not_names.match(norm)) or \
+        bool(col.type and _FLAG_TYPE.match(col.type))
     signals = []
     for compiled in vocab.names:
         rule = compiled.rule
@@ -82,14 +101,14 @@ def _name_signals(col: Column, vocab: Vocabulary, taxonomy: Taxonomy, subject: s
             continue
         if rule.types == "text" and not _is_text(col):
             continue
+        weak_ok = not (flag_like and taxonomy.sensitivity(rule.category) not in _ALWAYS_SENSITIVE)
         if compiled.full.match(norm):  # a name the vocabulary lists whole: even flag-like
             signals.append(Signal(rule.category, rule.confidence,
                                   f"name '{col.name}' names {rule.category}", strong=True))
-        elif compiled.token.search(norm) and not (flag_like and taxonomy.sensitivity(rule.category)
-                                                  not in _ALWAYS_SENSITIVE):
+        elif compiled.token.search(norm) and weak_ok:
             signals.append(Signal(rule.category, rule.confidence - PARTIAL_PENALTY,
                                   f"name '{col.name}' contains a {rule.category} term", strong=False))
-        if col.comment:
+        if col.comment and weak_ok:
             text = normalise_text(col.comment)
             if any(p.search(text) for p in compiled.comments):
                 signals.append(Signal(rule.category, COMMENT_CONFIDENCE,
@@ -100,7 +119,8 @@ def _name_signals(col: Column, vocab: Vocabulary, taxonomy: Taxonomy, subject: s
 def classify_column(table: Table, col: Column, subject: str | None, vocab: Vocabulary,
                     taxonomy: Taxonomy, overrides: dict[str, list[str]],
                     detectors: Detectors | None = None,
-                    values: ColumnValues | None = None, prefix: str | None = None) -> ColumnClassification:
+                    values: ColumnValues | None = None, prefix: str | None = None,
+                    table_name: str | None = None) -> ColumnClassification:
     result = ColumnClassification(table=table.qualified_name, column=col.name, type=col.type,
                                   subject=subject, confidence=0.0, location=col.location)
     if values is not None and detectors is not None:
@@ -115,7 +135,7 @@ def classify_column(table: Table, col: Column, subject: str | None, vocab: Vocab
             return result
     combined: dict[str, float] = defaultdict(float)
     reasons: dict[str, list[str]] = defaultdict(list)
-    signals = _name_signals(col, vocab, taxonomy, subject, table_key(table, vocab), prefix)
+    signals = _name_signals(col, vocab, taxonomy, subject, table_name or table_key(table, vocab), prefix)
     if detectors is not None:
         signals += value_signals(values, detectors)
     strong = {s.category for s in signals if s.strong}
@@ -140,11 +160,13 @@ def classify(inventory: Inventory, taxonomy: Taxonomy, vocab: Vocabulary,
              values: ValueProfile | None = None) -> list[ColumnClassification]:
     """One ColumnClassification per column of every table and view, in inventory order."""
     results = []
+    product = schema_prefix(inventory)
     for table in inventory.tables:
-        subject = table_subject(table, vocab, subjects or {})
-        prefix = column_prefix(table, table_key(table, vocab))
+        subject = table_subject(table, vocab, subjects or {}, product)
+        key = table_key(table, vocab, product)
+        prefix = column_prefix(table, key)
         for col in table.columns:
             col_values = values.get(table.qualified_name, col.name) if values else None
             results.append(classify_column(table, col, subject, vocab, taxonomy, overrides or {},
-                                           detectors, col_values, prefix))
+                                           detectors, col_values, prefix, key))
     return results

@@ -21,7 +21,9 @@ class _Strict(BaseModel):
 
 class NameRule(_Strict):
     category: str
-    names: list[str] = Field(min_length=1)
+    names: list[str] = Field(default_factory=list)
+    whole: list[str] = Field(default_factory=list,
+                             description="Names that count only as the whole identifier")
     comments: list[str] = Field(default_factory=list)
     types: str | None = Field(default=None, pattern="^text$")
     confidence: float = Field(gt=0, le=1)
@@ -103,8 +105,13 @@ def load_vocabulary(taxonomy: Taxonomy, directory: Path | None = None) -> Vocabu
                 if subject != "none" and subject not in taxonomy.data_subjects:
                     raise RuleError(f"unknown data subject {subject!r}", file=str(names_path),
                                     line=locate(raw, ("rules", i, attr, j)))
-        compiled.append(CompiledNameRule(rule, token_pattern(rule.names), full_pattern(rule.names),
-                                         [re.compile(c) for c in rule.comments],
+        if not rule.names and not rule.whole:
+            raise RuleError("a rule needs `names` or `whole`", file=str(names_path),
+                            line=locate(raw, ("rules", i)))
+        _compile(rule.whole, names_path, raw, ("rules", i, "whole"))
+        compiled.append(CompiledNameRule(rule, token_pattern(rule.names or ["(?!)"]),
+                                         full_pattern(rule.names + rule.whole),
+                                         [re.compile(rf"\b(?:{c})") for c in rule.comments],
                                          prefix_pattern(rule.tables) if rule.tables else None,
                                          prefix_pattern(rule.not_tables) if rule.not_tables else None))
     _compile(names.not_names, names_path, raw, ("not_names",))
