@@ -90,20 +90,28 @@ def _safe(check: Callable[[str], bool], value: str) -> bool:
         return False
 
 
+def _flag(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
+    """One boolean per category and note, evaluated once (counts and examples read this table)."""
+    flags = ", ".join(f"{category_sql('t', cat, lexicon)} AS c{i}"
+                      for i, cat in enumerate(lexicon.categories))
+    con.execute("DROP TABLE IF EXISTS flags")
+    con.execute(f"CREATE TEMP TABLE flags AS SELECT r, {flags} FROM notes")
+
+
 def scan_relation(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str,
                   lexicon: Lexicon) -> FreeTextScan:
     """Scan one text column of a relation the connection can read (table, view, read_csv…)."""
     _prepare(con, relation_sql, column_sql, lexicon)
-    flags = [category_sql("t", cat, lexicon) for cat in lexicon.categories]
-    row = con.execute(f"SELECT count(*), {', '.join(f'count(*) FILTER (WHERE {f})' for f in flags)} "
-                      "FROM notes").fetchone()
+    _flag(con, lexicon)
+    counts = ", ".join(f"count(*) FILTER (WHERE c{i})" for i in range(len(lexicon.categories)))
+    row = con.execute(f"SELECT count(*), {counts} FROM flags").fetchone()
     assert row is not None
     scan = FreeTextScan(rows=int(row[0]))
-    for cat, flag, count in zip(lexicon.categories, flags, row[1:], strict=True):
+    for i, (cat, count) in enumerate(zip(lexicon.categories, row[1:], strict=True)):
         if not count:
             continue
-        examples = con.execute(f"SELECT raw FROM notes WHERE {flag} ORDER BY r "
-                               f"LIMIT {MAX_SNIPPETS}").fetchall()
+        examples = con.execute(f"SELECT n.raw FROM notes n JOIN flags f USING (r) WHERE f.c{i} "
+                               f"ORDER BY r LIMIT {MAX_SNIPPETS}").fetchall()
         pattern = term_pattern(cat)
         snippets = list(dict.fromkeys(s for (raw,) in examples if (s := masked_snippet(str(raw), pattern))))
         del examples
@@ -119,8 +127,8 @@ def flag_rows(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str
               lexicon: Lexicon) -> list[set[str]]:
     """Per non-empty row, in order, the categories it mentions (for quality measurement)."""
     _prepare(con, relation_sql, column_sql, lexicon)
-    flags = [category_sql("t", cat, lexicon) for cat in lexicon.categories]
-    rows = con.execute(f"SELECT r, {', '.join(flags)} FROM notes ORDER BY r").fetchall()
+    _flag(con, lexicon)
+    rows = con.execute("SELECT * FROM flags ORDER BY r").fetchall()
     result = [{cat.category for cat, hit in zip(lexicon.categories, hits, strict=True) if hit}
               for _, *hits in rows]
     index = {r: i for i, (r, *_) in enumerate(rows)}
