@@ -65,7 +65,9 @@ def measure_columns() -> tuple[Scores, int, list[str]]:
     tables = yaml.safe_load((FIXTURES / "labelled_columns.yaml").read_text(encoding="utf-8"))["tables"]
     ddl = []
     for t in tables:
-        ddl.append(f'CREATE TABLE "{t["name"]}" (' + ", ".join(f'"{c[0]}" {c[1]}' for c in t["columns"]) + ");")
+        refs = [f'FOREIGN KEY ("{col}") REFERENCES "{target}"' for col, target in t.get("references", {}).items()]
+        ddl.append(f'CREATE TABLE "{t["name"]}" (' + ", ".join([*(f'"{c[0]}" {c[1]}' for c in t["columns"]), *refs])
+                   + ");")
         ddl += [f"COMMENT ON COLUMN \"{t['name']}\".\"{c[0]}\" IS '{c[3]}';" for c in t["columns"] if len(c) > 3]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "labelled.sql"

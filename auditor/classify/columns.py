@@ -33,16 +33,46 @@ def _is_text(col: Column) -> bool:
     return col.type is None or bool(_TEXT_TYPE.search(col.type))
 
 
-def table_subject(table: Table, vocab: Vocabulary, overrides: dict[str, str],
-                  prefix: str | None = None) -> str | None:
+_UNKNOWN = "?"
+
+
+def _named_subject(table: Table, vocab: Vocabulary, overrides: dict[str, str], prefix: str | None) -> str:
+    """The subject the config or the table's name gives ("none" for no person), or "?"."""
     for pattern, subject in overrides.items():
         if _matches(pattern, table.qualified_name) or _matches(pattern, table.name):
-            return None if subject == "none" else subject
+            return subject
     norm = table_key(table, vocab, prefix)
     for subject, regex in vocab.subjects:
         if regex.match(norm):
-            return None if subject == "none" else subject
-    return vocab.default_subject
+            return subject
+    return _UNKNOWN
+
+
+def table_subjects(inventory: Inventory, vocab: Vocabulary, overrides: dict[str, str],
+                   prefix: str | None = None) -> dict[str, str | None]:
+    """Whose data each table holds: from the config, else the table's name, else the one person
+    subject its foreign keys point to (`conge.agent_id -> agent`: staff), else the default."""
+    named = {t.qualified_name: _named_subject(t, vocab, overrides, prefix) for t in inventory.tables}
+    by_name = {t.name.lower(): t.qualified_name for t in inventory.tables}
+    result: dict[str, str | None] = {}
+    for table in inventory.tables:
+        subject = named[table.qualified_name]
+        if subject == _UNKNOWN:
+            targets = {named.get(by_name.get(fk.ref_table.lower(), ""), _UNKNOWN)
+                       for fk in table.foreign_keys}
+            targets = {vocab.default_subject if t == _UNKNOWN else t for t in targets}
+            people = targets - {"none"}
+            subject = people.pop() if len(people) == 1 else vocab.default_subject
+        result[table.qualified_name] = None if subject == "none" else subject
+    return result
+
+
+def table_subject(table: Table, vocab: Vocabulary, overrides: dict[str, str],
+                  prefix: str | None = None) -> str | None:
+    subject = _named_subject(table, vocab, overrides, prefix)
+    if subject == _UNKNOWN:
+        subject = vocab.default_subject
+    return None if subject == "none" else subject
 
 
 def schema_prefix(inventory: Inventory) -> str | None:
@@ -87,9 +117,18 @@ def _matches(pattern: str, name: str) -> bool:
 
 def _name_signals(col: Column, vocab: Vocabulary, taxonomy: Taxonomy, subject: str | None,
                   table: str, prefix: str | None) -> list[Signal]:
+    """Signals from the column's name and comment. With a column prefix (`usr_nom` in t_usr), the
+    name is read whole first and without the prefix only if that says nothing whole."""
     norm = normalise_identifier(col.name)
-    if prefix and norm.startswith(prefix + "_") and len(norm) > len(prefix) + 1:
-        norm = norm[len(prefix) + 1:]
+    signals = _signals_for(norm, col, vocab, taxonomy, subject, table)
+    if prefix and norm.startswith(prefix + "_") and len(norm) > len(prefix) + 1 \
+            and not any(s.strong for s in signals):
+        signals = _signals_for(norm[len(prefix) + 1:], col, vocab, taxonomy, subject, table)
+    return signals
+
+
+def _signals_for(norm: str, col: Column, vocab: Vocabulary, taxonomy: Taxonomy, subject: str | None,
+                 table: str) -> list[Signal]:
     # a flag, a count or a link (email_verified, notes_count, location_type_id, a BIT column): its
     # name or comment may mention a category without the column holding it, save for special ones
     flag_like = bool(vocab.not_names and vocab.not_names.match(norm)) or \
@@ -161,8 +200,9 @@ def classify(inventory: Inventory, taxonomy: Taxonomy, vocab: Vocabulary,
     """One ColumnClassification per column of every table and view, in inventory order."""
     results = []
     product = schema_prefix(inventory)
+    subject_of = table_subjects(inventory, vocab, subjects or {}, product)
     for table in inventory.tables:
-        subject = table_subject(table, vocab, subjects or {}, product)
+        subject = subject_of[table.qualified_name]
         key = table_key(table, vocab, product)
         prefix = column_prefix(table, key)
         for col in table.columns:

@@ -1,0 +1,53 @@
+"""Table context in the classifier: subjects from names and foreign keys, prefixes, flags."""
+
+from __future__ import annotations
+
+from auditor.classify.columns import classify
+from auditor.classify.vocabulary import load_vocabulary
+from auditor.profiles import load_taxonomy
+
+TAXONOMY = load_taxonomy()
+VOCAB = load_vocabulary(TAXONOMY)
+
+
+def _classify(ddl, sql, dialect="postgres"):
+    return {c.target: c for c in classify(ddl(sql, dialect), TAXONOMY, VOCAB)}
+
+
+def test_subject_from_foreign_keys(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE agent (id int primary key, nom text);
+        CREATE TABLE usager (id int primary key, nom text);
+        CREATE TABLE conge (id int, agent_id int REFERENCES agent(id), motif text);
+        CREATE TABLE suivi (id int, usager_id int REFERENCES usager(id), agent_id int REFERENCES agent(id));
+        CREATE TABLE absence (id int, motif text);""")
+    assert {t: found[f"{t}.id"].subject for t in ("agent", "usager", "conge", "suivi", "absence")} == {
+        "agent": "staff", "usager": "beneficiary", "conge": "staff",
+        "suivi": "beneficiary",   # points to two kinds of person: the default
+        "absence": "beneficiary"}  # no rule, no key: the default
+
+
+def test_prefixes_are_dropped(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE t_usr (usr_id int, usr_nom text, usr_pnom text, usr_tel text, usr_dtnais date);
+        CREATE TABLE dates (date_debut date, date_fin date, date_naissance date);""")
+    assert [found[f"t_usr.{c}"].categories for c in ("usr_nom", "usr_pnom", "usr_tel", "usr_dtnais")] == [
+        ["identity.name"], ["identity.name"], ["contact.phone"], ["identity.birth_date"]]
+    product = _classify(ddl, """
+        CREATE TABLE m_client (id int, firstname text);  CREATE TABLE m_staff (id int, lastname text);
+        CREATE TABLE m_loan (id int); CREATE TABLE m_office (id int); CREATE TABLE m_fund (id int);""")
+    assert (product["m_client.id"].subject, product["m_staff.id"].subject) == ("customer", "staff")
+    # a shared first token that does not abbreviate the table is not a prefix
+    assert found["dates.date_naissance"].categories == ["identity.birth_date"]
+
+
+def test_flags_and_links_take_no_category_from_a_partial_name_or_a_comment(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE account (password_never_expires tinyint, email_location_type_id int COMMENT 'FK to email type',
+                              handicap_reconnu boolean, curatelle boolean, transaction_date datetime COMMENT 'Date of the transaction');""",
+                      "mysql")
+    assert found["account.password_never_expires"].categories == []
+    assert found["account.email_location_type_id"].categories == []
+    assert found["account.transaction_date"].categories == []            # « transaction » is not « action »
+    assert found["account.handicap_reconnu"].categories == ["special.health"]  # a yes/no health flag is health data
+    assert found["account.curatelle"].categories == ["legal_protection"]
