@@ -34,6 +34,7 @@ from auditor.models.findings import (
 from auditor.models.inventory import Inventory, ReadError
 from auditor.profiles import Catalogue, load_catalogue
 from auditor.ruleset import load_rules
+from auditor.sources.database import read_database
 from auditor.sources.ddl_reader import read_ddl
 from auditor.sources.free_text_scan import scan_samples
 from auditor.sources.sample_values import ValueProfile, profile_values
@@ -75,14 +76,24 @@ class Classified:
                 *(self.values.errors if self.values else []), *self.scan_errors]
 
 
+def read_source(settings: Settings) -> Inventory:
+    """The inventory, from DDL files or from a live database (read-only)."""
+    if settings.database is not None:
+        db = settings.database
+        return read_database(db.url, password_env=db.password_env, schemas=db.schemas, tables=db.tables,
+                             exclude=db.exclude, timeout_s=db.timeout)
+    schema = settings.schema_source
+    assert schema is not None
+    return read_ddl([settings.path(f) for f in schema.files], schema.dialect)
+
+
 def classify_service(settings: Settings, raw_config: object = None) -> Classified:
     """config → profiles → source → inventory → classify (no checks): `gdpr-audit classify`."""
     catalogue = load_catalogue_for(settings)
     check_against_catalogue(settings, raw_config, catalogue)
     vocabulary = load_vocabulary(catalogue.taxonomy)
     detectors = load_detectors(catalogue.taxonomy)
-    schema = settings.schema_source
-    inventory = read_ddl([settings.path(f) for f in schema.files], schema.dialect)
+    inventory = read_source(settings)
     samples = count_samples(settings.path(settings.data.dir), inventory) if settings.data else None
     as_of = settings.as_of or dt.date.today()
     values = profile_values(samples, inventory, detectors, as_of) if samples else None

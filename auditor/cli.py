@@ -68,8 +68,10 @@ def main(debug: bool) -> None:
 
 def _flags(schema: str | None, dialect: str | None, profile: str | None,
            purposes: tuple[str, ...], data: str | None, lang: str | None,
-           fail_on: str | None, as_of: dt.datetime | None) -> dict[str, Any]:
+           fail_on: str | None, as_of: dt.datetime | None, db: str | None = None) -> dict[str, Any]:
     flags: dict[str, Any] = {}
+    if db:
+        flags["database"] = {"url": db}
     if schema:
         flags["schema"] = {"files": [str(Path(schema).resolve())], "dialect": dialect or "postgres"}
     elif dialect:
@@ -94,6 +96,7 @@ def _flags(schema: str | None, dialect: str | None, profile: str | None,
 @click.option("--config", "config_file", type=click.Path(path_type=Path),
               help="Configuration file (default: PATH/gdpr-audit.yml).")
 @click.option("--schema", help="DDL file to audit (zero-config run).")
+@click.option("--db", help="Live database URL, read-only (postgresql://…, mysql+pymysql://…, sqlite:///f).")
 @click.option("--dialect", help="SQL dialect of the DDL: postgres, mysql, sqlite, duckdb, tsql…")
 @click.option("--profile", help="Purpose profile id (see 'gdpr-audit profiles list').")
 @click.option("--purpose", "purposes", multiple=True, help="Declared purpose; repeatable.")
@@ -105,15 +108,15 @@ def _flags(schema: str | None, dialect: str | None, profile: str | None,
               help="Exit 1 if a finding is at or above this severity (default high).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Audit date (default today).")
 @_guard
-def audit(path: Path | None, config_file: Path | None, schema: str | None, dialect: str | None,
-          profile: str | None, purposes: tuple[str, ...], data: str | None,
+def audit(path: Path | None, config_file: Path | None, schema: str | None, db: str | None,
+          dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
           html_path: Path | None, json_path: Path | None, lang: str | None,
           fail_on: str | None, as_of: dt.datetime | None) -> None:
     """Audit a schema against purpose profiles; write the reports; exit 0, 1 or 2."""
     config = config_file or (find_config(path) if path else None)
-    if config is None and not (schema and profile):
-        raise click.UsageError("give a directory or --config, or --schema and --profile")
-    flags = _flags(schema, dialect, profile, purposes, data, lang, fail_on, as_of)
+    if config is None and not ((schema or db) and profile):
+        raise click.UsageError("give a directory or --config, or --schema (or --db) and --profile")
+    flags = _flags(schema, dialect, profile, purposes, data, lang, fail_on, as_of, db)
     settings, raw = load_settings(config, flags)
     result = run_audit(settings, raw)
     outputs = {"html": html_path or _default(settings, settings.report.html),
@@ -133,6 +136,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, diale
 @click.option("--config", "config_file", type=click.Path(path_type=Path),
               help="Configuration file (default: PATH/gdpr-audit.yml).")
 @click.option("--schema", help="DDL file to classify (zero-config run).")
+@click.option("--db", help="Live database URL, read-only.")
 @click.option("--dialect", help="SQL dialect of the DDL: postgres, mysql, sqlite, duckdb, tsql…")
 @click.option("--data", help="Directory of sample data files (<table>.csv).")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
@@ -140,13 +144,13 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, diale
 @click.option("--gx-suites", "gx_dir", type=click.Path(path_type=Path),
               help="Also write one great-expectations suite per table into this directory.")
 @_guard
-def classify_command(path: Path | None, config_file: Path | None, schema: str | None, dialect: str | None,
-                     data: str | None, output: Path | None, gx_dir: Path | None) -> None:
+def classify_command(path: Path | None, config_file: Path | None, schema: str | None, db: str | None,
+                     dialect: str | None, data: str | None, output: Path | None, gx_dir: Path | None) -> None:
     """Print every column's categories with reasons, as YAML to review and paste as overrides."""
     config = config_file or (find_config(path) if path else None)
-    if config is None and not schema:
-        raise click.UsageError("give a directory or --config, or --schema")
-    flags = _flags(schema, dialect, None, (), data, None, None, None)
+    if config is None and not (schema or db):
+        raise click.UsageError("give a directory or --config, or --schema or --db")
+    flags = _flags(schema, dialect, None, (), data, None, None, None, db)
     settings, raw = load_settings(config, flags)
     stage = classify_service(settings, raw)
     rows = stage.samples.rows if stage.samples else None

@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from auditor.errors import ConfigError, ProfileError
 from auditor.models.profile import Strict
@@ -29,6 +29,15 @@ class ProfileRef(Strict):
 class SchemaSource(Strict):
     files: list[str] = Field(min_length=1)
     dialect: str = "postgres"
+
+
+class DatabaseSource(Strict):
+    url: str = Field(description="SQLAlchemy URL: postgresql://…, mysql+pymysql://…, sqlite:///file, duckdb:///file")
+    password_env: str | None = Field(default=None, description="Environment variable holding the password")
+    schemas: list[str] = Field(default_factory=list, description="Schemas to read (globs); empty: all")
+    tables: list[str] = Field(default_factory=list, description="Tables to read (globs); empty: all")
+    exclude: list[str] = Field(default_factory=list, description="Tables to leave out (globs)")
+    timeout: int = Field(default=30, ge=1, description="Statement timeout, seconds")
 
 
 class DataSource(Strict):
@@ -58,7 +67,8 @@ class Settings(Strict):
     service: str
     profiles: list[ProfileRef] = Field(default_factory=list, description="Required by an audit")
     profile_dirs: list[str] = Field(default_factory=list)
-    schema_source: SchemaSource = Field(alias="schema")
+    schema_source: SchemaSource | None = Field(default=None, alias="schema")
+    database: DatabaseSource | None = None
     data: DataSource | None = None
     tables: dict[str, TableSettings] = Field(default_factory=dict)
     overrides: dict[str, list[str]] = Field(default_factory=dict)
@@ -67,6 +77,14 @@ class Settings(Strict):
     report: ReportSettings = Field(default_factory=ReportSettings)
     fail_on: str = Field(default="high", pattern="^(critical|high|medium|low|info|never)$")
     as_of: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Settings:
+        if (self.schema_source is None) == (self.database is None):
+            raise ValueError("give the schema either as DDL files (`schema:`) or as a live database "
+                             "(`database:`)")
+        return self
+
     base_dir: str = Field(default=".", exclude=True)
     config_file: str | None = Field(default=None, exclude=True)
 
@@ -117,8 +135,14 @@ def load_settings(config: Path | None, flags: dict[str, Any]) -> tuple[Settings,
             raise ConfigError("--purpose without --profile needs exactly one profile in the "
                               "configuration", file=str(config) if config else None)
         data["profiles"] = [{**refs[0], "purposes": purposes}]
-    if "service" not in data and flags.get("schema"):
+    if flags.get("database"):  # a flag wins over the file: a --db audit reads no DDL file
+        data.pop("schema", None)
+    elif flags.get("schema", {}).get("files"):
+        data.pop("database", None)
+    if "service" not in data and flags.get("schema", {}).get("files"):
         data["service"] = Path(flags["schema"]["files"][0]).stem
+    if "service" not in data and flags.get("database"):
+        data["service"] = flags["database"]["url"].rsplit("/", 1)[-1].split("?")[0] or "database"
     settings = validate(Settings, data, file or "command line", ConfigError, lines=raw)
     settings.base_dir, settings.config_file = str(base_dir), file
     return settings, raw

@@ -1,0 +1,119 @@
+"""Roles, memberships, grants and RLS policies of PostgreSQL, from catalogs any login can read.
+
+`information_schema.role_table_grants` returns nothing to a plain audit login and spreads table
+grants over every column; `pg_class.relacl` and `pg_attribute.attacl` through `aclexplode` give the
+real table and column-only grants for any login (see ../shared/reference/dependencies.md §4). A
+NULL ACL means the defaults: the owner only, which grants nobody else anything on a table.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from auditor.models.inventory import Grant, Policy, Role, RoleMembership, SourceLocation
+from auditor.sources.builder import InventoryBuilder
+from auditor.sources.database.connection import Target
+
+_PRIVILEGES = """
+SELECT n.nspname, c.relname, NULL AS column_name,
+       CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
+       a.privilege_type, a.is_grantable
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.grantee <> c.relowner
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+UNION ALL
+SELECT n.nspname, c.relname, att.attname,
+       CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
+       a.privilege_type, a.is_grantable
+FROM pg_attribute att JOIN pg_class c ON c.oid = att.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace,
+     aclexplode(att.attacl) a
+WHERE att.attacl IS NOT NULL AND NOT att.attisdropped
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+ORDER BY 1, 2, 3 NULLS FIRST, 4, 5
+"""
+
+_ROLES = "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname NOT LIKE 'pg\\_%' ORDER BY 1"
+_MEMBERS = """
+SELECT r.rolname, m.rolname, am.admin_option FROM pg_auth_members am
+JOIN pg_roles r ON r.oid = am.roleid JOIN pg_roles m ON m.oid = am.member
+WHERE r.rolname NOT LIKE 'pg\\_%' ORDER BY 1, 2
+"""
+_RLS = """
+SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relrowsecurity AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+"""
+_POLICIES = (
+    "SELECT schemaname, tablename, policyname, permissive, roles, cmd, qual, with_check "
+    "FROM pg_policies ORDER BY 1, 2, 3"
+)
+
+
+def read_postgres_access(conn: sa.Connection, target: Target, builder: InventoryBuilder) -> None:
+    def where(obj: str) -> SourceLocation:
+        return SourceLocation(object=f"{target.masked}#{obj}")
+
+    for name, login in conn.execute(sa.text(_ROLES)):
+        builder.add_role(Role(name=name, login=bool(login), location=where(f"role {name}")))
+    for role, member, admin in conn.execute(sa.text(_MEMBERS)):
+        builder.add_membership(
+            RoleMembership(
+                role=role, member=member, admin_option=bool(admin), location=where(f"role {member}")
+            )
+        )
+    column_grants: dict[tuple[str, str, str, bool], list[str]] = {}
+    for schema, table, column, grantee, privilege, grantable in conn.execute(sa.text(_PRIVILEGES)):
+        found = builder.table(None if schema == "public" else schema, table)
+        if found is None:  # a table outside --schemas / --tables
+            continue
+        if column:  # one grant per role, privilege and table, listing its columns, as GRANT (a, b) writes it
+            column_grants.setdefault((found.qualified_name, grantee, privilege, bool(grantable)), []).append(
+                column
+            )
+            continue
+        builder.add_grant(
+            Grant(
+                grantee=grantee,
+                privilege=privilege,
+                schema_name=found.schema_name,
+                table=found.name,
+                grant_option=bool(grantable),
+                location=where(f"{schema}.{table}"),
+            )
+        )
+    for (qualified, grantee, privilege, grantable), columns in column_grants.items():
+        found = next(t for t in builder.inventory.tables if t.qualified_name == qualified)
+        order = [c.name for c in found.columns]
+        columns.sort(key=lambda c: order.index(c) if c in order else len(order))
+        builder.add_grant(
+            Grant(
+                grantee=grantee,
+                privilege=privilege,
+                schema_name=found.schema_name,
+                table=found.name,
+                columns=columns,
+                grant_option=grantable,
+                location=where(qualified),
+            )
+        )
+    for schema, table in conn.execute(sa.text(_RLS)):
+        found = builder.table(None if schema == "public" else schema, table)
+        if found is not None:
+            found.row_level_security = True
+    for schema, table, name, permissive, roles, cmd, qual, check in conn.execute(sa.text(_POLICIES)):
+        found = builder.table(None if schema == "public" else schema, table)
+        if found is None:
+            continue
+        roles = list(roles) if not isinstance(roles, str) else roles.strip("{}").split(",")
+        builder.add_policy(
+            Policy(
+                name=name,
+                schema_name=found.schema_name,
+                table=found.name,
+                command=cmd,
+                roles=["PUBLIC" if r == "public" else r for r in roles],
+                permissive=permissive == "PERMISSIVE",
+                using=qual,
+                with_check=check,
+                location=where(f"{schema}.{table} policy {name}"),
+            )
+        )

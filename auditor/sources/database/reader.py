@@ -1,0 +1,62 @@
+"""read_database(url) -> Inventory: the live twin of read_ddl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import sqlalchemy as sa
+
+from auditor.errors import SourceError
+from auditor.models.inventory import Inventory
+from auditor.sources.builder import InventoryBuilder
+from auditor.sources.database.catalog import read_duckdb, read_sqlalchemy
+from auditor.sources.database.connection import Target, parse_target, read_only_connection
+from auditor.sources.database.privileges_mysql import read_mysql_access
+from auditor.sources.database.privileges_postgres import read_postgres_access
+
+
+def read_database(
+    url: str,
+    *,
+    password_env: str | None = None,
+    schemas: list[str] | None = None,
+    tables: list[str] | None = None,
+    exclude: list[str] | None = None,
+    timeout_s: int = 30,
+) -> Inventory:
+    target = parse_target(url, password_env)
+    builder = InventoryBuilder(target.masked, target.backend, target.default_schema)
+    builder.inventory.source = target.masked
+    if target.backend == "duckdb":
+        _read_duckdb(target, builder, schemas or [], tables or [], exclude or [])
+        return builder.build()
+    try:
+        with read_only_connection(target, timeout_s) as conn:
+            read_sqlalchemy(conn, target, builder, schemas or [], tables or [], exclude or [])
+            if target.backend == "postgresql":
+                read_postgres_access(conn, target, builder)
+            elif target.backend == "mysql":
+                read_mysql_access(conn, target, builder)
+    except sa.exc.SQLAlchemyError as err:
+        first = str(getattr(err, "orig", None) or err).strip().splitlines()[0][:200]
+        raise SourceError(f"cannot read {target.masked}: {first}") from None
+    return builder.build()
+
+
+def _read_duckdb(
+    target: Target, builder: InventoryBuilder, schemas: list[str], tables: list[str], exclude: list[str]
+) -> None:
+    path = target.url.database or ""
+    if not Path(path).is_file():
+        raise SourceError("DuckDB database file not found", file=path or None)
+    try:
+        con = duckdb.connect(path, read_only=True)
+    except duckdb.Error as err:
+        raise SourceError(
+            f"cannot open the DuckDB file: {str(err).splitlines()[0][:200]}", file=path
+        ) from None
+    try:
+        read_duckdb(con, target, builder, schemas, tables, exclude)
+    finally:
+        con.close()

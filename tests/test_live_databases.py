@@ -1,0 +1,280 @@
+"""Live databases, for real: the example service loaded into PostgreSQL and MariaDB (this machine's
+servers), and into SQLite and DuckDB files, audited through a URL, read-only.
+
+The same findings as the DDL audit of examples/social-services/schema.sql (schema only: sample
+data are still read from files, pushing them down into the database is the next step).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+import duckdb
+import psycopg
+import pymysql
+import pytest
+import sqlalchemy as sa
+import sqlglot
+from click.testing import CliRunner
+
+from auditor.cli import main
+from auditor.errors import SourceError
+from auditor.sources.database import read_database
+from auditor.sources.database.connection import parse_target, read_only_connection
+from auditor.sources.statements import split_statements
+from tests.conftest import EXAMPLE
+
+PROFILE = "cnil.ref.social-medicosocial.2021"
+SCHEMA = (EXAMPLE / "schema.sql").read_text(encoding="utf-8")
+PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
+DB = "gdpr_auditor_test"
+
+
+def _tables_only(dialect: str) -> list[str]:
+    """The example's tables and view, transpiled; no roles, grants or comments."""
+    out = []
+    for st in split_statements(SCHEMA, "postgres").statements:
+        text = st.text.strip()
+        if text.upper().startswith(("CREATE TABLE", "CREATE VIEW")):
+            sql = sqlglot.transpile(text, read="postgres", write=dialect)[0]
+            sql = re.sub(r"\bINET\b", "VARCHAR(45)", sql) if dialect in {"mysql", "duckdb"} else sql
+            if dialect == "mysql":
+                sql = re.sub(r"\bBIG(SERIAL)\b|\bSERIAL\b", "INT AUTO_INCREMENT", sql).replace(
+                    "VARBINARY,", "BLOB,"
+                )
+            if dialect == "duckdb":
+                sql = (
+                    sql.replace(" ON DELETE CASCADE", "")
+                    .replace("BIGSERIAL", "BIGINT")
+                    .replace("SERIAL", "INTEGER")
+                )
+            out.append(sql)
+    return out
+
+
+def _findings(args: list[str], tmp_path, name: str) -> list[tuple]:
+    out = tmp_path / f"{name}.json"
+    result = CliRunner().invoke(
+        main,
+        [
+            "audit",
+            *args,
+            "--profile",
+            PROFILE,
+            "--as-of",
+            "2026-11-01",
+            "--json",
+            str(out),
+            "--html",
+            str(tmp_path / f"{name}.html"),
+        ],
+    )
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    return [(f["rule"], f["severity"], f["table"], f["column"]) for f in report["findings"]]
+
+
+@pytest.fixture(scope="module")
+def ddl_findings(tmp_path_factory):
+    return _findings(["--schema", str(EXAMPLE / "schema.sql")], tmp_path_factory.mktemp("ddl"), "ddl")
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def postgres_url():
+    roles = re.findall(r"CREATE ROLE (\w+)", SCHEMA)
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {DB}")
+        for role in roles:
+            admin.execute(f"DROP ROLE IF EXISTS {role}")
+        admin.execute(f"CREATE DATABASE {DB}")
+    with psycopg.connect(f"host=127.0.0.1 dbname={DB} user=postgres", autocommit=True) as conn:
+        conn.execute(SCHEMA)
+    yield f"postgresql://postgres@127.0.0.1:5432/{DB}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {DB}")
+        for role in roles:
+            admin.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_postgres_inventory_has_grants_memberships_and_policies(postgres_url):
+    inv = read_database(postgres_url)
+    assert sorted(t.qualified_name for t in inv.tables) == [
+        "accompagnement",
+        "agent",
+        "aide_financiere",
+        "entretien",
+        "export_statistique",
+        "journal_acces",
+        "membre_foyer",
+        "usager",
+        "v_usager_comptable",
+    ]
+    usager = next(t for t in inv.tables if t.name == "usager")
+    assert usager.comment == "Personnes accompagnées par le service social départemental"
+    grants = {
+        (g.grantee, g.privilege, g.table, tuple(g.columns) if g.columns else None, g.grant_option)
+        for g in inv.grants
+    }
+    assert (
+        "comptable",
+        "SELECT",
+        "usager",
+        ("id", "numero_dossier", "nom", "prenom", "iban"),
+        False,
+    ) in grants
+    assert ("comptable", "SELECT", "usager", None, False) not in grants  # column-only, not widened
+    assert ("PUBLIC", "SELECT", "export_statistique", None, False) in grants
+    assert ("statisticien", "SELECT", "export_statistique", None, True) in grants
+    assert ("direction", "SELECT", "journal_acces", None, False) in grants  # ALL TABLES IN SCHEMA
+    assert [(m.role, m.member) for m in inv.memberships] == [("travailleur_social", "app_user")]
+    accompagnement = next(t for t in inv.tables if t.name == "accompagnement")
+    assert accompagnement.row_level_security is True
+    assert [(p.name, p.command, p.roles) for p in inv.policies] == [
+        ("accompagnement_referent", "SELECT", ["travailleur_social"])
+    ]
+    assert inv.errors == []
+
+
+def test_postgres_audit_gives_the_ddl_findings(postgres_url, ddl_findings, tmp_path):
+    assert _findings(["--db", postgres_url], tmp_path, "pg") == ddl_findings
+    assert len(ddl_findings) == 13
+
+
+def test_postgres_connection_refuses_writes(postgres_url):
+    with read_only_connection(parse_target(postgres_url)) as conn, pytest.raises(sa.exc.InternalError) as err:
+        conn.execute(
+            sa.text("INSERT INTO agent (nom, prenom, email, mot_de_passe) VALUES ('a', 'b', 'c', 'd')")
+        )
+    assert "read-only transaction" in str(err.value)
+
+
+def test_unreachable_database_is_a_clear_error_without_the_password(tmp_path):
+    result = CliRunner().invoke(
+        main,
+        [
+            "audit",
+            "--db",
+            "postgresql://auditor:s3cret-pw@127.0.0.1:1/none",
+            "--profile",
+            PROFILE,
+            "--json",
+            str(tmp_path / "r.json"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        "gdpr-audit: error: cannot connect to postgresql+psycopg://auditor:***@127.0.0.1:1/none"
+    )
+    assert "s3cret-pw" not in result.output
+
+
+def test_password_from_the_environment(monkeypatch):
+    monkeypatch.setenv("GDPR_AUDIT_PW", "from-env")
+    target = parse_target("postgresql://auditor@db.example/prod", "GDPR_AUDIT_PW")
+    assert target.url.password == "from-env"
+    assert target.masked == "postgresql+psycopg://auditor:***@db.example/prod"
+    with pytest.raises(SourceError, match="environment variable NOPE_PW"):
+        parse_target("postgresql://auditor@db.example/prod", "NOPE_PW")
+
+
+# -- MariaDB ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def mariadb_url():
+    conn = pymysql.connect(host="127.0.0.1", port=3306, user="root", password="", autocommit=True)
+    with conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {DB}")
+        cur.execute(f"CREATE DATABASE {DB} CHARACTER SET utf8mb4")
+        cur.execute(f"USE {DB}")
+        for sql in _tables_only("mysql"):
+            cur.execute(sql)
+        for stmt in (
+            "DROP ROLE IF EXISTS travailleur_social",
+            "DROP ROLE IF EXISTS comptable",
+            "DROP USER IF EXISTS 'app_user'@'%'",
+            "CREATE ROLE travailleur_social",
+            "CREATE ROLE comptable",
+            "CREATE USER 'app_user'@'%' IDENTIFIED BY 'change-me'",
+            f"GRANT SELECT, INSERT, UPDATE ON {DB}.usager TO travailleur_social",
+            f"GRANT SELECT (id, numero_dossier, nom, prenom, iban) ON {DB}.usager TO comptable",
+            f"GRANT SELECT ON {DB}.entretien TO comptable",
+            "GRANT travailleur_social TO 'app_user'@'%'",
+        ):
+            cur.execute(stmt)
+    yield f"mysql+pymysql://root@127.0.0.1:3306/{DB}"
+    with conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {DB}")
+        for stmt in (
+            "DROP ROLE IF EXISTS travailleur_social",
+            "DROP ROLE IF EXISTS comptable",
+            "DROP USER IF EXISTS 'app_user'@'%'",
+        ):
+            cur.execute(stmt)
+    conn.close()
+
+
+def test_mariadb_inventory_has_grants_and_roles(mariadb_url):
+    inv = read_database(mariadb_url)
+    assert len(inv.tables) == 9
+    grants = {(g.grantee, g.privilege, g.table, tuple(g.columns) if g.columns else None) for g in inv.grants}
+    assert {("travailleur_social", p, "usager", None) for p in ("SELECT", "INSERT", "UPDATE")} <= grants
+    assert ("comptable", "SELECT", "entretien", None) in grants
+    column_grant = next(g for g in inv.grants if g.grantee == "comptable" and g.table == "usager")
+    assert sorted(column_grant.columns or []) == ["iban", "id", "nom", "numero_dossier", "prenom"]
+    assert ("travailleur_social", "app_user") in {(m.role, m.member) for m in inv.memberships}
+    assert inv.errors == []
+
+
+def test_mariadb_audit_gives_the_ddl_findings(mariadb_url, ddl_findings, tmp_path):
+    assert _findings(["--db", mariadb_url], tmp_path, "maria") == ddl_findings
+
+
+def test_mariadb_connection_refuses_writes(mariadb_url):
+    with (
+        read_only_connection(parse_target(mariadb_url)) as conn,
+        pytest.raises(sa.exc.OperationalError) as err,
+    ):
+        conn.execute(
+            sa.text("INSERT INTO agent (nom, prenom, email, mot_de_passe) VALUES ('a', 'b', 'c', 'd')")
+        )
+    assert "READ ONLY transaction" in str(err.value)
+
+
+# -- files: SQLite and DuckDB -----------------------------------------------------------------
+def test_sqlite_file_audit_and_read_only(tmp_path, ddl_findings):
+    path = tmp_path / "example.sqlite"
+    con = sqlite3.connect(path)
+    for sql in _tables_only("sqlite"):
+        con.execute(sql)
+    con.commit()
+    con.close()
+    assert _findings(["--db", f"sqlite:///{path}"], tmp_path, "sqlite") == ddl_findings
+    with (
+        read_only_connection(parse_target(f"sqlite:///{path}")) as conn,
+        pytest.raises(sa.exc.OperationalError) as err,
+    ):
+        conn.execute(
+            sa.text("INSERT INTO agent (nom, prenom, email, mot_de_passe) VALUES ('a', 'b', 'c', 'd')")
+        )
+    assert "readonly database" in str(err.value)
+
+
+def test_duckdb_file_audit(tmp_path, ddl_findings):
+    path = tmp_path / "example.duckdb"
+    con = duckdb.connect(str(path))
+    for sql in _tables_only("duckdb"):
+        con.execute(sql)
+    con.close()
+    inv = read_database(f"duckdb:///{path}")
+    assert len(inv.tables) == 9 and next(t for t in inv.tables if t.name == "usager").primary_key == ["id"]
+    assert _findings(["--db", f"duckdb:///{path}"], tmp_path, "duck") == ddl_findings
+
+
+def test_missing_database_file_is_an_input_error(tmp_path):
+    result = CliRunner().invoke(
+        main, ["audit", "--db", f"sqlite:///{tmp_path / 'nope.sqlite'}", "--profile", PROFILE]
+    )
+    assert result.exit_code == 2
+    assert result.output == f"gdpr-audit: error: {tmp_path / 'nope.sqlite'}: SQLite database file not found\n"
