@@ -35,6 +35,7 @@ from auditor.models.inventory import Inventory, ReadError
 from auditor.profiles import Catalogue, load_catalogue
 from auditor.ruleset import load_rules
 from auditor.sources.database import read_database
+from auditor.sources.database.counts import count_database
 from auditor.sources.ddl_reader import read_ddl
 from auditor.sources.free_text_scan import scan_samples
 from auditor.sources.sample_values import ValueProfile, profile_values
@@ -87,6 +88,16 @@ def read_source(settings: Settings) -> Inventory:
     return read_ddl([settings.path(f) for f in schema.files], schema.dialect)
 
 
+def read_counts(settings: Settings, inventory: Inventory) -> SampleCounts | None:
+    """Sample files when `data:` names them, else counts made inside the live database."""
+    if settings.data is not None:
+        return count_samples(settings.path(settings.data.dir), inventory)
+    db = settings.database
+    if db is not None and db.counts:
+        return count_database(db.url, inventory, password_env=db.password_env, timeout_s=db.timeout)
+    return None
+
+
 def classify_service(settings: Settings, raw_config: object = None) -> Classified:
     """config → profiles → source → inventory → classify (no checks): `gdpr-audit classify`."""
     catalogue = load_catalogue_for(settings)
@@ -94,7 +105,7 @@ def classify_service(settings: Settings, raw_config: object = None) -> Classifie
     vocabulary = load_vocabulary(catalogue.taxonomy)
     detectors = load_detectors(catalogue.taxonomy)
     inventory = read_source(settings)
-    samples = count_samples(settings.path(settings.data.dir), inventory) if settings.data else None
+    samples = read_counts(settings, inventory)
     as_of = settings.as_of or dt.date.today()
     values = profile_values(samples, inventory, detectors, as_of) if samples else None
     subjects = {t: s.subject for t, s in settings.tables.items() if s.subject}

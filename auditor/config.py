@@ -38,6 +38,7 @@ class DatabaseSource(Strict):
     tables: list[str] = Field(default_factory=list, description="Tables to read (globs); empty: all")
     exclude: list[str] = Field(default_factory=list, description="Tables to leave out (globs)")
     timeout: int = Field(default=30, ge=1, description="Statement timeout, seconds")
+    counts: bool = Field(default=True, description="Count rows, values and distinct values in the database")
 
 
 class DataSource(Strict):

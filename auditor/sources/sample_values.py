@@ -128,7 +128,7 @@ def profile_values(samples: SampleCounts, inventory: Inventory, detectors: Detec
         con.execute("SET threads = 1")  # a reservoir sample is repeatable only on one thread
         for table in inventory.tables:
             counts = samples.tables.get(table.qualified_name)
-            if counts is None:
+            if counts is None or counts.in_database:  # detectors in the database: not yet
                 continue
             try:
                 found = _profile_table(con, table, counts, detectors, as_of, sample_rows)

@@ -23,6 +23,8 @@ class TableCounts:
     rows: int
     filled: dict[str, int]  # column name (lower-case) -> rows with a non-empty value
     header: dict[str, str] = field(default_factory=dict)  # lower-case -> name in the file
+    distinct: dict[str, int] = field(default_factory=dict)  # column name (lower-case) -> distinct values
+    in_database: bool = False  # counted in the audited database, not in a sample file
 
 
 @dataclass
