@@ -97,6 +97,9 @@ def _flags(schema: str | None, dialect: str | None, profile: str | None,
               help="Configuration file (default: PATH/gdpr-audit.yml).")
 @click.option("--schema", help="DDL file to audit (zero-config run).")
 @click.option("--db", help="Live database URL, read-only (postgresql://…, mysql+pymysql://…, sqlite:///f).")
+@click.option("--schemas", "db_schemas", multiple=True, help="With --db: schemas to read (glob); repeatable.")
+@click.option("--tables", "db_tables", multiple=True, help="With --db: tables to read (glob); repeatable.")
+@click.option("--exclude", "db_exclude", multiple=True, help="With --db: tables to skip (glob); repeatable.")
 @click.option("--dialect", help="SQL dialect of the DDL: postgres, mysql, sqlite, duckdb, tsql…")
 @click.option("--profile", help="Purpose profile id (see 'gdpr-audit profiles list').")
 @click.option("--purpose", "purposes", multiple=True, help="Declared purpose; repeatable.")
@@ -109,6 +112,7 @@ def _flags(schema: str | None, dialect: str | None, profile: str | None,
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Audit date (default today).")
 @_guard
 def audit(path: Path | None, config_file: Path | None, schema: str | None, db: str | None,
+          db_schemas: tuple[str, ...], db_tables: tuple[str, ...], db_exclude: tuple[str, ...],
           dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
           html_path: Path | None, json_path: Path | None, lang: str | None,
           fail_on: str | None, as_of: dt.datetime | None) -> None:
@@ -117,6 +121,9 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
     if config is None and not ((schema or db) and profile):
         raise click.UsageError("give a directory or --config, or --schema (or --db) and --profile")
     flags = _flags(schema, dialect, profile, purposes, data, lang, fail_on, as_of, db)
+    if db:
+        flags["database"].update({"schemas": list(db_schemas), "tables": list(db_tables),
+                                  "exclude": list(db_exclude)})
     settings, raw = load_settings(config, flags)
     result = run_audit(settings, raw)
     outputs = {"html": html_path or _default(settings, settings.report.html),

@@ -427,3 +427,40 @@ def test_count_sql_for_distributed_engines(dialect, expected):
     sql = count_sql(table, dialect)
     assert sql == expected
     assert sqlglot.transpile(sql, read=dialect, write=dialect)[0] == expected  # round-trips
+
+
+def test_tables_and_exclude_patterns_apply_before_reading(tmp_path):
+    path = tmp_path / "pick.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript(
+        "CREATE TABLE usager (nom TEXT, religion TEXT); CREATE TABLE agent (nom TEXT);"
+        "CREATE TABLE usager_archive (nom TEXT, religion TEXT);"
+    )
+    con.close()
+    inv = read_database(f"sqlite:///{path}", tables=["usager*"], exclude=["*_archive"])
+    assert [t.name for t in inv.tables] == ["usager"]
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(
+        main,
+        [
+            "audit",
+            "--db",
+            f"sqlite:///{path}",
+            "--tables",
+            "usager*",
+            "--exclude",
+            "*_archive",
+            "--profile",
+            PROFILE,
+            "--json",
+            str(out),
+            "--html",
+            str(tmp_path / "r.html"),
+        ],
+    )
+    assert result.exit_code == 0, result.output  # one info finding: under the default fail_on (high)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [(f["rule"], f["table"], f["column"]) for f in report["findings"]] == [
+        ("MIN005", "usager", "religion")
+    ]
+    assert report["tables_read"] == 1
