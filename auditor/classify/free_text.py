@@ -9,12 +9,12 @@ lexicon terms or function words become "•••", digits are never shown.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import Field
 
+from auditor.classify.identifiers import strip_accents
 from auditor.classify.validators import VALIDATORS
 from auditor.errors import RuleError
 from auditor.models.profile import Strict
@@ -127,8 +127,7 @@ MASK = "•••"
 
 def plain(text: str) -> str:
     """The Python twin of the SQL normalisation (lower case, no accents), for snippets."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "oe"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return strip_accents(text.replace("œ", "oe").replace("Œ", "oe")).lower()
 
 
 def masked_snippet(text: str, terms: re.Pattern[str], window: int = 4) -> str | None:

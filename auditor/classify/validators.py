@@ -50,6 +50,14 @@ def _longitude(value: str) -> bool:
     return -180.0 <= float(value) <= 180.0
 
 
+def passes(check: Callable[[str], bool], value: str) -> bool:
+    """A validator's verdict; a value it cannot even parse is simply not valid."""
+    try:
+        return bool(check(value))
+    except (ValueError, TypeError, ArithmeticError):
+        return False
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "nir": _nir,
     "siren": lambda v: bool(siren.is_valid(v)),

@@ -9,7 +9,6 @@ and their candidates checked in memory (key mod 97, numbering plan), then droppe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -22,7 +21,7 @@ from auditor.classify.free_text import (
     normalised_sql,
     term_pattern,
 )
-from auditor.classify.validators import VALIDATORS
+from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.classification import ColumnClassification, TextMention
 from auditor.models.inventory import ReadError
 from auditor.sources.samples import SampleCounts
@@ -73,7 +72,7 @@ def _identifier_rows(con: duckdb.DuckDBPyConnection, ident: TextIdentifier) -> t
     found: list[int] = []
     masked: list[str] = []
     for r, candidates in rows:
-        valid = [c for c in candidates if check is None or _safe(check, strip.sub("", c).upper())]
+        valid = [c for c in candidates if check is None or passes(check, strip.sub("", c).upper())]
         if valid:
             found.append(r)
             shown = mask_identifier(valid[0])
@@ -82,12 +81,6 @@ def _identifier_rows(con: duckdb.DuckDBPyConnection, ident: TextIdentifier) -> t
     del rows
     return found, masked
 
-
-def _safe(check: Callable[[str], bool], value: str) -> bool:
-    try:
-        return bool(check(value))
-    except (ValueError, TypeError, ArithmeticError):
-        return False
 
 
 def _flag(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:

@@ -7,14 +7,13 @@ dropped at once: only counts leave this module."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
 from auditor.classify.detectors import NORMALISE, Detectors, ValueDetector
-from auditor.classify.validators import VALIDATORS
+from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.inventory import Inventory, ReadError, Table
 from auditor.sources.samples import SampleCounts, TableCounts, _quote
 
@@ -83,7 +82,7 @@ def _column_values(con: duckdb.DuckDBPyConnection, header: str, row: tuple[Any, 
             norm = NORMALISE[det.normalise].format(v=v)
             rows = con.execute(f"SELECT {norm} FROM sample WHERE regexp_full_match({norm}, ?)",
                                [det.pattern]).fetchall()
-            valid = sum(1 for (value,) in rows if _safe(check, value))
+            valid = sum(1 for (value,) in rows if passes(check, value))
             del rows
         result.counts.append(DetectorCount(det, int(matched), valid))
     parsed, low, high, median, latest = row[1 + n:]
@@ -92,12 +91,6 @@ def _column_values(con: duckdb.DuckDBPyConnection, header: str, row: tuple[Any, 
                                             as_of.year - float(median))
     return result
 
-
-def _safe(check: Callable[[str], bool], value: str) -> bool:
-    try:
-        return bool(check(value))
-    except (ValueError, TypeError, ArithmeticError):
-        return False
 
 
 def _profile_table(con: duckdb.DuckDBPyConnection, table: Table, counts: TableCounts,

@@ -7,12 +7,13 @@ read into Python.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from auditor.classify.identifiers import strip_accents
 from auditor.errors import SourceError
 from auditor.models.inventory import Inventory, ReadError, Table
 
@@ -100,8 +101,7 @@ _CANON = "regexp_replace(upper(strip_accents(trim({col}))), '[^A-Z0-9]+', '_', '
 
 def canonical_code(value: str) -> str:
     """The same canonical form in Python, for the accepted values a profile lists."""
-    plain = unicodedata.normalize("NFKD", value.strip()).encode("ascii", "ignore").decode().upper()
-    return "_".join(part for part in "".join(c if c.isalnum() else " " for c in plain).split())
+    return re.sub(r"[^A-Z0-9]+", "_", strip_accents(value.strip()).upper())
 
 
 def count_outside(path: str, column: str, accepted: list[str]) -> tuple[int, int]:
