@@ -13,7 +13,7 @@ Evidence is counts and masked snippets only.
 from __future__ import annotations
 
 from auditor.checks.context import AuditContext, fact_references
-from auditor.checks.minimisation import best_verdict
+from auditor.checks.minimisation import Verdict, best_verdict
 from auditor.models.classification import ColumnClassification, TextMention
 from auditor.models.findings import Finding
 from auditor.models.profile import Sensitivity
@@ -23,16 +23,17 @@ _SENSITIVE = {Sensitivity.special, Sensitivity.offences}
 _IDENTIFIERS = {"identity.nir", "financial.bank_account"}
 
 
-def _status(ctx: AuditContext, col: ColumnClassification, mention: TextMention) -> str | None:
-    taxonomy = ctx.catalogue.taxonomy
+def _status(ctx: AuditContext, col: ColumnClassification,
+            mention: TextMention) -> tuple[str | None, Verdict | None]:
+    """The rule status of a mention, and the profile verdict behind it (None for identifiers)."""
     if mention.category in _IDENTIFIERS:
-        return "text_identifier"
-    if taxonomy.sensitivity(mention.category) not in _SENSITIVE:
-        return None
+        return "text_identifier", None
+    if ctx.catalogue.taxonomy.sensitivity(mention.category) not in _SENSITIVE:
+        return None, None
     verdict = best_verdict(ctx, col, mention.category)
     if verdict is None:
-        return None
-    return "text_not_allowed" if verdict.status == "not_allowed" else "text_permitted"
+        return None, None
+    return ("text_not_allowed" if verdict.status == "not_allowed" else "text_permitted"), verdict
 
 
 def check_free_text(ctx: AuditContext) -> list[Finding]:
@@ -42,13 +43,14 @@ def check_free_text(ctx: AuditContext) -> list[Finding]:
         if col.subject is None or not col.text_mentions:
             continue
         for mention in col.text_mentions:
-            status = _status(ctx, col, mention)
+            status, verdict = _status(ctx, col, mention)
             if status is not None and status in rules:
-                findings.append(_finding(ctx, rules[status], col, mention))
+                findings.append(_finding(ctx, rules[status], col, mention, verdict))
     return findings
 
 
-def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, mention: TextMention) -> Finding:
+def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, mention: TextMention,
+             verdict: Verdict | None) -> Finding:
     lang = ctx.lang
     label = ctx.catalogue.taxonomy.get(mention.category).label.get(lang)
     example = mention.snippets[0] if mention.snippets else "—"
@@ -59,7 +61,6 @@ def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, mention: 
         evidence = f"{mention.rows} of {col.text_scanned} sampled notes; masked examples: {shown}"
     else:
         evidence = f"{mention.rows} notes échantillonnées sur {col.text_scanned} ; exemples masqués : {shown}"
-    verdict = best_verdict(ctx, col, mention.category) if rule.match.status != "text_identifier" else None
     references = list(rule.references)
     if verdict is not None:
         references += fact_references(verdict.profile, verdict.facts, lang)

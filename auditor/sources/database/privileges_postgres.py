@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from auditor.models.inventory import Grant, Policy, Role, RoleMembership, SourceLocation
+from auditor.models.inventory import Grant, Policy, Role, RoleMembership, SourceLocation, Table
 from auditor.sources.builder import InventoryBuilder
 from auditor.sources.database.connection import Target
 
@@ -48,6 +48,11 @@ _POLICIES = (
 )
 
 
+def _table(builder: InventoryBuilder, schema: str, name: str) -> Table | None:
+    """The inventory table, which names tables of the default schema without it."""
+    return builder.table(None if schema == "public" else schema, name)
+
+
 def read_postgres_access(conn: sa.Connection, target: Target, builder: InventoryBuilder) -> None:
     def where(obj: str) -> SourceLocation:
         return SourceLocation(object=f"{target.masked}#{obj}")
@@ -60,28 +65,18 @@ def read_postgres_access(conn: sa.Connection, target: Target, builder: Inventory
                 role=role, member=member, admin_option=bool(admin), location=where(f"role {member}")
             )
         )
-    column_grants: dict[tuple[str, str, str, bool], list[str]] = {}
+    # one Grant per role, privilege and table; a column-only grant lists its columns, as GRANT (a, b) does
+    grouped: dict[tuple[str, str, str, bool, bool], list[str]] = {}
+    tables: dict[str, Table] = {}
     for schema, table, column, grantee, privilege, grantable in conn.execute(sa.text(_PRIVILEGES)):
-        found = builder.table(None if schema == "public" else schema, table)
+        found = _table(builder, schema, table)
         if found is None:  # a table outside --schemas / --tables
             continue
-        if column:  # one grant per role, privilege and table, listing its columns, as GRANT (a, b) writes it
-            column_grants.setdefault((found.qualified_name, grantee, privilege, bool(grantable)), []).append(
-                column
-            )
-            continue
-        builder.add_grant(
-            Grant(
-                grantee=grantee,
-                privilege=privilege,
-                schema_name=found.schema_name,
-                table=found.name,
-                grant_option=bool(grantable),
-                location=where(f"{schema}.{table}"),
-            )
-        )
-    for (qualified, grantee, privilege, grantable), columns in column_grants.items():
-        found = next(t for t in builder.inventory.tables if t.qualified_name == qualified)
+        tables[found.qualified_name] = found
+        key = (found.qualified_name, grantee, privilege, bool(grantable), column is not None)
+        grouped.setdefault(key, []).extend([column] if column else [])
+    for (qualified, grantee, privilege, grantable, by_column), columns in grouped.items():
+        found = tables[qualified]
         order = [c.name for c in found.columns]
         columns.sort(key=lambda c: order.index(c) if c in order else len(order))
         builder.add_grant(
@@ -90,17 +85,17 @@ def read_postgres_access(conn: sa.Connection, target: Target, builder: Inventory
                 privilege=privilege,
                 schema_name=found.schema_name,
                 table=found.name,
-                columns=columns,
+                columns=columns if by_column else None,
                 grant_option=grantable,
                 location=where(qualified),
             )
         )
     for schema, table in conn.execute(sa.text(_RLS)):
-        found = builder.table(None if schema == "public" else schema, table)
+        found = _table(builder, schema, table)
         if found is not None:
             found.row_level_security = True
     for schema, table, name, permissive, roles, cmd, qual, check in conn.execute(sa.text(_POLICIES)):
-        found = builder.table(None if schema == "public" else schema, table)
+        found = _table(builder, schema, table)
         if found is None:
             continue
         roles = list(roles) if not isinstance(roles, str) else roles.strip("{}").split(",")
