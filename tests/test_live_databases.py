@@ -55,6 +55,13 @@ def _tables_only(dialect: str) -> list[str]:
     return out
 
 
+def _write_refused(url: str, error: type[Exception]) -> str:
+    """Try an INSERT through the auditor's read-only connection; the error it must raise."""
+    with read_only_connection(parse_target(url)) as conn, pytest.raises(error) as err:
+        conn.execute(sa.text("INSERT INTO agent (nom, prenom, email, mot_de_passe) VALUES ('a', 'b', 'c', 'd')"))
+    return str(err.value)
+
+
 def _findings(args: list[str], tmp_path, name: str) -> list[tuple]:
     out = tmp_path / f"{name}.json"
     result = CliRunner().invoke(
@@ -145,11 +152,7 @@ def test_postgres_audit_gives_the_ddl_findings(postgres_url, ddl_findings, tmp_p
 
 
 def test_postgres_connection_refuses_writes(postgres_url):
-    with read_only_connection(parse_target(postgres_url)) as conn, pytest.raises(sa.exc.InternalError) as err:
-        conn.execute(
-            sa.text("INSERT INTO agent (nom, prenom, email, mot_de_passe) VALUES ('a', 'b', 'c', 'd')")
-        )
-    assert "read-only transaction" in str(err.value)
+    assert "read-only transaction" in _write_refused(postgres_url, sa.exc.InternalError)
 
 
 def test_unreachable_database_is_a_clear_error_without_the_password(tmp_path):
@@ -233,14 +236,7 @@ def test_mariadb_audit_gives_the_ddl_findings(mariadb_url, ddl_findings, tmp_pat
 
 
 def test_mariadb_connection_refuses_writes(mariadb_url):
-    with (
-        read_only_connection(parse_target(mariadb_url)) as conn,
-        pytest.raises(sa.exc.OperationalError) as err,
-    ):
-        conn.execute(
-            sa.text("INSERT INTO agent (nom, prenom, email, mot_de_passe) VALUES ('a', 'b', 'c', 'd')")
-        )
-    assert "READ ONLY transaction" in str(err.value)
+    assert "READ ONLY transaction" in _write_refused(mariadb_url, sa.exc.OperationalError)
 
 
 # -- files: SQLite and DuckDB -----------------------------------------------------------------
@@ -252,14 +248,7 @@ def test_sqlite_file_audit_and_read_only(tmp_path, ddl_findings):
     con.commit()
     con.close()
     assert _findings(["--db", f"sqlite:///{path}"], tmp_path, "sqlite") == ddl_findings
-    with (
-        read_only_connection(parse_target(f"sqlite:///{path}")) as conn,
-        pytest.raises(sa.exc.OperationalError) as err,
-    ):
-        conn.execute(
-            sa.text("INSERT INTO agent (nom, prenom, email, mot_de_passe) VALUES ('a', 'b', 'c', 'd')")
-        )
-    assert "readonly database" in str(err.value)
+    assert "readonly database" in _write_refused(f"sqlite:///{path}", sa.exc.OperationalError)
 
 
 def test_duckdb_file_audit(tmp_path, ddl_findings):
