@@ -133,6 +133,7 @@ def _signals_for(norm: str, col: Column, vocab: Vocabulary, taxonomy: Taxonomy, 
     # name or comment may mention a category without the column holding it, save for special ones
     flag_like = bool(vocab.not_names and vocab.not_names.match(norm)) or \
         bool(col.type and _FLAG_TYPE.match(col.type))
+    comment = normalise_text(col.comment) if col.comment else None
     signals = []
     for compiled in vocab.names:
         rule = compiled.rule
@@ -147,11 +148,9 @@ def _signals_for(norm: str, col: Column, vocab: Vocabulary, taxonomy: Taxonomy, 
         elif compiled.token.search(norm) and weak_ok:
             signals.append(Signal(rule.category, rule.confidence - PARTIAL_PENALTY,
                                   f"name '{col.name}' contains a {rule.category} term", strong=False))
-        if col.comment and weak_ok:
-            text = normalise_text(col.comment)
-            if any(p.search(text) for p in compiled.comments):
-                signals.append(Signal(rule.category, COMMENT_CONFIDENCE,
-                                      f"comment mentions {rule.category}", strong=False))
+        if comment and weak_ok and any(p.search(comment) for p in compiled.comments):
+            signals.append(Signal(rule.category, COMMENT_CONFIDENCE,
+                                  f"comment mentions {rule.category}", strong=False))
     return signals
 
 
