@@ -35,9 +35,10 @@ from auditor.models.inventory import Inventory, ReadError
 from auditor.profiles import Catalogue, load_catalogue
 from auditor.ruleset import load_rules
 from auditor.sources.database import read_database
-from auditor.sources.database.counts import count_database
+from auditor.sources.database.table_scan import ProgressFn, ScanOptions, scan_database
 from auditor.sources.ddl_reader import read_ddl
 from auditor.sources.free_text_scan import scan_samples
+from auditor.sources.row_store import RowStore
 from auditor.sources.sample_values import ValueProfile, profile_values
 from auditor.sources.samples import SampleCounts, count_samples
 from auditor.waivers import apply_waivers
@@ -88,43 +89,66 @@ def read_source(settings: Settings) -> Inventory:
     return read_ddl([settings.path(f) for f in schema.files], schema.dialect)
 
 
-def read_counts(settings: Settings, inventory: Inventory) -> SampleCounts | None:
-    """Sample files when `data:` names them, else counts made inside the live database."""
+def read_counts(settings: Settings, inventory: Inventory,
+                progress: ProgressFn | None = None) -> SampleCounts | None:
+    """Sample files when `data:` names them, else counts and a row sample from the live database."""
     if settings.data is not None:
         return count_samples(settings.path(settings.data.dir), inventory)
     db = settings.database
     if db is not None and db.counts:
-        return count_database(db.url, inventory, password_env=db.password_env, timeout_s=db.timeout)
+        options = ScanOptions(timeout_s=db.timeout, table_budget_s=db.table_budget,
+                              sample_rows=settings.sample, jobs=db.jobs)
+        store = RowStore()
+        try:
+            return scan_database(db.url, inventory, store, password_env=db.password_env,
+                                 options=options, progress=progress)
+        except BaseException:
+            store.close()
+            raise
     return None
 
 
-def classify_service(settings: Settings, raw_config: object = None) -> Classified:
-    """config → profiles → source → inventory → classify (no checks): `gdpr-audit classify`."""
+def classify_service(settings: Settings, raw_config: object = None,
+                     progress: ProgressFn | None = None) -> Classified:
+    """config → profiles → source → inventory → classify (no checks): `gdpr-audit classify`.
+
+    The caller closes `samples` (its in-memory row store) when it is done with the result."""
     catalogue = load_catalogue_for(settings)
     check_against_catalogue(settings, raw_config, catalogue)
     vocabulary = load_vocabulary(catalogue.taxonomy)
     detectors = load_detectors(catalogue.taxonomy)
     inventory = read_source(settings)
-    samples = read_counts(settings, inventory)
-    as_of = settings.as_of or dt.date.today()
-    values = profile_values(samples, inventory, detectors, as_of) if samples else None
-    subjects = {t: s.subject for t, s in settings.tables.items() if s.subject}
-    columns = classify(inventory, catalogue.taxonomy, vocabulary, settings.overrides, subjects,
-                       detectors, values)
-    scan_errors = scan_samples(samples, columns, load_lexicon(catalogue.taxonomy)) if samples else []
+    samples = read_counts(settings, inventory, progress)
+    try:
+        as_of = settings.as_of or dt.date.today()
+        values = (profile_values(samples, inventory, detectors, as_of, settings.sample)
+                  if samples else None)
+        subjects = {t: s.subject for t, s in settings.tables.items() if s.subject}
+        columns = classify(inventory, catalogue.taxonomy, vocabulary, settings.overrides, subjects,
+                           detectors, values)
+        scan_errors = scan_samples(samples, columns, load_lexicon(catalogue.taxonomy)) if samples else []
+    except BaseException:
+        if samples is not None:
+            samples.close()
+        raise
     return Classified(catalogue, inventory, samples, values, columns, scan_errors)
 
 
-def run_audit(settings: Settings, raw_config: object = None) -> AuditResult:
+def run_audit(settings: Settings, raw_config: object = None,
+              progress: ProgressFn | None = None) -> AuditResult:
     if not settings.profiles:
         raise ConfigError("no profile is declared: add `profiles:` to the configuration or give --profile; "
                           "'gdpr-audit profiles list' shows them", file=settings.config_file)
-    stage = classify_service(settings, raw_config)
+    stage = classify_service(settings, raw_config, progress)
     catalogue, inventory, samples, columns = stage.catalogue, stage.inventory, stage.samples, stage.columns
     lang = settings.report.lang
     ctx = AuditContext(settings, catalogue, load_rules(), declared_purposes(settings, catalogue),
                        columns, samples, lang)
-    findings = [f for check in CHECKS for f in check(ctx)]
+    try:
+        findings = [f for check in CHECKS for f in check(ctx)]
+    finally:
+        if samples is not None:
+            samples.close()
     findings.sort(key=lambda f: (f.severity.rank, f.rule, f.table or "", f.column or ""))
     as_of = settings.as_of or dt.date.today()
     waivers = apply_waivers(findings, settings.waivers, as_of)
@@ -138,5 +162,6 @@ def run_audit(settings: Settings, raw_config: object = None) -> AuditResult:
                   for p in profiles],
         dpia_required=any(dpia) if dpia else None,
         tables_read=len(inventory.tables), statements_skipped=inventory.statements_skipped,
-        rows_read=samples.rows if samples else None, columns=columns, findings=findings,
+        rows_read=samples.rows if samples else None,
+        rows_sampled=samples.rows_sampled if samples else None, columns=columns, findings=findings,
         waivers=waivers, summary=summarise(findings, settings.fail_on), errors=stage.errors)

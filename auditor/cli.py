@@ -110,12 +110,18 @@ def _flags(schema: str | None, dialect: str | None, profile: str | None,
 @click.option("--fail-on", type=click.Choice(SEVERITIES),
               help="Exit 1 if a finding is at or above this severity (default high).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Audit date (default today).")
+@click.option("--sample", type=click.IntRange(min=0),
+              help="Rows per table the value checks read, the same on every run (default 10000).")
+@click.option("--jobs", type=click.IntRange(1, 32), help="With --db: tables read at once (default 2).")
+@click.option("--progress/--no-progress", default=None,
+              help="Show table-by-table progress on stderr (default: when stderr is a terminal).")
 @_guard
 def audit(path: Path | None, config_file: Path | None, schema: str | None, db: str | None,
           db_schemas: tuple[str, ...], db_tables: tuple[str, ...], db_exclude: tuple[str, ...],
           dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
           html_path: Path | None, json_path: Path | None, lang: str | None,
-          fail_on: str | None, as_of: dt.datetime | None) -> None:
+          fail_on: str | None, as_of: dt.datetime | None, sample: int | None, jobs: int | None,
+          progress: bool | None) -> None:
     """Audit a schema against purpose profiles; write the reports; exit 0, 1 or 2."""
     config = config_file or (find_config(path) if path else None)
     if config is None and not ((schema or db) and profile):
@@ -124,8 +130,14 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
     if db:
         flags["database"].update({"schemas": list(db_schemas), "tables": list(db_tables),
                                   "exclude": list(db_exclude)})
+    if sample is not None:
+        flags["sample"] = sample
+    if jobs is not None:
+        flags.setdefault("database", {})["jobs"] = jobs
     settings, raw = load_settings(config, flags)
-    result = run_audit(settings, raw)
+    show = sys.stderr.isatty() if progress is None else progress
+    with terminal.table_progress(sys.stderr, enabled=show) as on_table:
+        result = run_audit(settings, raw, on_table)
     outputs = {"html": html_path or _default(settings, settings.report.html),
                "json": json_path or _default(settings, settings.report.json_path)}
     for fmt, out in outputs.items():
@@ -160,6 +172,8 @@ def classify_command(path: Path | None, config_file: Path | None, schema: str | 
     flags = _flags(schema, dialect, None, (), data, None, None, None, db)
     settings, raw = load_settings(config, flags)
     stage = classify_service(settings, raw)
+    if stage.samples is not None:
+        stage.samples.close()
     rows = stage.samples.rows if stage.samples else None
     if output is None:
         render_classification(stage.columns, sys.stdout, service=settings.service, rows=rows)

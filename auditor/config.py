@@ -38,6 +38,9 @@ class DatabaseSource(Strict):
     tables: list[str] = Field(default_factory=list, description="Tables to read (globs); empty: all")
     exclude: list[str] = Field(default_factory=list, description="Tables to leave out (globs)")
     timeout: int = Field(default=30, ge=1, description="Statement timeout, seconds")
+    table_budget: int = Field(default=300, ge=1,
+                              description="Time budget of one table, all its statements, seconds")
+    jobs: int = Field(default=2, ge=1, le=32, description="Tables read at once, one connection each")
     counts: bool = Field(default=True, description="Count rows, values and distinct values in the database")
 
 
@@ -78,6 +81,9 @@ class Settings(Strict):
     report: ReportSettings = Field(default_factory=ReportSettings)
     fail_on: str = Field(default="high", pattern="^(critical|high|medium|low|info|never)$")
     as_of: dt.date | None = None
+    sample: int = Field(default=10_000, ge=0,
+                        description="Rows per table read by the checks that need rows (value detectors; "
+                                    "the notes scan of a live database), the same rows on every run")
 
     @model_validator(mode="after")
     def _one_source(self) -> Settings:

@@ -49,9 +49,10 @@ def _detail(ctx: AuditContext, col: ColumnClassification,
     if form.values:
         counts = ctx.samples.tables.get(col.table) if ctx.samples else None
         header = counts.header.get(col.column.lower()) if counts else None
-        if counts is None or header is None:
+        store = ctx.samples.store if ctx.samples else None
+        if counts is None or header is None or counts.relation is None or store is None:
             return None
-        rows, distinct = count_outside(counts.file, header, form.values)
+        rows, distinct = count_outside(store.con, counts.relation, header, form.values)
         if rows == 0:
             return None
         filled = counts.filled.get(col.column.lower(), 0)

@@ -104,7 +104,9 @@ class AuditResult(BaseModel):
     dpia_required: bool | None = None
     tables_read: int
     statements_skipped: int = 0
-    rows_read: int | None = None
+    rows_read: int | None = Field(default=None, description="Rows counted (whole tables, or sample files)")
+    rows_sampled: int | None = Field(default=None,
+                                     description="Rows the value checks read (at most --sample per table)")
     columns: list[ColumnClassification]
     findings: list[Finding]
     waivers: list[WaiverStatus] = Field(default_factory=list)

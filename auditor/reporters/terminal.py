@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from auditor.models.findings import AuditResult
@@ -36,3 +40,29 @@ def render(result: AuditResult, stream: TextIO, *, color: bool = False) -> None:
                   f"({t['fail_on']}: {result.summary.fail_on})")
     if result.errors:
         console.print(f"{escape(t['errors'])}: {len(result.errors)}")
+
+
+@contextmanager
+def table_progress(stream: TextIO, *,
+                   enabled: bool) -> Iterator[Callable[[str, str, int | None], None] | None]:
+    """A progress callback for a live-database scan (tables done of all, last table, its rows),
+    drawn on `stream` while the audit runs; None when disabled. Table names are escaped."""
+    if not enabled:
+        yield None
+        return
+    console = Console(file=stream, stderr=True, highlight=False)
+    lock = threading.Lock()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TextColumn("{task.fields[last]}"), console=console,
+                  transient=True) as bar:
+        task = bar.add_task("tables", total=None, last="")
+
+        def on_table(event: str, table: str, rows: int | None) -> None:
+            with lock:
+                if event == "start":
+                    bar.update(task, total=rows)
+                    return
+                last = escape(table) + (f" ({rows:,} rows)" if rows is not None else " (skipped)")
+                bar.update(task, advance=1, last=last)
+
+        yield on_table

@@ -24,6 +24,7 @@ from auditor.classify.free_text import (
 from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.classification import ColumnClassification, TextMention
 from auditor.models.inventory import ReadError
+from auditor.sources.row_store import quote
 from auditor.sources.samples import SampleCounts
 
 MAX_SNIPPETS = 3
@@ -135,18 +136,19 @@ def scan_samples(samples: SampleCounts, columns: list[ColumnClassification],
                  lexicon: Lexicon) -> list[ReadError]:
     """Scan the sample file of every column classified as free text; record what the notes
     mention on the column. Returns the files that could not be scanned."""
-    errors = []
-    con = duckdb.connect(":memory:")
+    errors: list[ReadError] = []
+    if samples.store is None:
+        return errors
+    con = samples.store.cursor()
     try:
         for col in columns:
             counts = samples.tables.get(col.table)
             header = counts.header.get(col.column.lower()) if counts else None
-            if "free_text" not in col.categories or counts is None or header is None:
+            if "free_text" not in col.categories or counts is None or header is None \
+                    or counts.relation is None:
                 continue
-            path = counts.file.replace("'", "''")
-            relation = f"read_csv('{path}', header=true, all_varchar=true)"
             try:
-                scan = scan_relation(con, relation, '"' + header.replace('"', '""') + '"', lexicon)
+                scan = scan_relation(con, counts.relation, quote(header), lexicon)
             except duckdb.Error as err:
                 first = str(err).splitlines()[0][:200]
                 errors.append(ReadError(source="samples", location=f"{counts.file} ({col.column})",

@@ -15,7 +15,9 @@ import duckdb
 from auditor.classify.detectors import NORMALISE, Detectors, ValueDetector
 from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.inventory import Inventory, ReadError, Table
-from auditor.sources.samples import SampleCounts, TableCounts, _quote
+from auditor.sources.row_store import literal as _literal
+from auditor.sources.row_store import quote as _quote
+from auditor.sources.samples import SampleCounts, TableCounts
 
 SAMPLE_ROWS = 10_000
 SEED = 20_261_123
@@ -49,10 +51,6 @@ class ValueProfile:
 
     def get(self, table: str, column: str) -> ColumnValues | None:
         return self.columns.get((table, column.lower()))
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _aggregates(detectors: Detectors) -> list[str]:
@@ -96,8 +94,8 @@ def _column_values(con: duckdb.DuckDBPyConnection, header: str, row: tuple[Any, 
 def _profile_table(con: duckdb.DuckDBPyConnection, table: Table, counts: TableCounts,
                    detectors: Detectors, as_of: dt.date, sample_rows: int) -> dict[str, ColumnValues]:
     con.execute("DROP TABLE IF EXISTS sample")
-    con.execute(f"CREATE TEMP TABLE sample AS SELECT * FROM read_csv({_literal(counts.file)}, header=true, "
-                f"all_varchar=true) USING SAMPLE reservoir({int(sample_rows)} ROWS) REPEATABLE ({SEED})")
+    con.execute(f"CREATE TEMP TABLE sample AS SELECT * FROM {counts.relation} "
+                f"USING SAMPLE reservoir({int(sample_rows)} ROWS) REPEATABLE ({SEED})")
     headers = {counts.header[col.name.lower()]: col.name.lower() for col in table.columns
                if col.name.lower() in counts.header}
     if not headers:
@@ -116,12 +114,14 @@ def _profile_table(con: duckdb.DuckDBPyConnection, table: Table, counts: TableCo
 def profile_values(samples: SampleCounts, inventory: Inventory, detectors: Detectors,
                    as_of: dt.date, sample_rows: int = SAMPLE_ROWS) -> ValueProfile:
     profile = ValueProfile()
-    con = duckdb.connect(":memory:")
+    if samples.store is None:
+        return profile
+    con = samples.store.cursor()
     try:
         con.execute("SET threads = 1")  # a reservoir sample is repeatable only on one thread
         for table in inventory.tables:
             counts = samples.tables.get(table.qualified_name)
-            if counts is None or counts.in_database:  # detectors in the database: not yet
+            if counts is None or counts.relation is None:
                 continue
             try:
                 found = _profile_table(con, table, counts, detectors, as_of, sample_rows)
@@ -133,5 +133,6 @@ def profile_values(samples: SampleCounts, inventory: Inventory, detectors: Detec
             for name, col_values in found.items():
                 profile.columns[(table.qualified_name, name)] = col_values
     finally:
+        con.execute("RESET threads")
         con.close()
     return profile

@@ -1,12 +1,14 @@
 """Sample data files, queried in place with DuckDB: only counts leave the engine.
 
-A sample directory holds one file per table (`<table>.csv`, or `<schema>.<table>.csv`). For each
-table the auditor counts its rows and, per column, the rows that hold a value. No value is ever
-read into Python.
+A sample directory holds one file per table (`<table>.csv`, or `<schema>.<table>.csv`; also
+`.tsv`, `.parquet`, `.json`, `.jsonl`). For each table the auditor counts its rows and, per
+column, the rows that hold a value. No value is ever read into Python (a Windows-1252 CSV is the
+exception: it is decoded in Python and streamed into the in-memory store, see sample_files.py).
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,78 +18,77 @@ import duckdb
 from auditor.classify.identifiers import strip_accents
 from auditor.errors import SourceError
 from auditor.models.inventory import Inventory, ReadError, Table
+from auditor.sources.row_store import RowStore, quote
+from auditor.sources.sample_files import SUFFIXES, open_sample, sample_file_for
 
 
 @dataclass
 class TableCounts:
-    file: str
+    file: str  # where the rows are: a sample file, or masked-url#table
     rows: int
     filled: dict[str, int]  # column name (lower-case) -> rows with a non-empty value
-    header: dict[str, str] = field(default_factory=dict)  # lower-case -> name in the file
+    header: dict[str, str] = field(default_factory=dict)  # lower-case -> name in the relation
     distinct: dict[str, int] = field(default_factory=dict)  # column name (lower-case) -> distinct values
     in_database: bool = False  # counted in the audited database, not in a sample file
+    relation: str | None = None  # DuckDB SQL over the row store that reads the rows (or the sample)
+    sampled: int | None = None  # rows the relation holds, when drawn from a larger table
 
 
 @dataclass
 class SampleCounts:
     tables: dict[str, TableCounts] = field(default_factory=dict)  # qualified table name
     errors: list[ReadError] = field(default_factory=list)
+    store: RowStore | None = None  # the engine the relations are read in
 
     @property
     def rows(self) -> int:
         return sum(t.rows for t in self.tables.values())
 
+    @property
+    def rows_sampled(self) -> int:
+        return sum(t.sampled if t.sampled is not None else t.rows for t in self.tables.values())
+
     def filled(self, table: str, column: str) -> int | None:
         counts = self.tables.get(table)
         return counts.filled.get(column.lower()) if counts else None
 
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _file_for(directory: Path, table: Table) -> Path | None:
-    for stem in (table.qualified_name, table.name):
-        for candidate in (directory / f"{stem}.csv", directory / f"{stem.lower()}.csv"):
-            if candidate.is_file():
-                return candidate
-    return None
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
 
-def _count_table(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> TableCounts:
-    rel = "read_csv(?, header=true, all_varchar=true)"
-    header = [d[0] for d in con.execute(f"SELECT * FROM {rel} LIMIT 0", [str(path)]).description]
+def _count_table(con: duckdb.DuckDBPyConnection, path: Path, relation: str, table: Table) -> TableCounts:
+    header = [d[0] for d in con.execute(f"SELECT * FROM {relation} LIMIT 0").description]
     present = {h.lower(): h for h in header}
-    parts = ["count(*)"] + [f"count(NULLIF(trim({_quote(present[c.name.lower()])}), ''))"
+    parts = ["count(*)"] + [f"count(NULLIF(trim({quote(present[c.name.lower()])}), ''))"
                             for c in table.columns if c.name.lower() in present]
-    row = con.execute(f"SELECT {', '.join(parts)} FROM {rel}", [str(path)]).fetchone()
+    row = con.execute(f"SELECT {', '.join(parts)} FROM {relation}").fetchone()
     assert row is not None
     names = [c.name.lower() for c in table.columns if c.name.lower() in present]
     return TableCounts(str(path), int(row[0]), dict(zip(names, (int(v) for v in row[1:]), strict=True)),
-                       present)
+                       present, relation=relation)
 
 
-def count_samples(directory: Path, inventory: Inventory) -> SampleCounts:
+def count_samples(directory: Path, inventory: Inventory, store: RowStore | None = None) -> SampleCounts:
     if not directory.is_dir():
         raise SourceError("sample data directory not found", file=str(directory))
-    result = SampleCounts()
-    con = duckdb.connect(":memory:")
+    store = store or RowStore()
+    result = SampleCounts(store=store)
     used: set[Path] = set()
-    try:
-        for table in inventory.tables:
-            path = _file_for(directory, table)
-            if path is None:
-                continue
-            used.add(path.resolve())
-            try:
-                result.tables[table.qualified_name] = _count_table(con, path, table)
-            except duckdb.Error as err:
-                first = str(err).splitlines()[0][:200]
-                result.errors.append(ReadError(source="samples", location=str(path),
-                                               message=f"cannot read sample file: {first}"))
-    finally:
-        con.close()
-    for path in sorted(directory.glob("*.csv")):
+    for table in inventory.tables:
+        path = sample_file_for(directory, [table.qualified_name, table.name])
+        if path is None:
+            continue
+        used.add(path.resolve())
+        try:
+            sample = open_sample(path, store)
+            result.tables[table.qualified_name] = _count_table(store.con, path, sample.relation, table)
+        except (duckdb.Error, csv.Error, ValueError, OSError) as err:
+            first = (str(err).splitlines() or [type(err).__name__])[0][:200]
+            result.errors.append(ReadError(source="samples", location=str(path),
+                                           message=f"cannot read sample file: {first}"))
+    for path in sorted(p for p in directory.iterdir() if p.suffix.lower() in SUFFIXES):
         if path.resolve() not in used:
             result.errors.append(ReadError(source="samples", location=str(path),
                                            message="no table of the schema has this name"))
@@ -104,20 +105,17 @@ def canonical_code(value: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", strip_accents(value.strip()).upper())
 
 
-def count_outside(path: str, column: str, accepted: list[str]) -> tuple[int, int]:
+def count_outside(con: duckdb.DuckDBPyConnection, relation: str, column: str,
+                  accepted: list[str]) -> tuple[int, int]:
     """Rows (and distinct values) of a sample column whose value is not one of `accepted`.
 
     Only the two counts leave DuckDB; the values themselves are never read into Python.
     """
-    canon = _CANON.format(col=_quote(column))
+    canon = _CANON.format(col=quote(column))
     codes = sorted({canonical_code(v) for v in accepted})
     placeholders = ", ".join("?" for _ in codes)
-    sql = (f"SELECT count(*), count(DISTINCT {canon}) FROM read_csv(?, header=true, all_varchar=true) "
-           f"WHERE NULLIF(trim({_quote(column)}), '') IS NOT NULL AND {canon} NOT IN ({placeholders})")
-    con = duckdb.connect(":memory:")
-    try:
-        row = con.execute(sql, [path, *codes]).fetchone()
-    finally:
-        con.close()
+    sql = (f"SELECT count(*), count(DISTINCT {canon}) FROM {relation} "
+           f"WHERE NULLIF(trim({quote(column)}), '') IS NOT NULL AND {canon} NOT IN ({placeholders})")
+    row = con.execute(sql, codes).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])

@@ -8,6 +8,7 @@ config, and URLs are only ever shown with the password masked.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,9 +64,11 @@ def _engine(target: Target, timeout_s: int) -> sa.Engine:
         path = url.database or ""
         if not path or path == ":memory:" or not Path(path).is_file():
             raise SourceError("SQLite database file not found", file=path or None)
-        return sa.create_engine(
+        engine = sa.create_engine(
             f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true", poolclass=sa.NullPool
         )
+        sa.event.listen(engine, "connect", _sqlite_functions)
+        return engine
     if target.backend == "postgresql":
         connect_args = {
             "options": f"-c default_transaction_read_only=on -c statement_timeout={timeout_s * 1000}",
@@ -99,6 +102,31 @@ def read_only_connection(target: Target, timeout_s: int = 30) -> Iterator[sa.Con
         raise SourceError(f"no driver for {target.url.drivername}: install gdpr-auditor[drivers]") from None
     finally:
         engine.dispose()
+
+
+def _sqlite_functions(dbapi_conn: Any, _record: Any) -> None:
+    """MD5, which the deterministic sample orders by (sampling.py); SQLite has none."""
+    def md5(value: object) -> str | None:
+        return None if value is None else hashlib.md5(str(value).encode()).hexdigest()
+
+    dbapi_conn.create_function("MD5", 1, md5, deterministic=True)
+
+
+def set_timeout(conn: sa.Connection, target: Target, seconds: float) -> None:
+    """The statement timeout for what follows on this connection (PostgreSQL, MariaDB)."""
+    if target.backend == "postgresql":
+        conn.execute(sa.text(f"SET statement_timeout = {max(1, int(seconds * 1000))}"))
+    elif target.backend == "mysql":
+        _mysql_timeout(conn, max(1, int(seconds)))
+
+
+def restart(conn: sa.Connection, target: Target) -> None:
+    """After a failed statement: roll back, and open a new read-only transaction."""
+    conn.rollback()
+    if target.backend == "postgresql":
+        conn.execute(sa.text("SET TRANSACTION READ ONLY"))
+    elif target.backend == "mysql":
+        conn.execute(sa.text("START TRANSACTION READ ONLY"))
 
 
 def _mysql_timeout(conn: sa.Connection, timeout_s: int) -> None:

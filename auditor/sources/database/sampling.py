@@ -1,0 +1,62 @@
+"""Deterministic samples of a live table, as SQL generated with sqlglot for the target dialect.
+
+The checks that need rows (value detectors, the notes scan) read at most `n` rows of a table.
+A table that fits is read whole, in primary-key order; a larger one is read in the order of
+MD5(seed ‖ key), so that every run picks the same rows, on any engine: the same AST gives
+`MD5('…' || CAST("id" AS TEXT))` on PostgreSQL and DuckDB, `MD5(CONCAT(…))` on MariaDB, Spark and
+Snowflake, `TO_HEX(MD5(…))` on BigQuery, `LOWER(TO_HEX(MD5(TO_UTF8(…))))` on Trino; SQLite gets an
+`MD5` function registered on the read-only connection. Every column is cast to text in the
+database, as a CSV sample would hold it; binary and spatial columns are left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sqlglot.expressions as exp
+
+from auditor.models.inventory import Column, Table
+
+SEED = "20261123"
+DEFAULT_SAMPLE_ROWS = 10_000
+
+_NOT_TEXT = re.compile(
+    r"\b(GEOMETRY|GEOGRAPHY|POINT|POLYGON|BLOB|LONGBLOB|MEDIUMBLOB|TINYBLOB|BYTEA|VARBINARY|BINARY|"
+    r"IMAGE|RAW|BFILE)\b",
+    re.IGNORECASE,
+)
+
+
+def _ident(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
+
+
+def text_columns(table: Table) -> list[Column]:
+    """The columns a sample carries: every one whose values can be read as text."""
+    return [c for c in table.columns if not (c.type and _NOT_TEXT.search(c.type))]
+
+
+def table_source(table: Table, schema: str | None = None, catalog: str | None = None) -> exp.Table:
+    db = schema or table.schema_name
+    return exp.Table(this=_ident(table.name), db=_ident(db) if db else None,
+                     catalog=_ident(catalog) if catalog else None)
+
+
+def sample_sql(table: Table, dialect: str, n: int, total_rows: int | None, *,
+               schema: str | None = None, catalog: str | None = None) -> str:
+    """SELECT the text columns of at most `n` rows, the same rows on every run."""
+    columns = text_columns(table)
+    select = exp.select(*(exp.cast(exp.column(_ident(c.name)), "TEXT").as_(_ident(c.name))
+                          for c in columns)).from_(table_source(table, schema, catalog))
+    pk = [c for c in columns if c.name in table.primary_key]
+    keys = pk or columns
+    if total_rows is not None and total_rows <= n:
+        order = ([exp.column(_ident(c.name)) for c in pk] if pk else
+                 [exp.cast(exp.column(_ident(c.name)), "TEXT") for c in columns])
+        return select.order_by(*order).sql(dialect=dialect)
+    parts: list[exp.Expr] = [exp.Literal.string(SEED)]
+    for c in keys:
+        parts.append(exp.Coalesce(this=exp.cast(exp.column(_ident(c.name)), "TEXT"),
+                                  expressions=[exp.Literal.string("")]))
+    key = exp.MD5(this=exp.Concat(expressions=parts))
+    return select.order_by(key).limit(n).sql(dialect=dialect)

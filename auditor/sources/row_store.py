@@ -1,0 +1,64 @@
+"""The embedded engine that holds the rows the value checks read: one in-memory DuckDB database.
+
+Sample files are queried in place (`read_csv`, `read_parquet`, `read_json`); rows sampled from a
+live database, and files DuckDB cannot decode itself (Windows-1252), are streamed into in-memory
+tables in columnar batches. Nothing is written to disk, and only counts and masked examples ever
+leave the engine. Each table's rows are reachable as a SQL relation (`relation_of`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+
+import duckdb
+
+BATCH_ROWS = 5_000
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class RowStore:
+    """An in-memory DuckDB connection shared by the stages of one audit; `cursor()` gives each
+    worker thread its own handle on the same database."""
+
+    def __init__(self) -> None:
+        self.con = duckdb.connect(":memory:")
+        self._lock = threading.Lock()
+        self._count = 0
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.con.cursor()
+
+    def new_name(self) -> str:
+        with self._lock:
+            self._count += 1
+            return f"rows_{self._count}"
+
+    def load(self, columns: Sequence[str], batches: Iterable[Sequence[Sequence[object]]],
+             con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, int]:
+        """Create an in-memory table of VARCHAR `columns` from row batches; (relation, rows).
+
+        Each batch goes in as one INSERT of unnested column lists: no per-row round trip."""
+        con = con or self.con
+        name = self.new_name()
+        cols = ", ".join(f"{quote(c)} VARCHAR" for c in columns)
+        con.execute(f"CREATE TABLE {name} ({cols})")
+        unnest = ", ".join("unnest(?::VARCHAR[])" for _ in columns)
+        total = 0
+        for batch in batches:
+            if not batch:
+                continue
+            lists = [[None if v is None else str(v) for v in col] for col in zip(*batch, strict=True)]
+            con.execute(f"INSERT INTO {name} SELECT {unnest}", lists)
+            total += len(batch)
+        return name, total
+
+    def close(self) -> None:
+        self.con.close()
