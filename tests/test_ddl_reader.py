@@ -189,3 +189,23 @@ def test_every_corpus_file_is_read_with_its_table_count(name):
 def test_civicrm_inline_column_comments_are_kept():
     inv = read_ddl([CORPUS / "wikimedia__wikimedia-fundraising-crm-civicrm__civicrm.sql"], "mysql")
     assert sum(1 for t in inv.tables for c in t.columns if c.comment) == 1560
+
+
+def test_alter_default_privileges_for_future_tables(ddl):
+    inv = ddl(
+        "CREATE TABLE t (id int);\n"
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO statisticien;\n"
+        "ALTER DEFAULT PRIVILEGES FOR ROLE app_owner GRANT SELECT, INSERT ON TABLES TO PUBLIC WITH GRANT OPTION;\n"
+        "ALTER DEFAULT PRIVILEGES FOR ROLE app_owner REVOKE INSERT ON TABLES FROM PUBLIC;\n"
+        "ALTER DEFAULT PRIVILEGES GRANT EXECUTE ON FUNCTIONS TO x;\n"
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON SOMETHING TO y;\n"
+    )
+    assert [(d.creator, d.schema_name, d.object_type, d.grantee, d.privilege, d.grant_option, d.location.line)
+            for d in inv.default_privileges] == [
+        (None, "public", "TABLES", "statisticien", "SELECT", False, 2),
+        ("app_owner", None, "TABLES", "PUBLIC", "SELECT", True, 3),
+        (None, None, "FUNCTIONS", "x", "EXECUTE", False, 5),
+    ]
+    assert inv.grants == []  # no existing table gets anything
+    assert [(e.location.rsplit(":", 1)[1], e.message) for e in inv.errors] == [
+        ("6", "ALTER DEFAULT PRIVILEGES not understood")]

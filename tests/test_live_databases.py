@@ -143,6 +143,8 @@ def test_postgres_inventory_has_grants_memberships_and_policies(postgres_url):
     assert [(p.name, p.command, p.roles) for p in inv.policies] == [
         ("accompagnement_referent", "SELECT", ["travailleur_social"])
     ]
+    defaults = [(d.creator, d.schema_name, d.object_type, d.grantee, d.privilege) for d in inv.default_privileges]
+    assert defaults == [("postgres", "public", "TABLES", "direction", "SELECT")]  # from pg_default_acl
     assert inv.errors == []
 
 

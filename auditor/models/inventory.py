@@ -89,6 +89,20 @@ class Grant(BaseModel):
     location: SourceLocation = Field(default_factory=SourceLocation)
 
 
+class DefaultPrivilege(BaseModel):
+    """A privilege that tables created later will carry (ALTER DEFAULT PRIVILEGES, pg_default_acl):
+    not a grant on any existing table yet, but on every future one of `creator` in `schema_name`."""
+
+    creator: str | None = Field(default=None,
+                                description="Role whose new tables get it; None: the current one")
+    schema_name: str | None = Field(default=None, description="None: in every schema")
+    object_type: str = Field(default="TABLES", description="TABLES, SEQUENCES, FUNCTIONS, TYPES, SCHEMAS")
+    grantee: str
+    privilege: str
+    grant_option: bool = False
+    location: SourceLocation = Field(default_factory=SourceLocation)
+
+
 class Policy(BaseModel):
     """A row-level security policy."""
 
@@ -119,6 +133,7 @@ class Inventory(BaseModel):
     memberships: list[RoleMembership] = Field(default_factory=list)
     grants: list[Grant] = Field(default_factory=list)
     policies: list[Policy] = Field(default_factory=list)
+    default_privileges: list[DefaultPrivilege] = Field(default_factory=list)
     errors: list[ReadError] = Field(default_factory=list)
     statements_read: int = 0
     statements_skipped: int = 0

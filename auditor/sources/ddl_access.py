@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from auditor.models.inventory import Grant, Policy, Role, RoleMembership, SourceLocation
+from auditor.models.inventory import (
+    DefaultPrivilege,
+    Grant,
+    Policy,
+    Role,
+    RoleMembership,
+    SourceLocation,
+)
 from auditor.sources.builder import InventoryBuilder, normalise_privilege
 
 _NAME = r'(?:"[^"]+"|`[^`]+`|\'[^\']+\'|[\w$]+)'
@@ -34,6 +41,11 @@ _RLS_RE = re.compile(
 _POLICY_RE = re.compile(
     rf"^CREATE\s+POLICY\s+(?P<name>{_NAME})\s+ON\s+(?P<table>{_QUALIFIED})(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL)
+_DEFAULTS_RE = re.compile(
+    rf"^ALTER\s+DEFAULT\s+PRIVILEGES\s+(?:FOR\s+(?:ROLE|USER)\s+(?P<roles>{_NAME}(?:\s*,\s*{_NAME})*)\s+)?"
+    rf"(?:IN\s+SCHEMA\s+(?P<schemas>{_NAME}(?:\s*,\s*{_NAME})*)\s+)?(?P<rest>(?:GRANT|REVOKE)\b.*)$",
+    re.IGNORECASE | re.DOTALL)
+_DEFAULT_OBJECTS = {"TABLES", "SEQUENCES", "FUNCTIONS", "ROUTINES", "TYPES", "SCHEMAS"}
 _TABLE_PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER",
                      "ALL", "MAINTAIN"}
 
@@ -139,6 +151,37 @@ def spec_from_text(text: str) -> GrantSpec | None:
                      privileges=_privileges_from_text(m.group("privs")), target=target,
                      grantees=[grantee_name(g) for g in split_top_level(m.group("grantees"))],
                      grant_option=bool(m.group("opt")), schemas=schemas)
+
+
+def apply_default_privileges(text: str, builder: InventoryBuilder, loc: SourceLocation) -> str | bool | None:
+    """ALTER DEFAULT PRIVILEGES … GRANT/REVOKE … ON TABLES TO …: what future tables will carry.
+    False: not this statement; a string: what could not be read; None: applied."""
+    m = _DEFAULTS_RE.match(" ".join(text.split()))
+    if not m:
+        return False
+    grant = _GRANT_RE.match(m.group("rest"))
+    if not grant or grant.group("target").upper() not in _DEFAULT_OBJECTS:
+        return "ALTER DEFAULT PRIVILEGES not understood"
+    creators = [unquote(r) for r in split_top_level(m.group("roles"))] if m.group("roles") else [None]
+    schemas = [unquote(s) for s in split_top_level(m.group("schemas"))] if m.group("schemas") else [None]
+    privileges = [p for p, _ in _privileges_from_text(grant.group("privs"))]
+    grantees = [grantee_name(g) for g in split_top_level(grant.group("grantees"))]
+    target = grant.group("target").upper()
+    if grant.group("verb").upper() == "REVOKE":
+        builder.inventory.default_privileges = [
+            d for d in builder.inventory.default_privileges
+            if not (d.creator in creators and d.schema_name in schemas and d.object_type == target
+                    and d.grantee in grantees and (d.privilege in privileges or "ALL" in privileges))]
+        return None
+    for creator in creators:
+        for schema in schemas:
+            for grantee in grantees:
+                builder.ensure_role(grantee, loc)
+                builder.inventory.default_privileges.extend(
+                    DefaultPrivilege(creator=creator, schema_name=schema, object_type=target, grantee=grantee,
+                                     privilege=p, grant_option=bool(grant.group("opt")), location=loc)
+                    for p in privileges)
+    return None
 
 
 def apply_grant(spec: GrantSpec, builder: InventoryBuilder, loc: SourceLocation) -> str | None:

@@ -32,7 +32,7 @@ DEFAULT_SCHEMA = {"postgres": "public", "tsql": "dbo", "duckdb": "main"}
 
 _INTERESTING = re.compile(
     r"^\s*(?:CREATE\b[^(;]*?\b(?:TABLE|VIEW|ROLE|USER|GROUP|POLICY)\b|ALTER\s+TABLE\b|"
-    r"COMMENT\s+ON\b|GRANT\b|REVOKE\b)", re.IGNORECASE)
+    r"ALTER\s+DEFAULT\s+PRIVILEGES\b|COMMENT\s+ON\b|GRANT\b|REVOKE\b)", re.IGNORECASE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CREATE_TABLE_HEAD = re.compile(
     r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?"
@@ -133,6 +133,9 @@ def _command(text: str, builder: InventoryBuilder, loc: SourceLocation) -> str |
             return _tolerant_table(text, loc, builder, kind="table", note=None)
         return None
     if head.startswith("ALTER"):
+        defaults = access.apply_default_privileges(text, builder, loc)
+        if defaults is not False:
+            return defaults if isinstance(defaults, str) else None
         result = access.apply_rls(text, builder)
         return result if isinstance(result, str) else None  # False: not RLS; None: applied
     return None

@@ -121,6 +121,8 @@ GRANT SELECT (id, numero_dossier, nom, prenom, iban) ON usager TO comptable;
 GRANT SELECT, INSERT ON aide_financiere TO comptable;
 GRANT SELECT ON entretien TO comptable;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO direction;
+-- and on every table created later: the management reads whatever the software adds
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO direction;
 GRANT SELECT ON export_statistique TO PUBLIC;
 GRANT SELECT ON export_statistique TO statisticien WITH GRANT OPTION;
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from auditor.models.inventory import Grant, Policy, Role, RoleMembership, SourceLocation, Table
+from auditor.models.inventory import (
+    DefaultPrivilege,
+    Grant,
+    Policy,
+    Role,
+    RoleMembership,
+    SourceLocation,
+    Table,
+)
 from auditor.sources.builder import InventoryBuilder
 from auditor.sources.database.connection import Target
 
@@ -42,6 +50,15 @@ _RLS = """
 SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relrowsecurity AND n.nspname NOT IN ('pg_catalog', 'information_schema')
 """
+# Privileges future objects will carry; any login can read pg_default_acl.
+_DEFAULTS = """
+SELECT pg_get_userbyid(d.defaclrole), n.nspname, d.defaclobjtype,
+       CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
+       a.privilege_type, a.is_grantable
+FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace, aclexplode(d.defaclacl) a
+WHERE a.grantee <> d.defaclrole ORDER BY 1, 2 NULLS FIRST, 3, 4, 5
+"""
+_OBJECT_TYPES = {"r": "TABLES", "S": "SEQUENCES", "f": "FUNCTIONS", "T": "TYPES", "n": "SCHEMAS"}
 _POLICIES = (
     "SELECT schemaname, tablename, policyname, permissive, roles, cmd, qual, with_check "
     "FROM pg_policies ORDER BY 1, 2, 3"
@@ -110,5 +127,17 @@ def read_postgres_access(conn: sa.Connection, target: Target, builder: Inventory
                 using=qual,
                 with_check=check,
                 location=where(f"{schema}.{table} policy {name}"),
+            )
+        )
+    for creator, schema, objtype, grantee, privilege, grantable in conn.execute(sa.text(_DEFAULTS)):
+        builder.inventory.default_privileges.append(
+            DefaultPrivilege(
+                creator=creator,
+                schema_name=schema,
+                object_type=_OBJECT_TYPES.get(objtype, objtype),
+                grantee=grantee,
+                privilege=privilege,
+                grant_option=bool(grantable),
+                location=where(f"default privileges of {creator}" + (f" in {schema}" if schema else "")),
             )
         )
