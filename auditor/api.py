@@ -25,6 +25,7 @@ from auditor.models.classification import ColumnClassification
 from auditor.models.findings import (
     AuditResult,
     Finding,
+    GxCheck,
     Kind,
     ProfileUse,
     Severity,
@@ -33,8 +34,10 @@ from auditor.models.findings import (
 )
 from auditor.models.inventory import Inventory, ReadError
 from auditor.profiles import Catalogue, load_catalogue
+from auditor.reporters.gx_suites import build_suites
 from auditor.ruleset import load_rules
 from auditor.sources.database import read_database
+from auditor.sources.database.gx_validation import run_in_database
 from auditor.sources.database.table_scan import ProgressFn, ScanOptions, scan_database
 from auditor.sources.ddl_reader import read_ddl
 from auditor.sources.free_text_scan import scan_samples
@@ -149,6 +152,7 @@ def run_audit(settings: Settings, raw_config: object = None,
     finally:
         if samples is not None:
             samples.close()
+    gx_checks, gx_errors = run_gx(settings, stage)
     findings.sort(key=lambda f: (f.severity.rank, f.rule, f.table or "", f.column or ""))
     as_of = settings.as_of or dt.date.today()
     waivers = apply_waivers(findings, settings.waivers, as_of)
@@ -164,4 +168,15 @@ def run_audit(settings: Settings, raw_config: object = None,
         tables_read=len(inventory.tables), statements_skipped=inventory.statements_skipped,
         rows_read=samples.rows if samples else None,
         rows_sampled=samples.rows_sampled if samples else None, columns=columns, findings=findings,
-        waivers=waivers, summary=summarise(findings, settings.fail_on), errors=stage.errors)
+        waivers=waivers, summary=summarise(findings, settings.fail_on), errors=[*stage.errors, *gx_errors],
+        gx_checks=gx_checks)
+
+
+def run_gx(settings: Settings, stage: Classified) -> tuple[list[GxCheck], list[ReadError]]:
+    """With `database.gx`, the value expectations of the recognised columns, run by
+    great-expectations over whole columns inside the database."""
+    db = settings.database
+    if db is None or not db.gx:
+        return [], []
+    suites = build_suites(stage.columns, load_detectors(stage.catalogue.taxonomy), settings.service)
+    return run_in_database(db.url, suites, stage.inventory, password_env=db.password_env)

@@ -113,6 +113,8 @@ def _flags(schema: str | None, dialect: str | None, profile: str | None,
 @click.option("--sample", type=click.IntRange(min=0),
               help="Rows per table the value checks read, the same on every run (default 10000).")
 @click.option("--jobs", type=click.IntRange(1, 32), help="With --db: tables read at once (default 2).")
+@click.option("--gx", "gx_run", is_flag=True, default=None,
+              help="With --db: also run the value expectations in great-expectations, in the database.")
 @click.option("--progress/--no-progress", default=None,
               help="Show table-by-table progress on stderr (default: when stderr is a terminal).")
 @_guard
@@ -121,7 +123,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
           dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
           html_path: Path | None, json_path: Path | None, lang: str | None,
           fail_on: str | None, as_of: dt.datetime | None, sample: int | None, jobs: int | None,
-          progress: bool | None) -> None:
+          gx_run: bool | None, progress: bool | None) -> None:
     """Audit a schema against purpose profiles; write the reports; exit 0, 1 or 2."""
     config = config_file or (find_config(path) if path else None)
     if config is None and not ((schema or db) and profile):
@@ -134,6 +136,8 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
         flags["sample"] = sample
     if jobs is not None:
         flags.setdefault("database", {})["jobs"] = jobs
+    if gx_run:
+        flags.setdefault("database", {})["gx"] = True
     settings, raw = load_settings(config, flags)
     show = sys.stderr.isatty() if progress is None else progress
     with terminal.table_progress(sys.stderr, enabled=show) as on_table:

@@ -42,6 +42,8 @@ class DatabaseSource(Strict):
                               description="Time budget of one table, all its statements, seconds")
     jobs: int = Field(default=2, ge=1, le=32, description="Tables read at once, one connection each")
     counts: bool = Field(default=True, description="Count rows, values and distinct values in the database")
+    gx: bool = Field(default=False, description="Also run the value expectations in great-expectations, "
+                                                "inside the database, over whole columns")
 
 
 class DataSource(Strict):

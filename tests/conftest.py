@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -22,3 +24,26 @@ def ddl(tmp_path: Path):
         return read_ddl([path], dialect)
 
     return read
+
+
+PERSONAL_COLUMNS = ("nom", "prenom", "nir", "email", "telephone", "iban", "adresse", "iban_beneficiaire",
+                    "mot_de_passe", "mot_de_passe_caf", "adresse_ip", "latitude", "date_naissance")
+
+
+def example_personal_values() -> set[str]:
+    """Every personal value of the example's samples: identity, contact, bank, secrets, notes
+    (whole, and the identifiers written inside them)."""
+    personal: set[str] = set()
+    for path in (EXAMPLE / "samples").glob("*.csv"):
+        with open(path, encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                personal.update(row[k] for k in PERSONAL_COLUMNS if row.get(k))
+                if row.get("notes"):
+                    personal.add(row["notes"])
+                    personal.update(re.findall(r"\d{13,15}", row["notes"]))
+    return personal
+
+
+def leaked(values: set[str], text: str) -> list[str]:
+    """The values that appear in `text` as whole tokens."""
+    return [v for v in values if re.search(rf"(?<![\w@.-]){re.escape(v)}(?![\w@.-])", text)]

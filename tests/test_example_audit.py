@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 
 from click.testing import CliRunner
 
 from auditor.cli import main
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, example_personal_values, leaked
 
 EXPECTED = [  # (rule, severity, target, waived)
     ("MIN002", "high", "usager.origine_ethnique", False),
@@ -94,20 +93,9 @@ def test_english_report_and_fail_on_threshold(tmp_path):
 def test_no_sample_value_reaches_any_output(tmp_path):
     result, html, js = _audit(tmp_path)
     outputs = html.read_text(encoding="utf-8") + js.read_text(encoding="utf-8") + result.output
-    personal = set()
-    for path in (EXAMPLE / "samples").glob("*.csv"):
-        with open(path, encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                for key in ("nom", "prenom", "nir", "email", "telephone", "iban", "adresse",
-                            "iban_beneficiaire", "mot_de_passe", "mot_de_passe_caf", "adresse_ip",
-                            "latitude", "date_naissance"):
-                    if row.get(key):
-                        personal.add(row[key])
-                if row.get("notes"):  # a note is never shown whole, nor an identifier inside it
-                    personal.add(row["notes"])
-                    personal.update(re.findall(r"\d{13,15}", row["notes"]))
+    personal = example_personal_values()
     assert len(personal) > 1000
-    assert [v for v in personal if re.search(rf"(?<![\w@.-]){re.escape(v)}(?![\w@.-])", outputs)] == []
+    assert leaked(personal, outputs) == []
 
 
 def test_html_report_is_self_contained_and_escaped(tmp_path):

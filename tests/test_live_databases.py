@@ -25,7 +25,7 @@ from auditor.errors import SourceError
 from auditor.sources.database import read_database
 from auditor.sources.database.connection import parse_target, read_only_connection
 from auditor.sources.statements import split_statements
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, example_personal_values, leaked
 
 PROFILE = "cnil.ref.social-medicosocial.2021"
 SCHEMA = (EXAMPLE / "schema.sql").read_text(encoding="utf-8")
@@ -264,6 +264,17 @@ def test_duckdb_file_audit(tmp_path, ddl_findings):
     assert _findings(["--db", f"duckdb:///{path}"], tmp_path, "duck") == ddl_findings
 
 
+def test_great_expectations_is_not_tried_on_duckdb(tmp_path):
+    from auditor.models.inventory import Inventory
+    from auditor.sources.database.gx_validation import run_in_database
+
+    checks, errors = run_in_database(f"duckdb:///{tmp_path / 'x.duckdb'}", {"t": {}}, Inventory(source="x"))
+    assert checks == []
+    assert [e.message for e in errors] == [
+        "great-expectations cannot run on DuckDB (duckdb-engine breaks on SQLAlchemy 2.1); "
+        "the value counts come from the native SQL path"]
+
+
 def test_missing_database_file_is_an_input_error(tmp_path):
     result = CliRunner().invoke(
         main, ["audit", "--db", f"sqlite:///{tmp_path / 'nope.sqlite'}", "--profile", PROFILE]
@@ -304,14 +315,14 @@ def _all_findings(report_path):
     ], report
 
 
-def _audit_with(tmp_path, name, database=None):
+def _audit_with(tmp_path, name, database=None, gx=False):
     import yaml
 
     config = yaml.safe_load((EXAMPLE / "gdpr-audit.yml").read_text(encoding="utf-8"))
     if database:
         config.pop("data")
         config.pop("schema")
-        config["database"] = {"url": database}
+        config["database"] = {"url": database, "gx": gx}
     else:
         config["schema"]["files"] = [str(EXAMPLE / "schema.sql")]
         config["data"]["dir"] = str(EXAMPLE / "samples")
@@ -336,7 +347,7 @@ def _audit_with(tmp_path, name, database=None):
     return _all_findings(out)
 
 
-def test_postgres_counts_rows_in_the_database(postgres_url, tmp_path):
+def _load_postgres():
     with psycopg.connect(f"host=127.0.0.1 dbname={DB} user=postgres", autocommit=True) as conn:
         for table in ORDER:
             header, _ = _rows(table)
@@ -344,28 +355,77 @@ def test_postgres_counts_rows_in_the_database(postgres_url, tmp_path):
                 f"COPY {table} ({', '.join(header)}) FROM STDIN WITH (FORMAT csv, HEADER true)"
             ) as copy:
                 copy.write((EXAMPLE / "samples" / f"{table}.csv").read_bytes())
-    files, file_report = _audit_with(tmp_path, "files")
-    live, live_report = _audit_with(tmp_path, "pg", postgres_url)
-    assert live == files
-    assert live_report["rows_read"] == file_report["rows_read"] == 3012
-    assert live_report["errors"] == []
+
+
+def _truncate_postgres():
     with psycopg.connect(f"host=127.0.0.1 dbname={DB} user=postgres", autocommit=True) as conn:
         conn.execute(" ".join(f"TRUNCATE {t} CASCADE;" for t in ORDER))
 
 
-def test_mariadb_counts_rows_in_the_database(mariadb_url, tmp_path):
+def test_postgres_counts_rows_in_the_database(postgres_url, tmp_path):
+    _load_postgres()
+    try:
+        files, file_report = _audit_with(tmp_path, "files")
+        live, live_report = _audit_with(tmp_path, "pg", postgres_url)
+    finally:
+        _truncate_postgres()
+    assert live == files  # rows, value detectors, coded values and notes: read in the database
+    assert live_report["rows_read"] == file_report["rows_read"] == 3012
+    assert live_report["errors"] == []
+
+
+# What GX finds over whole columns of the example (usager: 400 rows, agent: 12…), counts only.
+GX_EXPECTED = [
+    ("agent", "email", "email", 12, 0, True),
+    ("agent", "mot_de_passe", "password_hash", 12, 0, True),
+    ("aide_financiere", "iban_beneficiaire", "iban", 116, 0, True),
+    ("export_statistique", "code_postal", "postal_code_fr", 120, 0, True),
+    ("export_statistique", "nir", "nir", 120, 0, True),
+    ("usager", "nir", "nir", 400, 0, True),  # latitude / longitude are NUMERIC: no regex in SQL
+    ("usager", "email", "email", 400, 0, True),
+    ("usager", "telephone", "phone", 400, 0, True),
+    ("usager", "code_postal", "postal_code_fr", 400, 0, True),
+    ("usager", "iban", "iban", 400, 0, True),
+]
+
+
+def _gx_checks(report):
+    return [(c["table"], c["column"], c["detector"], c["element_count"], c["unexpected_count"], c["success"])
+            for c in report["gx_checks"]]
+
+
+def test_great_expectations_runs_the_value_checks_in_postgres(postgres_url, tmp_path):
+    _load_postgres()
+    try:
+        _, report = _audit_with(tmp_path, "pg-gx", postgres_url, gx=True)
+    finally:
+        _truncate_postgres()
+    assert [e for e in report["errors"] if e["source"] == "gx"] == []
+    assert _gx_checks(report) == GX_EXPECTED
+    outputs = (tmp_path / "pg-gx.json").read_text(encoding="utf-8") + (tmp_path / "pg-gx.html").read_text(
+        encoding="utf-8")
+    assert leaked(example_personal_values(), outputs) == []  # counts only, from GX as from the scan
+
+
+def _load_mariadb():
+    """The example's rows, loaded afresh (idempotent)."""
     conn = pymysql.connect(
         host="127.0.0.1", port=3306, user="root", password="", database=DB, autocommit=True
     )
     with conn.cursor() as cur:
         cur.execute("SET FOREIGN_KEY_CHECKS = 0")
         for table in ORDER:
+            cur.execute(f"TRUNCATE TABLE {table}")
             header, rows = _rows(table)
             rows = [[{"true": 1, "false": 0}.get(v, v) for v in row] for row in rows]
             cur.executemany(
                 f"INSERT INTO {table} ({', '.join(header)}) VALUES ({', '.join(['%s'] * len(header))})", rows
             )
     conn.close()
+
+
+def test_mariadb_counts_rows_in_the_database(mariadb_url, tmp_path):
+    _load_mariadb()
     files, file_report = _audit_with(tmp_path, "files")
     live, live_report = _audit_with(tmp_path, "maria", mariadb_url)
     # The MariaDB fixture has no column comments (COMMENT ON is PostgreSQL's): the evidence
@@ -373,6 +433,15 @@ def test_mariadb_counts_rows_in_the_database(mariadb_url, tmp_path):
     assert [f[:6] for f in live] == [f[:6] for f in files]
     assert {f[0] for f in live} >= {"MIN006", "TXT002", "TXT003"}  # values and notes read in the database
     assert live_report["rows_read"] == file_report["rows_read"] == 3012
+
+
+def test_great_expectations_runs_the_value_checks_in_mariadb(mariadb_url, tmp_path):
+    _load_mariadb()
+    _, report = _audit_with(tmp_path, "maria-gx", mariadb_url, gx=True)
+    assert [e for e in report["errors"] if e["source"] == "gx"] == []
+    # the fixture keeps IP addresses as VARCHAR(45) (PostgreSQL: INET, not text: no regex there)
+    ip = ("journal_acces", "adresse_ip", "ipv4", 400, 0, True)
+    assert _gx_checks(report) == [*GX_EXPECTED[:5], ip, *GX_EXPECTED[5:]]
 
 
 @pytest.mark.parametrize(

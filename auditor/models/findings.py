@@ -94,6 +94,21 @@ class Tool(BaseModel):
     version: str
 
 
+class GxCheck(BaseModel):
+    """One expectation GX ran on a whole column of the database; counts only."""
+
+    table: str
+    column: str
+    detector: str
+    category: str
+    expectation: str = "expect_column_values_to_match_regex"
+    mostly: float
+    element_count: int = Field(description="Rows of the table")
+    unexpected_count: int = Field(description="Non-null values that do not match")
+    unexpected_percent: float | None = None
+    success: bool
+
+
 class AuditResult(BaseModel):
     tool: Tool
     as_of: dt.date
@@ -112,3 +127,5 @@ class AuditResult(BaseModel):
     waivers: list[WaiverStatus] = Field(default_factory=list)
     summary: Summary
     errors: list[ReadError]
+    gx_checks: list[GxCheck] = Field(default_factory=list,
+                                     description="Value expectations great-expectations ran in the database")
