@@ -15,6 +15,8 @@ from auditor.checks.context import AuditContext
 from auditor.checks.free_text import check_free_text
 from auditor.checks.granularity import check_granularity
 from auditor.checks.minimisation import check_minimisation
+from auditor.checks.retention import check_retention
+from auditor.checks.retention import check_settings as check_retention_settings
 from auditor.classify.columns import classify
 from auditor.classify.detectors import load_detectors
 from auditor.classify.free_text import load_lexicon
@@ -41,12 +43,13 @@ from auditor.sources.database.gx_validation import run_in_database
 from auditor.sources.database.table_scan import ProgressFn, ScanOptions, scan_database
 from auditor.sources.ddl_reader import read_ddl
 from auditor.sources.free_text_scan import scan_samples
+from auditor.sources.query_runner import DatabaseQueryRunner, QueryRunner, SampleQueryRunner
 from auditor.sources.row_store import RowStore
 from auditor.sources.sample_values import ValueProfile, profile_values
 from auditor.sources.samples import SampleCounts, count_samples
 from auditor.waivers import apply_waivers
 
-CHECKS = (check_minimisation, check_granularity, check_free_text)
+CHECKS = (check_minimisation, check_granularity, check_free_text, check_retention)
 
 
 def load_catalogue_for(settings: Settings) -> Catalogue:
@@ -146,12 +149,18 @@ def run_audit(settings: Settings, raw_config: object = None,
     catalogue, inventory, samples, columns = stage.catalogue, stage.inventory, stage.samples, stage.columns
     lang = settings.report.lang
     ctx = AuditContext(settings, catalogue, load_rules(), declared_purposes(settings, catalogue),
-                       columns, samples, lang)
+                       columns, samples, lang, inventory=inventory)
     try:
+        check_retention_settings(ctx, inventory, raw_config)
+        ctx.query = query_runner(settings, inventory, samples)
         findings = [f for check in CHECKS for f in check(ctx)]
     finally:
+        if ctx.query is not None:
+            ctx.query.close()
         if samples is not None:
             samples.close()
+    retention_errors = [ReadError(source="retention", location=f"{r.table} ({r.rule})",
+                                  message=f"cannot count: {r.error}") for r in ctx.retention if r.error]
     gx_checks, gx_errors = run_gx(settings, stage)
     findings.sort(key=lambda f: (f.severity.rank, f.rule, f.table or "", f.column or ""))
     as_of = settings.as_of or dt.date.today()
@@ -168,8 +177,21 @@ def run_audit(settings: Settings, raw_config: object = None,
         tables_read=len(inventory.tables), statements_skipped=inventory.statements_skipped,
         rows_read=samples.rows if samples else None,
         rows_sampled=samples.rows_sampled if samples else None, columns=columns, findings=findings,
-        waivers=waivers, summary=summarise(findings, settings.fail_on), errors=[*stage.errors, *gx_errors],
-        gx_checks=gx_checks)
+        waivers=waivers, summary=summarise(findings, settings.fail_on),
+        errors=[*stage.errors, *retention_errors, *gx_errors],
+        retention=ctx.retention, gx_checks=gx_checks)
+
+
+def query_runner(settings: Settings, inventory: Inventory,
+                 samples: SampleCounts | None) -> QueryRunner | None:
+    """Where the checks that count rows run their SQL: over the sample files, else in the
+    audited database (whole tables, read-only); None for a DDL-only audit."""
+    if settings.data is not None and samples is not None and samples.store is not None:
+        return SampleQueryRunner(samples, inventory)
+    db = settings.database
+    if db is not None and db.counts:
+        return DatabaseQueryRunner(db.url, password_env=db.password_env, timeout_s=db.timeout)
+    return None
 
 
 def run_gx(settings: Settings, stage: Classified) -> tuple[list[GxCheck], list[ReadError]]:

@@ -63,6 +63,29 @@ class Waiver(Strict):
     expires: dt.date | None = None
 
 
+class RetentionSettings(Strict):
+    start_events: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Start event -> the table.column holding it; several: the latest of them, reached "
+                    "through the foreign keys (last contact: the person's file and its interviews)")
+    closed: dict[str, str] = Field(
+        default_factory=dict,
+        description="Table -> SQL condition (in the schema's dialect) true when the record is closed")
+    soft_delete: dict[str, str] = Field(
+        default_factory=dict,
+        description="Table -> column marking a row as deleted but kept (deleted_at and the like are found "
+                    "by name)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_or_many(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("start_events"), dict):
+            data = dict(data)
+            data["start_events"] = {k: [v] if isinstance(v, str) else v
+                                    for k, v in data["start_events"].items()}
+        return data
+
+
 class ReportSettings(Strict):
     html: str | None = "gdpr-audit-report.html"
     json_path: str | None = Field(default="gdpr-audit-report.json", alias="json")
@@ -80,6 +103,7 @@ class Settings(Strict):
     overrides: dict[str, list[str]] = Field(default_factory=dict)
     justifications: dict[str, str] = Field(default_factory=dict)
     waivers: list[Waiver] = Field(default_factory=list)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     fail_on: str = Field(default="high", pattern="^(critical|high|medium|low|info|never)$")
     as_of: dt.date | None = None

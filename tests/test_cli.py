@@ -38,7 +38,8 @@ def test_zero_config_run_and_exit_codes(tmp_path):
             "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html")]
     assert run(*args).exit_code == 1
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert report["service"] == "s" and [f["rule"] for f in report["findings"]] == ["MIN002"]
+    # the table holds personal data and no date to count a retention period from: RET003
+    assert report["service"] == "s" and [f["rule"] for f in report["findings"]] == ["MIN002", "RET003"]
     assert run(*args, "--fail-on", "critical").exit_code == 0
 
 
@@ -98,13 +99,14 @@ def test_unparseable_statement_is_reported_and_audit_goes_on(tmp_path):
     assert run("audit", str(d)).exit_code == 1
     report = json.loads((d / "gdpr-audit-report.json").read_text(encoding="utf-8"))
     assert [e["location"] for e in report["errors"]] == [f"{d / 'schema.sql'}:1"]
-    assert [f["column"] for f in report["findings"]] == ["origine_ethnique"]
+    assert [(f["rule"], f["column"]) for f in report["findings"]] == [("MIN002", "origine_ethnique"),
+                                                                      ("RET003", None)]
 
 
 def test_rules_and_profiles_commands():
     listing = run("rules", "list").output.splitlines()
     assert [line.split()[0] for line in listing] == ["MIN001", "MIN002", "MIN003", "MIN004", "MIN005", "MIN006",
-                                                          "TXT001", "TXT002", "TXT003"]
+                                                          "RET001", "RET002", "RET003", "RET004", "TXT001", "TXT002", "TXT003"]
     explain = run("rules", "explain", "min004", "--lang", "en").output
     assert explain.startswith("MIN004 (minimisation.nir-outside-decree) — NIR used outside")
     assert "Décret n° 2019-341 du 19 avril 2019" in explain

@@ -19,6 +19,10 @@ EXPECTED = [  # (rule, severity, target, waived)
     ("MIN001", "medium", "usager.longitude", False),
     ("MIN001", "medium", "usager.photo", True),
     ("MIN006", "medium", "usager.nationalite", False),
+    ("RET002", "medium", "accompagnement", False),  # kept more than 2 years after the last contact
+    ("RET002", "medium", "entretien", False),
+    ("RET002", "medium", "membre_foyer", False),
+    ("RET002", "medium", "usager", False),
     ("TXT002", "medium", "entretien.notes", False),  # health
     ("TXT002", "medium", "entretien.notes", False),  # religion
     ("TXT002", "medium", "entretien.notes", False),  # offences
@@ -29,6 +33,7 @@ EXPECTED = [  # (rule, severity, target, waived)
     ("MIN005", "low", "usager.nationalite", False),
     ("MIN005", "info", "usager.casier_judiciaire", False),
     ("MIN005", "info", "usager.religion", False),
+    ("RET002", "info", "journal_acces", False),  # access log past 6 months (unverified clause: info)
 ]
 
 
@@ -43,12 +48,12 @@ def test_example_audit_finds_exactly_the_expected_findings(tmp_path):
     result, _, js = _audit(tmp_path)
     assert result.exit_code == 1, result.output
     report = json.loads(js.read_text(encoding="utf-8"))
-    got = [(f["rule"], f["severity"], f"{f['table']}.{f['column']}", f["waived"])
+    got = [(f["rule"], f["severity"], f"{f['table']}.{f['column']}" if f["column"] else f["table"], f["waived"])
            for f in report["findings"]]
     assert got == EXPECTED
-    assert report["summary"]["by_severity"] == {"critical": 0, "high": 2, "medium": 10, "low": 3,
-                                                "info": 2}
-    assert (report["summary"]["total"], report["summary"]["waived"]) == (17, 1)
+    assert report["summary"]["by_severity"] == {"critical": 0, "high": 2, "medium": 14, "low": 3,
+                                                "info": 3}
+    assert (report["summary"]["total"], report["summary"]["waived"]) == (22, 1)
     assert report["errors"] == [] and report["tables_read"] == 9 and report["rows_read"] == 3012
     assert report["dpia_required"] is True
     assert report["tool"]["name"] == "gdpr-auditor" and report["as_of"] == "2026-11-01"

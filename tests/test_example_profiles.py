@@ -66,7 +66,8 @@ def test_findings_cite_the_profile_and_the_clause(tmp_path, profile_id):
 def test_severity_follows_the_force_of_the_text(tmp_path, profile_id):
     _, report = _audit(tmp_path, profile_id)
     profile = load_catalogue().get(profile_id)
-    default = {"MIN001": "medium", "MIN005": "low", "MIN006": "medium"}  # a référentiel's "écart à justifier"
+    default = {"MIN001": "medium", "MIN005": "low", "MIN006": "medium",  # a référentiel's "écart à justifier"
+               "RET001": "medium", "RET002": "medium", "RET003": "medium", "RET004": "medium"}
     fixed = {"MIN002": "high", "MIN003": "high", "MIN004": "high", "TXT001": "high", "TXT002": "medium",
              "TXT003": "medium"}  # art. 9, art. 10, NIR, free text: fixed by the rule
     for finding in report["findings"]:
@@ -80,5 +81,8 @@ def test_severity_follows_the_force_of_the_text(tmp_path, profile_id):
         elif all(label.endswith("(non vérifié)") for label in facts):
             expected = "info"
         else:
-            expected = "high" if profile.source.binding else default[finding["rule"]]
+            # a retention period set by a statute binds even when a référentiel restates it
+            mandatory = any(r.basis.value == "mandatory" and any(f.startswith(r.source) for f in facts)
+                            for r in profile.retention) if finding["rule"].startswith("RET") else False
+            expected = "high" if profile.source.binding or mandatory else default[finding["rule"]]
         assert finding["severity"] == expected, (finding["rule"], finding["column"], facts)

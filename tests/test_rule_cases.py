@@ -1,4 +1,6 @@
-"""Every rule has pass/fail cases naming the expected table.column (tests/rule_cases/<CODE>.yaml)."""
+"""Every rule has pass/fail cases naming the expected table.column, or the table for a table-level
+rule such as retention (tests/rule_cases/<CODE>.yaml). Audits are dated 2026-11-01 unless a case
+gives `as_of`."""
 
 from __future__ import annotations
 
@@ -35,7 +37,8 @@ def test_rule_case(tmp_path, code, case):
     config = {"service": case["name"],
               "profiles": [{"id": case["profile"], "purposes": case["purposes"]}],
               "schema": {"files": ["schema.sql"], "dialect": case.get("dialect", "postgres")},
-              "tables": case.get("tables", {}), "justifications": case.get("justifications", {})}
+              "tables": case.get("tables", {}), "justifications": case.get("justifications", {}),
+              "retention": case.get("retention", {}), "as_of": case.get("as_of", "2026-11-01")}
     if "samples" in case:  # table -> CSV text
         (tmp_path / "samples").mkdir()
         for table, text in case["samples"].items():
@@ -44,6 +47,7 @@ def test_rule_case(tmp_path, code, case):
     (tmp_path / "gdpr-audit.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     settings, raw = load_settings(tmp_path / "gdpr-audit.yml", {})
     result = run_audit(settings, raw)
-    reported = {f"{f.table}.{f.column}" for f in result.findings if f.rule == code}
+    # a column-level finding names table.column; a table-level one (retention) the table
+    reported = {f"{f.table}.{f.column}" if f.column else f.table for f in result.findings if f.rule == code}
     assert reported == set(case["fail"])
     assert not reported & set(case["pass"])

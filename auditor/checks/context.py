@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 
 from auditor.config import Settings
 from auditor.models.classification import ColumnClassification
-from auditor.models.findings import Finding, Reference, Severity
+from auditor.models.findings import Finding, Reference, RetentionStatus, Severity
+from auditor.models.inventory import Inventory
 from auditor.models.profile import Fact, Profile, Purpose, Verification
 from auditor.models.rule import Rule
 from auditor.profiles import Catalogue
 from auditor.ruleset import RuleSet
+from auditor.sources.query_runner import QueryRunner
 from auditor.sources.samples import SampleCounts
 
 
@@ -24,6 +26,9 @@ class AuditContext:
     samples: SampleCounts | None = None
     lang: str = "fr"
     findings: list[Finding] = field(default_factory=list)
+    inventory: Inventory | None = None
+    query: QueryRunner | None = None  # where checks that count rows run their SQL
+    retention: list[RetentionStatus] = field(default_factory=list)  # filled by the retention check
 
     def profiles(self) -> list[Profile]:
         return [self.catalogue.get(pid) for pid in self.purposes]

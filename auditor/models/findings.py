@@ -109,6 +109,32 @@ class GxCheck(BaseModel):
     success: bool
 
 
+class RetentionStatus(BaseModel):
+    """One retention rule applied to one table: where its start date comes from and, when the
+    rows could be counted, how many are past each period. Ages, never dates of a person."""
+
+    table: str
+    profile: str
+    rule: str = Field(description="Id of the profile's retention rule")
+    start_event: str
+    active: str = Field(description="ISO 8601 duration in the active base")
+    intermediate: str | None = None
+    date_sources: list[str] = Field(default_factory=list,
+                                    description="table.column the start date is read from")
+    guessed: bool = Field(default=False, description="The date columns were found by name, not configured")
+    counted: bool = False
+    rows: int | None = None
+    past_active: int | None = None
+    past_total: int | None = None
+    no_date: int | None = None
+    closed_no_date: int | None = None
+    deleted: int | None = Field(default=None, description="Rows marked deleted but still in the table")
+    soft_delete: str | None = None
+    oldest_age: str | None = Field(default=None,
+                                   description="Age of the oldest start date, ISO 8601 (P4Y11M)")
+    error: str | None = None
+
+
 class AuditResult(BaseModel):
     tool: Tool
     as_of: dt.date
@@ -127,5 +153,7 @@ class AuditResult(BaseModel):
     waivers: list[WaiverStatus] = Field(default_factory=list)
     summary: Summary
     errors: list[ReadError]
+    retention: list[RetentionStatus] = Field(default_factory=list,
+                                             description="Each retention rule applied to each table")
     gx_checks: list[GxCheck] = Field(default_factory=list,
                                      description="Value expectations great-expectations ran in the database")

@@ -51,6 +51,10 @@ class Taxonomy:
             return None
         return f"unknown data subject {key!r}" + did_you_mean(key, list(self.data_subjects))
 
+    def start_event_label(self, key: str, lang: str) -> str:
+        event = self.start_events.get(key)
+        return event.label.get(lang) if event else key
+
     def check_start_event(self, key: str) -> str | None:
         if key in self.start_events:
             return None

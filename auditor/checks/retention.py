@@ -1,0 +1,366 @@
+"""Retention (GDPR art. 5.1.e): how long is each table's personal data kept, counted from the
+right event?
+
+For each table holding personal data, the retention rules of the declared profiles that apply
+to it (by category, e.g. access logs; else by the purposes the table serves and its data
+subject) give a start event, an active period and an optional intermediate-archive period. The
+start event is found from `retention.start_events` in the config, else from the column names of
+rules/classification/start_event_columns.yaml, on the table or on the tables its foreign keys
+reach. One query per table and rule, run where the rows are (the database, or the sample files),
+counts the rows past each period relative to `as_of`, the oldest, the rows with no start date
+(and of those, the closed records), and the soft-deleted rows that are still kept.
+
+RET001 rows in the active base past the active period (they belong in the intermediate archive);
+RET002 rows past the whole retention (to delete or anonymise); RET003 a table with personal data
+and no date to enforce any retention from; RET004 closed records with no start date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import sqlglot
+import sqlglot.expressions as exp
+from pydantic import Field
+
+from auditor.checks.context import AuditContext, fact_references, severity_from_facts
+from auditor.checks.retention_sql import fk_path, latest_of, reached_date, retention_sql
+from auditor.classify.identifiers import full_pattern, normalise_identifier
+from auditor.errors import ConfigError, RuleError
+from auditor.models.findings import Finding, RetentionStatus, Severity
+from auditor.models.inventory import Inventory, Table
+from auditor.models.profile import Profile, RetentionRule, Strict, parse_duration
+from auditor.resources import data_dir
+from auditor.sources.query_runner import QueryError, QueryRunner
+from auditor.yaml_source import load_yaml_file, locate, validate
+
+
+class StartEventColumns(Strict):
+    version: int
+    events: dict[str, list[str]]
+    soft_delete: list[str] = Field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[dict[str, re.Pattern[str]], re.Pattern[str]]:
+    path = data_dir("rules") / "classification" / "start_event_columns.yaml"
+    model = validate(StartEventColumns, load_yaml_file(path, RuleError), str(path), RuleError)
+    return ({event: full_pattern(frags) for event, frags in model.events.items()},
+            full_pattern(model.soft_delete or ["$^"]))
+
+
+def minus(day: dt.date, years: int, months: int, days: int) -> dt.date:
+    """`day` moved back by a calendar duration (31 March - 1 month = 28/29 February)."""
+    total = day.year * 12 + day.month - 1 - years * 12 - months
+    year, month = divmod(total, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last)) - dt.timedelta(days=days)
+
+
+@dataclass
+class DateSource:
+    """Where a table's start date comes from: `table.column` reached through `hops` joins."""
+
+    table: Table
+    column: str
+    hops: int
+    guessed: bool
+
+    @property
+    def label(self) -> str:
+        via = f" (via {self.hops} FK)" if self.hops else ""
+        return f"{self.table.qualified_name}.{self.column}{via}"
+
+
+@dataclass
+class Applicable:
+    profile: Profile
+    rule: RetentionRule
+    sources: list[DateSource] = field(default_factory=list)
+
+
+def _parse_target(text: str, inventory: Inventory) -> tuple[Table, str] | None:
+    if "." not in text:
+        return None
+    table_name, column = text.rsplit(".", 1)
+    schema, _, name = table_name.rpartition(".")
+    table = inventory.find_table(name, schema or None)
+    if table is None or table.column(column) is None:
+        return None
+    col = table.column(column)
+    assert col is not None
+    return table, col.name
+
+
+def check_settings(ctx: AuditContext, inventory: Inventory, raw: object) -> None:
+    """retention: names real start events, tables and columns; `closed` conditions parse."""
+    file = ctx.settings.config_file or "command line"
+    retention = ctx.settings.retention
+    for event, targets in retention.start_events.items():
+        problem = ctx.catalogue.taxonomy.check_start_event(event)
+        if problem:
+            raise ConfigError(problem, file=file, line=locate(raw, ("retention", "start_events", event)))
+        for target in targets:
+            if _parse_target(target, inventory) is None:
+                raise ConfigError(f"retention.start_events.{event}: no column {target!r} in the schema "
+                                  "(write table.column)", file=file,
+                                  line=locate(raw, ("retention", "start_events", event)))
+    for table, condition in retention.closed.items():
+        if inventory.find_table(table.rsplit(".", 1)[-1]) is None:
+            raise ConfigError(f"retention.closed: no table {table!r} in the schema", file=file,
+                              line=locate(raw, ("retention", "closed", table)))
+        try:
+            sqlglot.parse_one(condition, read=inventory.dialect or "postgres")
+        except sqlglot.errors.ParseError:
+            raise ConfigError(f"retention.closed.{table}: cannot parse the condition as SQL", file=file,
+                              line=locate(raw, ("retention", "closed", table))) from None
+
+
+def _table_categories(ctx: AuditContext, table: Table) -> list[str]:
+    return [c for col in ctx.columns if col.table == table.qualified_name for c in col.categories]
+
+
+def _subject(ctx: AuditContext, table: Table) -> str | None:
+    return next((c.subject for c in ctx.columns if c.table == table.qualified_name), None)
+
+
+def applicable_rules(ctx: AuditContext, table: Table) -> list[Applicable]:
+    """The retention rules that govern this table, per declared profile."""
+    taxonomy = ctx.catalogue.taxonomy
+    categories = _table_categories(ctx, table)
+    subject = _subject(ctx, table)
+    if not categories or subject is None:
+        return []
+    found: list[Applicable] = []
+    for profile in ctx.profiles():
+        by_category = [r for r in profile.retention if r.categories and any(
+            taxonomy.covers(rc, c) for rc in r.categories for c in categories)]
+        if by_category:
+            found += [Applicable(profile, r) for r in by_category]
+            continue
+        if subject not in profile.data_subjects:
+            continue
+        purposes = {p.id for p in ctx.table_purposes(table.qualified_name, profile) or []}
+        for rule in profile.retention:
+            if rule.categories or (rule.data_subjects and subject not in rule.data_subjects):
+                continue
+            if not rule.purposes or purposes & set(rule.purposes):
+                found.append(Applicable(profile, rule))
+    return found
+
+
+def date_sources(ctx: AuditContext, inventory: Inventory, table: Table, event: str) -> list[DateSource]:
+    """The columns that hold `event` for the rows of `table`: configured, else guessed by name."""
+    configured = ctx.settings.retention.start_events.get(event)
+    if configured:
+        out = []
+        for target in configured:
+            parsed = _parse_target(target, inventory)
+            if parsed is None:
+                continue
+            path = fk_path(inventory, table, parsed[0])
+            if path is not None:
+                out.append(DateSource(parsed[0], parsed[1], len(path), guessed=False))
+        return out
+    pattern = _vocabulary()[0].get(event)
+    if pattern is None:
+        return []
+
+    def named(other: Table) -> str | None:
+        return next((c.name for c in other.columns if pattern.match(normalise_identifier(c.name))), None)
+
+    own = named(table)
+    if own is not None:  # the table's own date: nothing else is guessed
+        return [DateSource(table, own, 0, guessed=True)]
+    reached = []
+    for other in inventory.tables:
+        column = named(other) if other is not table and other.kind == "table" else None
+        path = fk_path(inventory, table, other) if column else None
+        if column and path is not None:
+            reached.append(DateSource(other, column, len(path), guessed=True))
+    nearest = min((s.hops for s in reached), default=0)
+    return [s for s in reached if s.hops == nearest]
+
+
+def _soft_delete(ctx: AuditContext, table: Table) -> str | None:
+    for key in (table.qualified_name, table.name):
+        if key in ctx.settings.retention.soft_delete:
+            return ctx.settings.retention.soft_delete[key]
+    pattern = _vocabulary()[1]
+    return next((c.name for c in table.columns if pattern.match(normalise_identifier(c.name))), None)
+
+
+def _closed(ctx: AuditContext, table: Table, dialect: str, source_dialect: str) -> exp.Expr | None:
+    for key in (table.qualified_name, table.name):
+        if key in ctx.settings.retention.closed:
+            cond = sqlglot.parse_one(ctx.settings.retention.closed[key], read=source_dialect)
+            for col in cond.find_all(exp.Column):  # qualify the condition's columns with the row alias
+                col.set("table", exp.to_identifier("t"))
+            return cond
+    return None
+
+
+_UNITS = {"fr": ("an", "ans", "mois", "mois", "jour", "jours"),
+          "en": ("year", "years", "month", "months", "day", "days")}
+
+
+def humane(years: int, months: int, days: int, lang: str) -> str:
+    """(2, 6, 0) -> « 2 ans 6 mois » / "2 years 6 months"."""
+    units = _UNITS[lang]
+    parts = [f"{n} {units[2 * i + (n > 1)]}" for i, n in enumerate((years, months, days)) if n]
+    return " ".join(parts) or ("0 jour" if lang == "fr" else "0 days")
+
+
+def retention_text(rule: RetentionRule, lang: str) -> str:
+    active = humane(*parse_duration(rule.active), lang)
+    if not rule.intermediate:
+        return active + (" en base active" if lang == "fr" else " in the active base")
+    archive = humane(*parse_duration(rule.intermediate), lang)
+    return (f"{active} en base active puis {archive} en archive intermédiaire" if lang == "fr"
+            else f"{active} in the active base, then {archive} in the intermediate archive")
+
+
+def _age(oldest: object, as_of: dt.date) -> tuple[int, int, int] | None:
+    if oldest is None:
+        return None
+    day = oldest.date() if isinstance(oldest, dt.datetime) else oldest
+    if isinstance(day, str):
+        try:
+            day = dt.date.fromisoformat(day[:10])
+        except ValueError:
+            return None
+    if not isinstance(day, dt.date):
+        return None
+    months = (as_of.year - day.year) * 12 + as_of.month - day.month - (as_of.day < day.day)
+    return months // 12, months % 12, 0
+
+
+def check_retention(ctx: AuditContext) -> list[Finding]:
+    if ctx.inventory is None:
+        return []
+    inventory, runner = ctx.inventory, ctx.query
+    findings: list[Finding] = []
+    as_of = ctx.settings.as_of or dt.date.today()
+    for table in inventory.tables:
+        if table.kind != "table":
+            continue
+        for app in applicable_rules(ctx, table):
+            app.sources = date_sources(ctx, inventory, table, app.rule.start_event)
+            status = RetentionStatus(table=table.qualified_name, profile=app.profile.id, rule=app.rule.id,
+                                     start_event=app.rule.start_event, active=app.rule.active,
+                                     intermediate=app.rule.intermediate,
+                                     date_sources=[s.label for s in app.sources],
+                                     guessed=any(s.guessed for s in app.sources))
+            ctx.retention.append(status)
+            if not app.sources:
+                findings.append(_finding(ctx, "RET003", table, app, status, None))
+                continue
+            if runner is None or not runner.has_rows(table):
+                continue
+            _count(ctx, runner, table, app, status, as_of)
+            for code, rows in _violations(app, status):
+                if rows:
+                    findings.append(_finding(ctx, code, table, app, status, rows))
+    return findings
+
+
+def _count(ctx: AuditContext, runner: QueryRunner, table: Table, app: Applicable,
+           status: RetentionStatus, as_of: dt.date) -> None:
+    rule = app.rule
+    active_end = minus(as_of, *parse_duration(rule.active))
+    total_end = minus(active_end, *parse_duration(rule.intermediate)) if rule.intermediate else None
+    inventory = ctx.inventory
+    assert inventory is not None
+    dates = []
+    for source in app.sources:
+        path = fk_path(inventory, table, source.table)
+        assert path is not None
+        dates.append(reached_date(path, source.column, runner.table_ref))
+    query = retention_sql(table, latest_of(dates), runner.dialect, runner.table_ref,
+                          active_cutoff=active_end, total_cutoff=total_end,
+                          soft_delete=_soft_delete(ctx, table),
+                          closed=_closed(ctx, table, runner.dialect, inventory.dialect or "postgres"))
+    try:
+        rows, past_active, past_total, oldest, no_date, closed_no_date, deleted = runner.run(query.sql)
+    except QueryError as err:
+        status.error = str(err)
+        return
+    status.counted = True
+    status.rows, status.past_active = int(rows or 0), int(past_active or 0)
+    status.past_total = int(past_total or 0) if total_end else None
+    status.no_date, status.closed_no_date = int(no_date or 0), int(closed_no_date or 0)
+    age = _age(oldest, as_of)
+    status.deleted = int(deleted or 0)
+    status.oldest_age = f"P{age[0]}Y{age[1]}M" if age else None
+    status.soft_delete = _soft_delete(ctx, table)
+
+
+def _violations(app: Applicable, status: RetentionStatus) -> list[tuple[str, int]]:
+    if not status.counted:
+        return []
+    past_active, closed = status.past_active or 0, status.closed_no_date or 0
+    if app.rule.intermediate:
+        past_total = status.past_total or 0
+        return [("RET001", past_active - past_total), ("RET002", past_total), ("RET004", closed)]
+    return [("RET002", past_active), ("RET004", closed)]
+
+
+def _evidence(ctx: AuditContext, status: RetentionStatus, app: Applicable) -> str:
+    en = ctx.lang == "en"
+    event = ctx.catalogue.taxonomy.start_event_label(app.rule.start_event, ctx.lang)
+    if not status.date_sources:
+        return (f"no column holds « {event} » on this table or the tables its foreign keys reach" if not en
+                else f"no column holds '{event}' on this table or on the tables its foreign keys reach")
+    src = ", ".join(status.date_sources)
+    parts = [f"{'start' if en else 'point de départ'}: {event} = "
+             f"{'latest of ' if en and len(status.date_sources) > 1 else ''}"
+             f"{'le plus récent de ' if not en and len(status.date_sources) > 1 else ''}{src}"]
+    if status.guessed:
+        parts.append("date guessed from the column name: confirm it in retention.start_events" if en else
+                     "date déduite du nom de colonne : à confirmer dans retention.start_events")
+    if status.counted:
+        parts.append(f"{status.past_active} / {status.rows} " +
+                     ("rows past the active period" if en else "lignes au-delà de la durée en base active"))
+        if status.past_total is not None:
+            parts.append(f"{status.past_total} " + ("past the whole retention" if en else
+                                                    "au-delà de la durée totale"))
+        if status.oldest_age:
+            age = humane(*parse_duration(status.oldest_age), ctx.lang)
+            parts.append(("oldest: " if en else "plus ancienne : ") + age)
+        if status.no_date:
+            parts.append(f"{status.no_date} " + ("rows with no start date" if en else
+                                                 "lignes sans date de départ"))
+        if status.deleted:
+            marker = status.soft_delete
+            parts.append(f"{status.deleted} " + (f"rows marked deleted ({marker}) still kept" if en else
+                                                 f"lignes supprimées ({marker}) toujours conservées"))
+    return "; ".join(parts)
+
+
+def _finding(ctx: AuditContext, code: str, table: Table, app: Applicable, status: RetentionStatus,
+             rows: int | None) -> Finding:
+    rule = ctx.rules.get(code)
+    lang = ctx.lang
+    fill = {"target": table.qualified_name, "rows": rows if rows is not None else "",
+            "event": ctx.catalogue.taxonomy.start_event_label(app.rule.start_event, lang),
+            "active": humane(*parse_duration(app.rule.active), lang),
+            "intermediate": (humane(*parse_duration(app.rule.intermediate), lang)
+                             if app.rule.intermediate else "—"),
+            "retention": retention_text(app.rule, lang),
+            "retention_rule": f"{app.rule.id} ({app.rule.label.get(lang)})", "profile": app.profile.id}
+    binding = app.profile.source.binding or app.rule.basis.value == "mandatory"
+    severity = severity_from_facts(rule, [app.rule], binding, Severity.medium)
+    finding = Finding(
+        rule=rule.code, kind=rule.kind, severity=severity, table=table.qualified_name,
+        category=None, rows=rows, message=rule.message.get(lang).format(**fill),
+        evidence=_evidence(ctx, status, app), remedy=rule.remedy.get(lang),
+        references=[*rule.references, *fact_references(app.profile, [app.rule], lang)],
+        location=str(table.location) or None)
+    finding.fingerprint = finding.compute_fingerprint()
+    return finding
+

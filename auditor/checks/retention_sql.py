@@ -1,0 +1,150 @@
+"""The SQL of the retention check, built with sqlglot for the engine that holds the rows.
+
+A start event (end of support, last contact…) is mapped in the config to one or more
+`table.column`. For an audited table, each mapped column is reached through the foreign keys
+(either direction, at most `MAX_HOPS` joins), as a correlated `MAX()` when it lives elsewhere; the
+row's start date is the latest of them, NULLs ignored (GREATEST of COALESCEs, which every engine
+evaluates the same way). One aggregate query per table then counts rows past each cutoff. Cutoffs
+are computed in Python and written as timestamp literals: date arithmetic differs between engines.
+Every date column is read through TRY_CAST(… AS TIMESTAMP), which also turns the text of a sample
+file or a SQLite column into a comparable value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlglot.expressions as exp
+
+from auditor.models.inventory import Inventory, Table
+
+MAX_HOPS = 4
+TableRef = Callable[[Table], exp.Table]
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One join: `child.columns` reference `parent.ref_columns`; `forward` when it goes child → parent."""
+
+    src: Table
+    dst: Table
+    src_columns: tuple[str, ...]
+    dst_columns: tuple[str, ...]
+
+
+def _edges(inventory: Inventory, table: Table) -> list[Hop]:
+    hops = []
+    for fk in table.foreign_keys:
+        parent = inventory.find_table(fk.ref_table, fk.ref_schema)
+        if parent is not None and parent is not table:
+            ref = fk.ref_columns or parent.primary_key
+            if len(ref) == len(fk.columns):
+                hops.append(Hop(table, parent, tuple(fk.columns), tuple(ref)))
+    for other in inventory.tables:
+        if other is table or other.kind != "table":
+            continue
+        for fk in other.foreign_keys:
+            if inventory.find_table(fk.ref_table, fk.ref_schema) is table:
+                ref = fk.ref_columns or table.primary_key
+                if len(ref) == len(fk.columns):
+                    hops.append(Hop(table, other, tuple(ref), tuple(fk.columns)))
+    return hops
+
+
+def fk_path(inventory: Inventory, start: Table, goal: Table) -> list[Hop] | None:
+    """The shortest chain of foreign-key joins from `start` to `goal` (breadth first)."""
+    if start is goal:
+        return []
+    seen = {id(start)}
+    queue: deque[tuple[Table, list[Hop]]] = deque([(start, [])])
+    while queue:
+        table, path = queue.popleft()
+        if len(path) >= MAX_HOPS:
+            continue
+        for hop in _edges(inventory, table):
+            if hop.dst is goal:
+                return [*path, hop]
+            if id(hop.dst) not in seen:
+                seen.add(id(hop.dst))
+                queue.append((hop.dst, [*path, hop]))
+    return None
+
+
+def _col(alias: str, name: str) -> exp.Column:
+    return exp.column(exp.to_identifier(name, quoted=True), table=exp.to_identifier(alias))
+
+
+def as_timestamp(expr: exp.Expr) -> exp.Expr:
+    return exp.TryCast(this=expr, to=exp.DataType.build("TIMESTAMP"))
+
+
+def _join_condition(left: str, right: str, hop: Hop) -> exp.Expr:
+    parts = [exp.EQ(this=_col(left, a), expression=_col(right, b))
+             for a, b in zip(hop.src_columns, hop.dst_columns, strict=True)]
+    return exp.and_(*parts)
+
+
+def reached_date(path: list[Hop], column: str, table_ref: TableRef) -> exp.Expr:
+    """The latest `column` of the rows `path` leads to from the outer row `t`."""
+    if not path:
+        return as_timestamp(_col("t", column))
+    aliases = [f"j{i}" for i in range(1, len(path) + 1)]
+    select = exp.select(exp.Max(this=as_timestamp(_col(aliases[-1], column))))
+    select = select.from_(table_ref(path[0].dst).as_(aliases[0]))
+    for i, hop in enumerate(path[1:], start=1):
+        select = select.join(table_ref(hop.dst).as_(aliases[i]),
+                             on=_join_condition(aliases[i - 1], aliases[i], hop))
+    select = select.where(_join_condition("t", aliases[0], path[0]))
+    return exp.Subquery(this=select)
+
+
+def latest_of(dates: list[exp.Expr]) -> exp.Expr:
+    """The greatest non-null of `dates`; NULL when all are NULL."""
+    if len(dates) == 1:
+        return dates[0]
+    rotated = [exp.Coalesce(this=dates[i], expressions=[d.copy() for d in dates[:i] + dates[i + 1:]])
+               for i in range(len(dates))]
+    return exp.Greatest(this=rotated[0], expressions=rotated[1:])
+
+
+def timestamp_literal(day: dt.date) -> exp.Expr:
+    return exp.cast(exp.Literal.string(f"{day.isoformat()} 00:00:00"), "TIMESTAMP")
+
+
+@dataclass
+class RetentionQuery:
+    sql: str
+    cutoffs: tuple[dt.date, dt.date | None]  # end of the active period, end of the whole retention
+
+
+def retention_sql(table: Table, start: exp.Expr, dialect: str, table_ref: TableRef, *,
+                  active_cutoff: dt.date, total_cutoff: dt.date | None,
+                  soft_delete: str | None = None, closed: exp.Expr | None = None) -> RetentionQuery:
+    """SELECT rows, rows past the active period, rows past the whole retention, oldest start,
+    rows with no start date, of those the closed ones, and soft-deleted rows still present."""
+    d = exp.column("d")
+
+    def count_if(cond: exp.Expr) -> exp.Expr:
+        return exp.Count(this=exp.Case(ifs=[exp.If(this=cond, true=exp.Literal.number(1))]))
+
+    inner = [start.as_("d")]
+    inner.append((closed.copy() if closed is not None else exp.false()).as_("closed"))
+    marker = (exp.Not(this=exp.Is(this=_col("t", soft_delete), expression=exp.null()))
+              if soft_delete else exp.false())
+    inner.append(marker.as_("deleted"))
+    sub = exp.select(*inner).from_(table_ref(table).as_("t"))
+    total = (count_if(exp.LT(this=d, expression=timestamp_literal(total_cutoff)))
+             if total_cutoff else exp.null())
+    outer = exp.select(
+        exp.Count(this=exp.Star()).as_("n_rows"),
+        count_if(exp.LT(this=d, expression=timestamp_literal(active_cutoff))).as_("past_active"),
+        total.as_("past_total"),
+        exp.Min(this=d).as_("oldest"),
+        count_if(exp.Is(this=d, expression=exp.null())).as_("no_date"),
+        count_if(exp.and_(exp.Is(this=d, expression=exp.null()), exp.column("closed"))).as_("closed_no_date"),
+        count_if(exp.column("deleted")).as_("deleted"),
+    ).from_(exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier("x"))))
+    return RetentionQuery(outer.sql(dialect=dialect), (active_cutoff, total_cutoff))

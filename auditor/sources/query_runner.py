@@ -1,0 +1,123 @@
+"""Where a check's SQL runs: inside the audited database, or over the sample files in the row store.
+
+A check builds its SQL with sqlglot for `runner.dialect`, naming tables through
+`runner.table_ref(table)`, and gets back one row of counts. The database runner opens one
+read-only connection (the same guarantees as the scan: read-only transaction, statement timeout)
+and keeps it until `close()`; the sample runner exposes each sample file as a view of the
+in-memory row store. Failures raise QueryError with a first line that names no value.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import Any, Protocol
+
+import duckdb
+import sqlalchemy as sa
+import sqlglot.expressions as exp
+
+from auditor.models.inventory import Inventory, Table
+from auditor.sources.database.connection import Target, parse_target, read_only_connection, restart
+from auditor.sources.database.counts import DIALECTS
+from auditor.sources.row_store import quote
+from auditor.sources.samples import SampleCounts
+
+
+class QueryError(Exception):
+    pass
+
+
+def _first_line(err: BaseException) -> str:
+    lines = str(getattr(err, "orig", None) or err).strip().splitlines()
+    return lines[0][:200] if lines else type(err).__name__
+
+
+class QueryRunner(Protocol):
+    dialect: str
+
+    def has_rows(self, table: Table) -> bool: ...
+
+    def table_ref(self, table: Table) -> exp.Table: ...
+
+    def run(self, sql: str) -> tuple[Any, ...]: ...
+
+    def close(self) -> None: ...
+
+
+class SampleQueryRunner:
+    """The sample files, as views `samples."<table>"` of the row store."""
+
+    dialect = "duckdb"
+
+    def __init__(self, samples: SampleCounts, inventory: Inventory) -> None:
+        assert samples.store is not None
+        self.con = samples.store.cursor()
+        self.con.execute("CREATE SCHEMA IF NOT EXISTS samples")
+        self.tables: set[str] = set()
+        for table in inventory.tables:
+            counts = samples.tables.get(table.qualified_name)
+            if counts is not None and counts.relation is not None and not counts.in_database:
+                self.con.execute(f"CREATE OR REPLACE VIEW samples.{quote(table.qualified_name)} AS "
+                                 f"SELECT * FROM {counts.relation}")
+                self.tables.add(table.qualified_name)
+
+    def has_rows(self, table: Table) -> bool:
+        return table.qualified_name in self.tables
+
+    def table_ref(self, table: Table) -> exp.Table:
+        return exp.Table(this=exp.to_identifier(table.qualified_name, quoted=True),
+                         db=exp.to_identifier("samples"))
+
+    def run(self, sql: str) -> tuple[Any, ...]:
+        try:
+            row = self.con.execute(sql).fetchone()
+        except duckdb.Error as err:
+            raise QueryError(_first_line(err)) from None
+        assert row is not None
+        return tuple(row)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class DatabaseQueryRunner:
+    """The audited database itself, through one read-only connection opened on first use."""
+
+    def __init__(self, url: str, *, password_env: str | None = None, timeout_s: int = 30) -> None:
+        self.target: Target = parse_target(url, password_env)
+        self.dialect = DIALECTS.get(self.target.backend, self.target.backend)
+        self.timeout_s = timeout_s
+        self._stack = ExitStack()
+        self._conn: sa.Connection | None = None
+        self._duck: duckdb.DuckDBPyConnection | None = None
+
+    def has_rows(self, table: Table) -> bool:
+        return table.kind == "table"
+
+    def table_ref(self, table: Table) -> exp.Table:
+        schema = table.schema_name or (self.target.default_schema if self.target.backend == "postgresql"
+                                       else None)
+        return exp.Table(this=exp.to_identifier(table.name, quoted=True),
+                         db=exp.to_identifier(schema, quoted=True) if schema else None)
+
+    def run(self, sql: str) -> tuple[Any, ...]:
+        try:
+            if self.target.backend == "duckdb":
+                if self._duck is None:
+                    self._duck = duckdb.connect(self.target.url.database or "", read_only=True)
+                row = self._duck.execute(sql).fetchone()
+            else:
+                if self._conn is None:
+                    self._conn = self._stack.enter_context(read_only_connection(self.target, self.timeout_s))
+                row = self._conn.execute(sa.text(sql)).fetchone()
+        except (sa.exc.SQLAlchemyError, duckdb.Error) as err:
+            if self._conn is not None:
+                restart(self._conn, self.target)
+            raise QueryError(_first_line(err)) from None
+        assert row is not None
+        return tuple(row)
+
+    def close(self) -> None:
+        if self._duck is not None:
+            self._duck.close()
+        self._stack.close()
