@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from auditor import __version__
+from auditor.checks.access import check_access
+from auditor.checks.access import check_settings as check_access_settings
 from auditor.checks.context import AuditContext
 from auditor.checks.free_text import check_free_text
 from auditor.checks.granularity import check_granularity
@@ -49,7 +51,7 @@ from auditor.sources.sample_values import ValueProfile, profile_values
 from auditor.sources.samples import SampleCounts, count_samples
 from auditor.waivers import apply_waivers
 
-CHECKS = (check_minimisation, check_granularity, check_free_text, check_retention)
+CHECKS = (check_minimisation, check_granularity, check_free_text, check_retention, check_access)
 
 
 def load_catalogue_for(settings: Settings) -> Catalogue:
@@ -152,6 +154,7 @@ def run_audit(settings: Settings, raw_config: object = None,
                        columns, samples, lang, inventory=inventory)
     try:
         check_retention_settings(ctx, inventory, raw_config)
+        config_warnings = check_access_settings(ctx, inventory, raw_config)
         ctx.query = query_runner(settings, inventory, samples)
         findings = [f for check in CHECKS for f in check(ctx)]
     finally:
@@ -162,7 +165,7 @@ def run_audit(settings: Settings, raw_config: object = None,
     retention_errors = [ReadError(source="retention", location=f"{r.table} ({r.rule})",
                                   message=f"cannot count: {r.error}") for r in ctx.retention if r.error]
     gx_checks, gx_errors = run_gx(settings, stage)
-    findings.sort(key=lambda f: (f.severity.rank, f.rule, f.table or "", f.column or ""))
+    findings.sort(key=lambda f: (f.severity.rank, f.rule, f.table or "", f.column or "", f.role or ""))
     as_of = settings.as_of or dt.date.today()
     waivers = apply_waivers(findings, settings.waivers, as_of)
     profiles = [catalogue.get(pid) for pid in ctx.purposes]
@@ -178,8 +181,8 @@ def run_audit(settings: Settings, raw_config: object = None,
         rows_read=samples.rows if samples else None,
         rows_sampled=samples.rows_sampled if samples else None, columns=columns, findings=findings,
         waivers=waivers, summary=summarise(findings, settings.fail_on),
-        errors=[*stage.errors, *retention_errors, *gx_errors],
-        retention=ctx.retention, gx_checks=gx_checks)
+        errors=[*stage.errors, *config_warnings, *retention_errors, *gx_errors],
+        retention=ctx.retention, access=ctx.access, gx_checks=gx_checks)
 
 
 def query_runner(settings: Settings, inventory: Inventory,

@@ -86,6 +86,31 @@ class RetentionSettings(Strict):
         return data
 
 
+ROLE_KINDS = ("application", "accounting", "administrative", "statistics", "subcontractor", "management",
+              "care", "social_work", "other")
+
+
+class RoleMapping(Strict):
+    recipient: str | None = Field(default=None, description="Recipient id of a declared profile")
+    kind: str | None = Field(default=None, description="Kind of recipient: " + ", ".join(ROLE_KINDS),
+                             pattern="^(" + "|".join(ROLE_KINDS) + ")$")
+
+
+class AccessSettings(Strict):
+    roles: dict[str, RoleMapping] = Field(
+        default_factory=dict,
+        description="Database role -> the profile recipient it serves (a string), or {recipient, kind}")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _recipient_shorthand(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("roles"), dict):
+            data = dict(data)
+            data["roles"] = {k: {"recipient": v} if isinstance(v, str) else v
+                             for k, v in data["roles"].items()}
+        return data
+
+
 class ReportSettings(Strict):
     html: str | None = "gdpr-audit-report.html"
     json_path: str | None = Field(default="gdpr-audit-report.json", alias="json")
@@ -104,6 +129,7 @@ class Settings(Strict):
     justifications: dict[str, str] = Field(default_factory=dict)
     waivers: list[Waiver] = Field(default_factory=list)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    access: AccessSettings = Field(default_factory=AccessSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     fail_on: str = Field(default="high", pattern="^(critical|high|medium|low|info|never)$")
     as_of: dt.date | None = None

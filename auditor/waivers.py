@@ -14,7 +14,7 @@ from auditor.models.findings import Finding, WaiverStatus
 
 
 def _target(finding: Finding) -> str:
-    return ".".join(p for p in (finding.table, finding.column) if p) or (finding.role or "")
+    return finding.target
 
 
 def apply_waivers(findings: list[Finding], waivers: list[Waiver],

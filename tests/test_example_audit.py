@@ -10,30 +10,38 @@ from click.testing import CliRunner
 from auditor.cli import main
 from tests.conftest import EXAMPLE, example_personal_values, leaked
 
-EXPECTED = [  # (rule, severity, target, waived)
-    ("MIN002", "high", "usager.origine_ethnique", False),
-    ("MIN004", "high", "export_statistique.nir", False),
-    ("MIN001", "medium", "export_statistique.code_postal", False),
-    ("MIN001", "medium", "export_statistique.tranche_age", False),
-    ("MIN001", "medium", "usager.latitude", False),
-    ("MIN001", "medium", "usager.longitude", False),
-    ("MIN001", "medium", "usager.photo", True),
-    ("MIN006", "medium", "usager.nationalite", False),
-    ("RET002", "medium", "accompagnement", False),  # kept more than 2 years after the last contact
-    ("RET002", "medium", "entretien", False),
-    ("RET002", "medium", "membre_foyer", False),
-    ("RET002", "medium", "usager", False),
-    ("TXT002", "medium", "entretien.notes", False),  # health
-    ("TXT002", "medium", "entretien.notes", False),  # religion
-    ("TXT002", "medium", "entretien.notes", False),  # offences
-    ("TXT002", "medium", "entretien.notes", False),  # violence
-    ("TXT003", "medium", "entretien.notes", False),  # a NIR copied into notes
-    ("MIN005", "low", "entretien.notes", False),
-    ("MIN005", "low", "usager.mot_de_passe_caf", False),
-    ("MIN005", "low", "usager.nationalite", False),
-    ("MIN005", "info", "usager.casier_judiciaire", False),
-    ("MIN005", "info", "usager.religion", False),
-    ("RET002", "info", "journal_acces", False),  # access log past 6 months (unverified clause: info)
+EXPECTED = [  # (rule, severity, target, role, waived)
+    ("ACC002", "high", "", "comptable", False),  # accounting can read the social workers' notes
+    ("ACC003", "high", "export_statistique", "PUBLIC", False),
+    ("MIN002", "high", "usager.origine_ethnique", None, False),
+    ("MIN004", "high", "export_statistique.nir", None, False),
+    ("ACC004", "medium", "aide_financiere", "comptable", False),  # INSERT: accounting only reads
+    ("ACC004", "medium", "export_statistique", "statisticien", False),  # WITH GRANT OPTION
+    ("ACC005", "medium", "export_statistique", "statisticien", False),  # statistics on a NIR
+    ("MIN001", "medium", "export_statistique.code_postal", None, False),
+    ("MIN001", "medium", "export_statistique.tranche_age", None, False),
+    ("MIN001", "medium", "usager.latitude", None, False),
+    ("MIN001", "medium", "usager.longitude", None, False),
+    ("MIN001", "medium", "usager.photo", None, True),
+    ("MIN006", "medium", "usager.nationalite", None, False),
+    ("RET002", "medium", "accompagnement", None, False),  # kept more than 2 years after the last contact
+    ("RET002", "medium", "entretien", None, False),
+    ("RET002", "medium", "membre_foyer", None, False),
+    ("RET002", "medium", "usager", None, False),
+    ("TXT002", "medium", "entretien.notes", None, False),  # health
+    ("TXT002", "medium", "entretien.notes", None, False),  # religion
+    ("TXT002", "medium", "entretien.notes", None, False),  # offences
+    ("TXT002", "medium", "entretien.notes", None, False),  # violence
+    ("TXT003", "medium", "entretien.notes", None, False),  # a NIR copied into notes
+    ("MIN005", "low", "entretien.notes", None, False),
+    ("MIN005", "low", "usager.mot_de_passe_caf", None, False),
+    ("MIN005", "low", "usager.nationalite", None, False),
+    ("ACC001", "info", "", "comptable", False),  # beyond the recipient's list (unverified: info)
+    ("ACC001", "info", "", "direction", False),
+    ("ACC001", "info", "", "travailleur_social", False),
+    ("MIN005", "info", "usager.casier_judiciaire", None, False),
+    ("MIN005", "info", "usager.religion", None, False),
+    ("RET002", "info", "journal_acces", None, False),  # access log past 6 months (unverified clause: info)
 ]
 
 
@@ -48,16 +56,16 @@ def test_example_audit_finds_exactly_the_expected_findings(tmp_path):
     result, _, js = _audit(tmp_path)
     assert result.exit_code == 1, result.output
     report = json.loads(js.read_text(encoding="utf-8"))
-    got = [(f["rule"], f["severity"], f"{f['table']}.{f['column']}" if f["column"] else f["table"], f["waived"])
-           for f in report["findings"]]
+    got = [(f["rule"], f["severity"], f"{f['table']}.{f['column']}" if f["column"] else f["table"] or "",
+            f["role"], f["waived"]) for f in report["findings"]]
     assert got == EXPECTED
-    assert report["summary"]["by_severity"] == {"critical": 0, "high": 2, "medium": 14, "low": 3,
-                                                "info": 3}
-    assert (report["summary"]["total"], report["summary"]["waived"]) == (22, 1)
+    assert report["summary"]["by_severity"] == {"critical": 0, "high": 4, "medium": 17, "low": 3,
+                                                "info": 6}
+    assert (report["summary"]["total"], report["summary"]["waived"]) == (30, 1)
     assert report["errors"] == [] and report["tables_read"] == 9 and report["rows_read"] == 3012
     assert report["dpia_required"] is True
     assert report["tool"]["name"] == "gdpr-auditor" and report["as_of"] == "2026-11-01"
-    origin = report["findings"][0]
+    origin = next(f for f in report["findings"] if f["rule"] == "MIN002")
     assert (origin["rows"], origin["location"]) == (20, f"{EXAMPLE / 'schema.sql'}:22")
     assert [w["status"] for w in report["waivers"]] == ["applied"]
 
@@ -91,8 +99,8 @@ def test_english_report_and_fail_on_threshold(tmp_path):
     assert result.exit_code == 0
     text = html.read_text(encoding="utf-8")
     assert '<html lang="en">' in text and "GDPR audit report" in text
-    assert json.loads(js.read_text(encoding="utf-8"))["findings"][0]["message"].startswith(
-        "usager.origine_ethnique holds special-category data")
+    first = next(f for f in json.loads(js.read_text(encoding="utf-8"))["findings"] if f["rule"] == "MIN002")
+    assert first["message"].startswith("usager.origine_ethnique holds special-category data")
 
 
 def test_no_sample_value_reaches_any_output(tmp_path):

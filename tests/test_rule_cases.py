@@ -1,5 +1,5 @@
-"""Every rule has pass/fail cases naming the expected table.column, or the table for a table-level
-rule such as retention (tests/rule_cases/<CODE>.yaml). Audits are dated 2026-11-01 unless a case
+"""Every rule has pass/fail cases naming the expected table.column, the table for a table-level
+rule such as retention, or role / role@table for access (tests/rule_cases/<CODE>.yaml). Audits are dated 2026-11-01 unless a case
 gives `as_of`."""
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def test_rule_case(tmp_path, code, case):
               "profiles": [{"id": case["profile"], "purposes": case["purposes"]}],
               "schema": {"files": ["schema.sql"], "dialect": case.get("dialect", "postgres")},
               "tables": case.get("tables", {}), "justifications": case.get("justifications", {}),
-              "retention": case.get("retention", {}), "as_of": case.get("as_of", "2026-11-01")}
+              "retention": case.get("retention", {}), "access": case.get("access", {}),
+              "as_of": case.get("as_of", "2026-11-01")}
     if "samples" in case:  # table -> CSV text
         (tmp_path / "samples").mkdir()
         for table, text in case["samples"].items():
@@ -47,7 +48,7 @@ def test_rule_case(tmp_path, code, case):
     (tmp_path / "gdpr-audit.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     settings, raw = load_settings(tmp_path / "gdpr-audit.yml", {})
     result = run_audit(settings, raw)
-    # a column-level finding names table.column; a table-level one (retention) the table
-    reported = {f"{f.table}.{f.column}" if f.column else f.table for f in result.findings if f.rule == code}
+    # table.column, table (retention), role or role@table (access): Finding.target, as waivers name it
+    reported = {f.target for f in result.findings if f.rule == code}
     assert reported == set(case["fail"])
     assert not reported & set(case["pass"])

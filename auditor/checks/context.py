@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from auditor.config import Settings
 from auditor.models.classification import ColumnClassification
-from auditor.models.findings import Finding, Reference, RetentionStatus, Severity
+from auditor.models.findings import AccessRow, Finding, Reference, RetentionStatus, Severity
 from auditor.models.inventory import Inventory
 from auditor.models.profile import Fact, Profile, Purpose, Verification
 from auditor.models.rule import Rule
@@ -29,6 +29,7 @@ class AuditContext:
     inventory: Inventory | None = None
     query: QueryRunner | None = None  # where checks that count rows run their SQL
     retention: list[RetentionStatus] = field(default_factory=list)  # filled by the retention check
+    access: list[AccessRow] = field(default_factory=list)  # the access matrix, filled by the access check
 
     def profiles(self) -> list[Profile]:
         return [self.catalogue.get(pid) for pid in self.purposes]

@@ -58,6 +58,14 @@ class Finding(BaseModel):
     waived: bool = False
     waiver_reason: str | None = None
 
+    @property
+    def target(self) -> str:
+        """table.column, or table; for a role's access, role or role@table (what a waiver names)."""
+        place = ".".join(p for p in (self.table, self.column) if p)
+        if self.role:
+            return f"{self.role}@{place}" if place else self.role
+        return place
+
     def compute_fingerprint(self) -> str:
         """Stable across runs and machines: no path, no message text, no count."""
         key = "|".join(str(x or "") for x in (self.rule, self.table, self.column, self.role,
@@ -135,6 +143,23 @@ class RetentionStatus(BaseModel):
     error: str | None = None
 
 
+class AccessRow(BaseModel):
+    """One role of the access matrix: the personal-data categories it can read, each `allowed`
+    (its recipient may), `excess` (it may not; PUBLIC; sensitive or nominative data for a
+    restricted kind) or `no_recipient` (no profile recipient says)."""
+
+    role: str
+    recipient: str | None = None
+    kind: str | None = None
+    login: bool | None = None
+    inherits: list[str] = Field(default_factory=list, description="Roles whose privileges it holds")
+    categories: dict[str, str] = Field(default_factory=dict)
+    tables: list[str] = Field(default_factory=list, description="Tables and views it has a privilege on")
+    row_level_security: list[str] = Field(default_factory=list, description="Of those, the ones with RLS on")
+    future_tables: list[str] = Field(default_factory=list,
+                                     description="Default privileges on tables created later")
+
+
 class AuditResult(BaseModel):
     tool: Tool
     as_of: dt.date
@@ -153,6 +178,7 @@ class AuditResult(BaseModel):
     waivers: list[WaiverStatus] = Field(default_factory=list)
     summary: Summary
     errors: list[ReadError]
+    access: list[AccessRow] = Field(default_factory=list, description="The access matrix, role by role")
     retention: list[RetentionStatus] = Field(default_factory=list,
                                              description="Each retention rule applied to each table")
     gx_checks: list[GxCheck] = Field(default_factory=list,

@@ -14,8 +14,8 @@ class RuleMatch(Strict):
     status: str = Field(pattern="^(not_allowed|conditional_unjustified|too_fine"
                                 "|text_not_allowed|text_permitted|text_identifier"
                                 "|past_active|past_retention|no_retention_date|closed_without_date"
-                                "|role_reads_beyond_recipient|public_access|excess_privilege"
-                                "|statistics_on_nominative|unmapped_role|no_row_security"
+                                "|role_reads_beyond_recipient|restricted_role_sensitive|public_access|excess_privilege"
+                                "|statistics_on_nominative|unmapped_role"
                                 "|weak_password_storage|secret_in_clear|sensitive_in_clear|no_access_log)$")
     sensitivity: list[Sensitivity] = Field(default_factory=list,
                                            description="Empty: any sensitivity")
@@ -31,7 +31,8 @@ class Rule(Strict):
     message: Text = Field(description="Finding message; placeholders: {target} {category} "
                                       "{category_label} {purposes} {condition} {profile} {form} {detail} "
                                       "{rows} {scanned} {example} {event} {active} {intermediate} "
-                                      "{retention} {retention_rule} {role} {recipient} {privilege}")
+                                      "{retention} {retention_rule} {role} {recipient} {privilege} "
+                                      "{categories}")
     severity: str = Field(pattern="^(from_profile|critical|high|medium|low|info)$")
     references: list[Reference] = Field(min_length=1)
     match: RuleMatch

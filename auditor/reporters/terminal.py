@@ -27,7 +27,7 @@ def render(result: AuditResult, stream: TextIO, *, color: bool = False) -> None:
     for head in (t["severity"], t["rule"], t["target"], t["categories"]):
         table.add_column(head)
     for f in result.findings:
-        target = ".".join(p for p in (f.table, f.column) if p) or (f.role or "")
+        target = f.target
         sev = t["sev_" + f.severity.value] + (f" ({t['waived'].lower()})" if f.waived else "")
         table.add_row(f"[{_STYLE[f.severity.value]}]{escape(sev)}[/]", f.rule, escape(target),
                       escape(f.category or ""))

@@ -1,0 +1,290 @@
+"""Access scope (GDPR art. 5.1.f, 25, 32; the profile's recipients): who can read what?
+
+Each database role's effective privileges (privileges.py) are joined with the categories of the
+columns it can read. The config maps roles to the profile's recipients (`access.roles`); a
+role's kind (accounting, statistics…) comes from the config, else from its name or recipient
+(rules/classification/role_kinds.yaml). Findings:
+
+ACC001 a role reads a category its recipient may not read (or is denied);
+ACC002 art. 9, art. 10 data or free-text notes readable by an accounting, administrative,
+       statistics or subcontractor role;
+ACC003 PUBLIC (every login) can read personal data;
+ACC004 write, ALL or GRANT OPTION where the recipient only needs to read;
+ACC005 a statistics role reads nominative data rather than aggregated or pseudonymised data;
+ACC006 a role that reads personal data is mapped to no recipient: nobody has said who it is.
+
+The access matrix (roles × categories) is kept for the report, each cell allowed or excess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pydantic import Field
+
+from auditor.checks.context import AuditContext, fact_references, severity_from_facts
+from auditor.checks.privileges import TableAccess, effective_privileges, future_tables, role_names
+from auditor.classify.identifiers import normalise_identifier, token_pattern
+from auditor.config import RoleMapping
+from auditor.errors import ConfigError, RuleError
+from auditor.models.classification import ColumnClassification
+from auditor.models.findings import AccessRow, Finding, Severity
+from auditor.models.inventory import Inventory, ReadError
+from auditor.models.profile import Fact, Profile, Recipient, Sensitivity, Strict
+from auditor.profiles.taxonomy import did_you_mean
+from auditor.resources import data_dir
+from auditor.yaml_source import load_yaml_file, locate, validate
+
+_RESTRICTED_KINDS = {"accounting", "administrative", "statistics", "subcontractor"}
+_SENSITIVE = {Sensitivity.special, Sensitivity.offences, Sensitivity.free_text}
+_NOMINATIVE = ("identity.name", "identity.nir", "identity.case_number", "identity.birth_date",
+               "identity.photo", "contact.email", "contact.phone", "contact.address",
+               "financial.bank_account")
+MAX_SHOWN = 6
+
+
+class RoleKinds(Strict):
+    version: int
+    kinds: dict[str, list[str]]
+    notes: str | None = Field(default=None)
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> list[tuple[str, re.Pattern[str]]]:
+    path = data_dir("rules") / "classification" / "role_kinds.yaml"
+    model = validate(RoleKinds, load_yaml_file(path, RuleError), str(path), RuleError)
+    return [(kind, token_pattern(fragments)) for kind, fragments in model.kinds.items()]
+
+
+def infer_kind(*names: str) -> str | None:
+    for name in names:
+        low = normalise_identifier(name)
+        for kind, pattern in _kinds():
+            if pattern.search(low):
+                return kind
+    return None
+
+
+@dataclass
+class RoleView:
+    role: str
+    mapping: RoleMapping | None
+    profile: Profile | None
+    recipient: Recipient | None
+    kind: str | None
+    access: dict[str, TableAccess]
+    reads: dict[str, list[str]] = field(default_factory=dict)  # category -> table.column
+
+
+def _recipient(ctx: AuditContext, recipient_id: str) -> tuple[Profile, Recipient] | None:
+    for profile in ctx.profiles():
+        for recipient in profile.recipients:
+            if recipient.id == recipient_id:
+                return profile, recipient
+    return None
+
+
+def check_settings(ctx: AuditContext, inventory: Inventory, raw: object) -> list[ReadError]:
+    """access.roles maps to real recipients of the declared profiles (else a ConfigError naming
+    the line); a mapped role absent from this database is reported, not fatal: the same config
+    serves environments whose roles differ."""
+    file = ctx.settings.config_file or "command line"
+    known_roles = [r.lower() for r in role_names(inventory)]
+    recipients = [r.id for p in ctx.profiles() for r in p.recipients]
+    unused = []
+    for role, mapping in ctx.settings.access.roles.items():
+        line = locate(raw, ("access", "roles", role))
+        if mapping.recipient is not None and mapping.recipient not in recipients:
+            raise ConfigError(f"access.roles.{role}: no recipient {mapping.recipient!r} in the declared "
+                              f"profiles; their recipients: {', '.join(recipients) or 'none'}"
+                              + did_you_mean(mapping.recipient, recipients), file=file, line=line)
+        if role.lower() not in known_roles and role.upper() != "PUBLIC":
+            unused.append(ReadError(source="config", location=f"{file}:{line}" if line else file,
+                                    message=f"access.roles: no role {role!r} in the schema, mapping unused"
+                                    + did_you_mean(role, known_roles)))
+    return unused
+
+
+def _personal_columns(ctx: AuditContext) -> dict[str, list[ColumnClassification]]:
+    by_table: dict[str, list[ColumnClassification]] = {}
+    for col in ctx.columns:
+        if col.subject is not None and col.categories:
+            by_table.setdefault(col.table, []).append(col)
+    return by_table
+
+
+def role_views(ctx: AuditContext, inventory: Inventory) -> list[RoleView]:
+    personal = _personal_columns(ctx)
+    views = []
+    for role in [*role_names(inventory), "PUBLIC"]:
+        mapping = next((m for r, m in ctx.settings.access.roles.items() if r.lower() == role.lower()), None)
+        found = _recipient(ctx, mapping.recipient) if mapping and mapping.recipient else None
+        profile, recipient = found if found else (None, None)
+        kind = (mapping.kind if mapping and mapping.kind else
+                None if role == "PUBLIC" else infer_kind(role, recipient.id if recipient else ""))
+        # PUBLIC's grants are judged once, on PUBLIC's own row (ACC003), not again on every role
+        view = RoleView(role, mapping, profile, recipient, kind,
+                        effective_privileges(inventory, role, with_public=False))
+        for table, access in sorted(view.access.items()):
+            if not access.can("SELECT"):
+                continue
+            for col in personal.get(table, []):
+                if access.can("SELECT", col.column):
+                    for category in col.categories:
+                        view.reads.setdefault(category, []).append(col.target)
+        views.append(view)
+    return views
+
+
+def _excess(ctx: AuditContext, recipient: Recipient, category: str) -> bool:
+    taxonomy = ctx.catalogue.taxonomy
+    if any(taxonomy.covers(d, category) for d in recipient.deny):
+        return True
+    return not any(taxonomy.covers(r, category) for r in recipient.read)
+
+
+def check_access(ctx: AuditContext) -> list[Finding]:
+    if ctx.inventory is None or not (ctx.inventory.grants or ctx.inventory.memberships):
+        return []
+    findings: list[Finding] = []
+    for view in role_views(ctx, ctx.inventory):
+        if not view.reads and not any(a.writes for a in view.access.values()):
+            continue
+        ctx.access.append(_matrix_row(ctx, ctx.inventory, view))
+        if view.kind != "application":
+            findings += _role_findings(ctx, view)
+    return findings
+
+
+def _role_findings(ctx: AuditContext, view: RoleView) -> list[Finding]:
+    taxonomy = ctx.catalogue.taxonomy
+    if view.role == "PUBLIC":
+        return [_finding(ctx, "ACC003", view, table=t, targets=cols)
+                for t, cols in _by_table(view.reads).items()]
+    findings = []
+    if view.recipient is not None:
+        recipient = view.recipient
+        excess = {c: t for c, t in sorted(view.reads.items()) if _excess(ctx, recipient, c)}
+        if excess:
+            findings.append(_finding(ctx, "ACC001", view, targets=[], excess=excess))
+    elif view.reads and view.mapping is None:
+        targets = sorted({t for ts in view.reads.values() for t in ts})
+        findings.append(_finding(ctx, "ACC006", view, targets=targets))
+    if view.kind in _RESTRICTED_KINDS:
+        findings += [_finding(ctx, "ACC002", view, category=c, targets=t)
+                     for c, t in sorted(view.reads.items()) if taxonomy.sensitivity(c) in _SENSITIVE]
+    if view.kind == "statistics":
+        nominative = {c: t for c, t in view.reads.items()
+                      if any(taxonomy.covers(n, c) for n in _NOMINATIVE)}
+        findings += [_finding(ctx, "ACC005", view, table=t, targets=cols)
+                     for t, cols in _by_table(nominative).items()]
+    for table, access in sorted(view.access.items()):
+        held = _excess_privileges(ctx, view, table, access)
+        if held:
+            findings.append(_finding(ctx, "ACC004", view, table=table, targets=[], privilege=held))
+    return findings
+
+
+def _by_table(reads: dict[str, list[str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for targets in reads.values():
+        for target in targets:
+            table = target.rsplit(".", 1)[0]
+            if target not in out.setdefault(table, []):
+                out[table].append(target)
+    return dict(sorted(out.items()))
+
+
+def _excess_privileges(ctx: AuditContext, view: RoleView, table: str, access: TableAccess) -> str | None:
+    """What this role holds beyond reading, when nothing says it needs it."""
+    personal = _personal_columns(ctx).get(table, [])
+    if not personal:
+        return None
+    parts = []
+    if access.all_privileges:
+        parts.append("ALL")
+    elif access.writes:
+        # a recipient the profile lets write (some category) may need to; one it gives read only,
+        # or a restricted kind with no recipient, does not
+        read_only = view.recipient is not None and not view.recipient.write
+        if read_only or (view.recipient is None and view.kind in _RESTRICTED_KINDS):
+            parts.append(", ".join(access.writes))
+    if access.grant_option:
+        parts.append("WITH GRANT OPTION")
+    return " + ".join(parts) or None
+
+
+def _matrix_row(ctx: AuditContext, inventory: Inventory, view: RoleView) -> AccessRow:
+    taxonomy = ctx.catalogue.taxonomy
+    cells = {}
+    for category in sorted(view.reads):
+        excess = (view.role == "PUBLIC"
+                  or (view.recipient is not None and _excess(ctx, view.recipient, category))
+                  or (view.kind in _RESTRICTED_KINDS and taxonomy.sensitivity(category) in _SENSITIVE)
+                  or (view.kind == "statistics" and any(taxonomy.covers(n, category) for n in _NOMINATIVE)))
+        known = view.recipient is not None or view.kind == "application"
+        cells[category] = "excess" if excess else "allowed" if known else "no_recipient"
+    role = next((r for r in inventory.roles if r.name.lower() == view.role.lower()), None)
+    via = sorted({v for a in view.access.values() for v in a.via if v.startswith("role ")})
+    rls = sorted(t for t in view.access if (tab := inventory.find_table(t.rsplit(".", 1)[-1])) is not None
+                 and tab.row_level_security)
+    return AccessRow(role=view.role, recipient=view.recipient.id if view.recipient else None, kind=view.kind,
+                     login=role.login if role else None, inherits=[v.removeprefix("role ") for v in via],
+                     categories=cells, tables=sorted(view.access), row_level_security=rls,
+                     future_tables=future_tables(inventory, view.role) if view.role != "PUBLIC" else [])
+
+
+def _labels(ctx: AuditContext, categories: dict[str, list[str]], shown: int = 5) -> str:
+    labels = [ctx.catalogue.taxonomy.get(c).label.get(ctx.lang) for c in categories]
+    more = f" (+{len(labels) - shown})" if len(labels) > shown else ""
+    return ", ".join(labels[:shown]) + more
+
+
+def _finding(ctx: AuditContext, code: str, view: RoleView, *, category: str | None = None,
+             table: str | None = None, targets: list[str], privilege: str = "",
+             excess: dict[str, list[str]] | None = None) -> Finding:
+    rule = ctx.rules.get(code)
+    lang = ctx.lang
+    taxonomy = ctx.catalogue.taxonomy
+    more = f" (+{len(targets) - MAX_SHOWN})" if len(targets) > MAX_SHOWN else ""
+    shown = ", ".join(targets[:MAX_SHOWN]) + more
+    recipient = view.recipient.label.get(lang) if view.recipient else (view.kind or "—")
+    fill = {"role": view.role, "recipient": recipient, "target": table or view.role,
+            "category": category or "", "privilege": privilege,
+            "category_label": (taxonomy.get(category).label.get(lang) if category
+                               else _labels(ctx, excess or {})),
+            "categories": len(excess or {}),
+            "profile": view.profile.id if view.profile else "", "rows": len(targets)}
+    en = lang == "en"
+    parts = [("columns readable: " if en else "colonnes lisibles : ") + shown] if targets else []
+    if excess:
+        deny = view.recipient.deny if view.recipient else []
+        denied = [c for c in excess if any(taxonomy.covers(d, c) for d in deny)]
+        parts.append("; ".join(f"{c}{' (' + ('denied' if en else 'refusée') + ')' if c in denied else ''}: "
+                               f"{', '.join(t[:3])}{' …' if len(t) > 3 else ''}" for c, t in excess.items()))
+        targets = [t for ts in excess.values() for t in ts]
+    tables = {t.rsplit(".", 1)[0] for t in targets} | ({table} if table else set())
+    vias = sorted({v for t in tables for v in view.access.get(t, TableAccess()).via})
+    if vias:
+        parts.append(("through: " if en else "par : ") + ", ".join(vias))
+    future = future_tables(ctx.inventory, view.role) if ctx.inventory and view.role != "PUBLIC" else []
+    if future:
+        parts.append(("and on every table created later: " if en else "et sur toute table créée ensuite : ")
+                     + "; ".join(future))
+    if view.kind and not (view.mapping and view.mapping.kind):
+        parts.append(f"kind '{view.kind}' from the role's name" if en else
+                      f"type « {view.kind} » déduit du nom du rôle")
+    facts: list[Fact] = [view.recipient] if view.recipient and code == "ACC001" else []
+    severity = severity_from_facts(rule, facts, bool(view.profile and view.profile.source.binding),
+                                   Severity.medium)
+    references = list(rule.references)
+    if view.profile is not None and facts:
+        references += fact_references(view.profile, facts, lang)
+    finding = Finding(rule=rule.code, kind=rule.kind, severity=severity, table=table, column=None,
+                      role=view.role, category=category, rows=None,
+                      message=rule.message.get(lang).format(**fill), evidence="; ".join(parts),
+                      remedy=rule.remedy.get(lang), references=references)
+    finding.fingerprint = finding.compute_fingerprint()
+    return finding
