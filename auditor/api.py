@@ -19,6 +19,7 @@ from auditor.checks.granularity import check_granularity
 from auditor.checks.minimisation import check_minimisation
 from auditor.checks.retention import check_retention
 from auditor.checks.retention import check_settings as check_retention_settings
+from auditor.checks.security import check_security
 from auditor.classify.columns import classify
 from auditor.classify.detectors import load_detectors
 from auditor.classify.free_text import load_lexicon
@@ -51,7 +52,8 @@ from auditor.sources.sample_values import ValueProfile, profile_values
 from auditor.sources.samples import SampleCounts, count_samples
 from auditor.waivers import apply_waivers
 
-CHECKS = (check_minimisation, check_granularity, check_free_text, check_retention, check_access)
+CHECKS = (check_minimisation, check_granularity, check_free_text, check_retention, check_access,
+          check_security)
 
 
 def load_catalogue_for(settings: Settings) -> Catalogue:

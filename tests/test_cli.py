@@ -38,8 +38,8 @@ def test_zero_config_run_and_exit_codes(tmp_path):
             "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html")]
     assert run(*args).exit_code == 1
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    # the table holds personal data and no date to count a retention period from: RET003
-    assert report["service"] == "s" and [f["rule"] for f in report["findings"]] == ["MIN002", "RET003"]
+    # no date to count a retention period from (RET003), no access-log table (SEC004)
+    assert report["service"] == "s" and [f["rule"] for f in report["findings"]] == ["MIN002", "RET003", "SEC004"]
     assert run(*args, "--fail-on", "critical").exit_code == 0
 
 
@@ -100,14 +100,15 @@ def test_unparseable_statement_is_reported_and_audit_goes_on(tmp_path):
     report = json.loads((d / "gdpr-audit-report.json").read_text(encoding="utf-8"))
     assert [e["location"] for e in report["errors"]] == [f"{d / 'schema.sql'}:1"]
     assert [(f["rule"], f["column"]) for f in report["findings"]] == [("MIN002", "origine_ethnique"),
-                                                                      ("RET003", None)]
+                                                                      ("RET003", None), ("SEC004", None)]
 
 
 def test_rules_and_profiles_commands():
     listing = run("rules", "list").output.splitlines()
     assert [line.split()[0] for line in listing] == ["ACC001", "ACC002", "ACC003", "ACC004", "ACC005", "ACC006",
                                                           "MIN001", "MIN002", "MIN003", "MIN004", "MIN005", "MIN006",
-                                                          "RET001", "RET002", "RET003", "RET004", "TXT001", "TXT002", "TXT003"]
+                                                          "RET001", "RET002", "RET003", "RET004",
+                                                          "SEC001", "SEC002", "SEC003", "SEC004", "TXT001", "TXT002", "TXT003"]
     explain = run("rules", "explain", "min004", "--lang", "en").output
     assert explain.startswith("MIN004 (minimisation.nir-outside-decree) — NIR used outside")
     assert "Décret n° 2019-341 du 19 avril 2019" in explain

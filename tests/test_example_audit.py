@@ -15,6 +15,7 @@ EXPECTED = [  # (rule, severity, target, role, waived)
     ("ACC003", "high", "export_statistique", "PUBLIC", False),
     ("MIN002", "high", "usager.origine_ethnique", None, False),
     ("MIN004", "high", "export_statistique.nir", None, False),
+    ("SEC002", "high", "usager.mot_de_passe_caf", None, False),  # the person's CAF password, readable
     ("ACC004", "medium", "aide_financiere", "comptable", False),  # INSERT: accounting only reads
     ("ACC004", "medium", "export_statistique", "statisticien", False),  # WITH GRANT OPTION
     ("ACC005", "medium", "export_statistique", "statisticien", False),  # statistics on a NIR
@@ -42,6 +43,11 @@ EXPECTED = [  # (rule, severity, target, role, waived)
     ("MIN005", "info", "usager.casier_judiciaire", None, False),
     ("MIN005", "info", "usager.religion", None, False),
     ("RET002", "info", "journal_acces", None, False),  # access log past 6 months (unverified clause: info)
+    ("SEC003", "info", "aide_financiere.iban_beneficiaire", None, False),  # readable where encryption is due
+    ("SEC003", "info", "export_statistique.nir", None, False),
+    ("SEC003", "info", "usager.handicap", None, False),
+    ("SEC003", "info", "usager.iban", None, False),
+    ("SEC003", "info", "usager.nir", None, False),
 ]
 
 
@@ -59,9 +65,9 @@ def test_example_audit_finds_exactly_the_expected_findings(tmp_path):
     got = [(f["rule"], f["severity"], f"{f['table']}.{f['column']}" if f["column"] else f["table"] or "",
             f["role"], f["waived"]) for f in report["findings"]]
     assert got == EXPECTED
-    assert report["summary"]["by_severity"] == {"critical": 0, "high": 4, "medium": 17, "low": 3,
-                                                "info": 6}
-    assert (report["summary"]["total"], report["summary"]["waived"]) == (30, 1)
+    assert report["summary"]["by_severity"] == {"critical": 0, "high": 5, "medium": 17, "low": 3,
+                                                "info": 11}
+    assert (report["summary"]["total"], report["summary"]["waived"]) == (36, 1)
     assert report["errors"] == [] and report["tables_read"] == 9 and report["rows_read"] == 3012
     assert report["dpia_required"] is True
     assert report["tool"]["name"] == "gdpr-auditor" and report["as_of"] == "2026-11-01"

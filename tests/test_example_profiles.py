@@ -32,7 +32,7 @@ CASES = {  # profile -> findings that must be among the results (rule, severity,
 
 
 # Access rules that apply the GDPR itself (PUBLIC, art. 9 data read by accounting…), not a profile fact
-GDPR_ONLY = {"ACC002", "ACC003", "ACC004", "ACC005", "ACC006"}
+GDPR_ONLY = {"ACC002", "ACC003", "ACC004", "ACC005", "ACC006", "SEC001", "SEC002"}
 
 
 def _audit(tmp_path, profile_id):
@@ -75,10 +75,11 @@ def test_severity_follows_the_force_of_the_text(tmp_path, profile_id):
     profile = load_catalogue().get(profile_id)
     default = {"MIN001": "medium", "MIN005": "low", "MIN006": "medium",  # a référentiel's "écart à justifier"
                "RET001": "medium", "RET002": "medium", "RET003": "medium", "RET004": "medium",
-               "ACC001": "medium"}
+               "ACC001": "medium", "SEC003": "medium", "SEC004": "medium"}
     fixed = {"MIN002": "high", "MIN003": "high", "MIN004": "high", "TXT001": "high", "TXT002": "medium",
              "TXT003": "medium",  # art. 9, art. 10, NIR, free text: fixed by the rule
-             "ACC002": "high", "ACC003": "high", "ACC004": "medium", "ACC005": "medium", "ACC006": "low"}
+             "ACC002": "high", "ACC003": "high", "ACC004": "medium", "ACC005": "medium", "ACC006": "low",
+             "SEC001": "high", "SEC002": "high"}
     for finding in report["findings"]:
         labels = [r["label"] for r in finding["references"]]
         if finding["rule"] in fixed:

@@ -19,6 +19,8 @@ class RuleMatch(Strict):
                                 "|weak_password_storage|secret_in_clear|sensitive_in_clear|no_access_log)$")
     sensitivity: list[Sensitivity] = Field(default_factory=list,
                                            description="Empty: any sensitivity")
+    measure: str | None = Field(default=None,
+                                description="Security measure id of the profiles this rule checks")
 
 
 class Rule(Strict):
