@@ -30,6 +30,7 @@ from pydantic import Field
 from auditor.checks.context import AuditContext, fact_references, severity_from_facts
 from auditor.checks.retention_sql import fk_path, latest_of, reached_date, retention_sql
 from auditor.classify.identifiers import full_pattern, normalise_identifier
+from auditor.durations import humane
 from auditor.errors import ConfigError, RuleError
 from auditor.models.findings import Finding, RetentionStatus, Severity
 from auditor.models.inventory import Inventory, Table
@@ -203,17 +204,6 @@ def _closed(ctx: AuditContext, table: Table, dialect: str, source_dialect: str) 
                 col.set("table", exp.to_identifier("t"))
             return cond
     return None
-
-
-_UNITS = {"fr": ("an", "ans", "mois", "mois", "jour", "jours"),
-          "en": ("year", "years", "month", "months", "day", "days")}
-
-
-def humane(years: int, months: int, days: int, lang: str) -> str:
-    """(2, 6, 0) -> « 2 ans 6 mois » / "2 years 6 months"."""
-    units = _UNITS[lang]
-    parts = [f"{n} {units[2 * i + (n > 1)]}" for i, n in enumerate((years, months, days)) if n]
-    return " ".join(parts) or ("0 jour" if lang == "fr" else "0 days")
 
 
 def retention_text(rule: RetentionRule, lang: str) -> str:
