@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from auditor import __version__
+from auditor.baseline import apply_baseline, load_baseline
 from auditor.checks.access import check_access
 from auditor.checks.access import check_settings as check_access_settings
 from auditor.checks.context import AuditContext
@@ -39,6 +40,7 @@ from auditor.models.findings import (
 )
 from auditor.models.inventory import Inventory, ReadError
 from auditor.profiles import Catalogue, load_catalogue
+from auditor.profiles.matrix import compliance_matrix
 from auditor.reporters.gx_suites import build_suites
 from auditor.ruleset import load_rules
 from auditor.sources.database import read_database
@@ -50,7 +52,7 @@ from auditor.sources.query_runner import DatabaseQueryRunner, QueryRunner, Sampl
 from auditor.sources.row_store import RowStore
 from auditor.sources.sample_values import ValueProfile, profile_values
 from auditor.sources.samples import SampleCounts, count_samples
-from auditor.waivers import apply_waivers
+from auditor.waivers import apply_waivers, expired_waiver_findings
 
 CHECKS = (check_minimisation, check_granularity, check_free_text, check_retention, check_access,
           check_security)
@@ -62,13 +64,14 @@ def load_catalogue_for(settings: Settings) -> Catalogue:
 
 def summarise(findings: list[Finding], fail_on: str) -> Summary:
     active = [f for f in findings if not f.waived]
+    new = [f for f in active if not f.baselined]
     by_severity = Counter(f.severity.value for f in active)
-    failing = fail_on != "never" and any(f.severity.at_least(Severity(fail_on)) for f in active)
+    failing = fail_on != "never" and any(f.severity.at_least(Severity(fail_on)) for f in new)
     return Summary(total=len(active),
                    by_severity={s.value: by_severity.get(s.value, 0) for s in Severity},
                    by_kind={k.value: sum(1 for f in active if f.kind == k) for k in Kind},
-                   waived=len(findings) - len(active), status="fail" if failing else "pass",
-                   fail_on=fail_on)
+                   waived=len(findings) - len(active), baselined=len(active) - len(new),
+                   status="fail" if failing else "pass", fail_on=fail_on)
 
 
 @dataclass
@@ -170,6 +173,9 @@ def run_audit(settings: Settings, raw_config: object = None,
     findings.sort(key=lambda f: (f.severity.rank, f.rule, f.table or "", f.column or "", f.role or ""))
     as_of = settings.as_of or dt.date.today()
     waivers = apply_waivers(findings, settings.waivers, as_of)
+    findings += expired_waiver_findings(waivers, ctx.rules, lang)
+    if settings.baseline:
+        apply_baseline(findings, load_baseline(settings.path(settings.baseline)))
     profiles = [catalogue.get(pid) for pid in ctx.purposes]
     dpia = [p.dpia.required for p in profiles if p.dpia is not None]
     return AuditResult(
@@ -184,7 +190,16 @@ def run_audit(settings: Settings, raw_config: object = None,
         rows_sampled=samples.rows_sampled if samples else None, columns=columns, findings=findings,
         waivers=waivers, summary=summarise(findings, settings.fail_on),
         errors=[*stage.errors, *config_warnings, *retention_errors, *gx_errors],
-        retention=ctx.retention, access=ctx.access, gx_checks=gx_checks)
+        retention=ctx.retention, access=ctx.access, gx_checks=gx_checks,
+        compliance=[compliance_matrix(p, ctx.purposes[p.id], columns, catalogue.taxonomy, lang)
+                    for p in profiles],
+        unverified_facts=unverified_facts(findings))
+
+
+def unverified_facts(findings: list[Finding]) -> list[str]:
+    """The profile clauses behind findings that nobody has yet checked against the official text."""
+    marks = ("(non vérifié)", "(unverified)")
+    return sorted({r.label for f in findings for r in f.references if r.label.endswith(marks)})
 
 
 def query_runner(settings: Settings, inventory: Inventory,

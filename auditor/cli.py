@@ -15,6 +15,7 @@ import click
 
 from auditor import __version__
 from auditor.api import classify_service, run_audit
+from auditor.baseline import baseline_document, write_baseline
 from auditor.classify.detectors import load_detectors
 from auditor.config import SEVERITIES, find_config, load_settings
 from auditor.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, AuditorError
@@ -106,6 +107,12 @@ def _flags(schema: str | None, dialect: str | None, profile: str | None,
 @click.option("--data", help="Directory of sample data files (<table>.csv).")
 @click.option("--html", "html_path", type=click.Path(path_type=Path), help="HTML report path.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="JSON report path.")
+@click.option("--sarif", "sarif_path", type=click.Path(path_type=Path), help="SARIF 2.1.0 path.")
+@click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="JUnit XML path.")
+@click.option("--md", "markdown_path", type=click.Path(path_type=Path), help="Markdown summary path.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="CSV of findings path.")
+@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path),
+              help="Baseline file: its findings are reported but do not fail (baseline create).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Report language (default fr).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES),
               help="Exit 1 if a finding is at or above this severity (default high).")
@@ -121,10 +128,45 @@ def _flags(schema: str | None, dialect: str | None, profile: str | None,
 def audit(path: Path | None, config_file: Path | None, schema: str | None, db: str | None,
           db_schemas: tuple[str, ...], db_tables: tuple[str, ...], db_exclude: tuple[str, ...],
           dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
-          html_path: Path | None, json_path: Path | None, lang: str | None,
-          fail_on: str | None, as_of: dt.datetime | None, sample: int | None, jobs: int | None,
-          gx_run: bool | None, progress: bool | None) -> None:
+          html_path: Path | None, json_path: Path | None, sarif_path: Path | None,
+          junit_path: Path | None, markdown_path: Path | None, csv_path: Path | None,
+          baseline_path: Path | None, lang: str | None, fail_on: str | None, as_of: dt.datetime | None,
+          sample: int | None, jobs: int | None, gx_run: bool | None, progress: bool | None) -> None:
     """Audit a schema against purpose profiles; write the reports; exit 0, 1 or 2."""
+    settings, raw = _audit_settings(path, config_file, schema, db, db_schemas, db_tables, db_exclude,
+                                    dialect, profile, purposes, data, lang, fail_on, as_of, sample, jobs,
+                                    gx_run)
+    if baseline_path is not None:
+        settings.baseline = str(baseline_path.resolve())
+    show = sys.stderr.isatty() if progress is None else progress
+    with terminal.table_progress(sys.stderr, enabled=show) as on_table:
+        result = run_audit(settings, raw, on_table)
+    report = settings.report
+    outputs = {"html": html_path or _default(settings, report.html),
+               "json": json_path or _default(settings, report.json_path),
+               "sarif": sarif_path or _default(settings, report.sarif),
+               "junit": junit_path or _default(settings, report.junit),
+               "markdown": markdown_path or _default(settings, report.markdown),
+               "csv": csv_path or _default(settings, report.csv)}
+    written = {fmt: out for fmt, out in outputs.items() if out is not None}
+    for fmt, out in written.items():
+        _write(out, fmt, result)
+    terminal.render(result, sys.stdout, color=sys.stdout.isatty())
+    for w in result.waivers:
+        if w.status == "unused":
+            click.echo(f"gdpr-audit: warning: waiver {w.rule} {w.target} matches no finding", err=True)
+    for fmt, out in written.items():
+        click.echo(f"{fmt.upper()}: {out}")
+    sys.exit(EXIT_FINDINGS if result.summary.status == "fail" else EXIT_OK)
+
+
+def _audit_settings(path: Path | None, config_file: Path | None, schema: str | None, db: str | None,
+                    db_schemas: tuple[str, ...], db_tables: tuple[str, ...], db_exclude: tuple[str, ...],
+                    dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
+                    lang: str | None, fail_on: str | None, as_of: dt.datetime | None,
+                    sample: int | None = None, jobs: int | None = None,
+                    gx_run: bool | None = None) -> tuple[Any, Any]:
+    """The settings of an audit: config file < flags (shared by `audit` and `baseline create`)."""
     config = config_file or (find_config(path) if path else None)
     if config is None and not ((schema or db) and profile):
         raise click.UsageError("give a directory or --config, or --schema (or --db) and --profile")
@@ -134,24 +176,13 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
                                   "exclude": list(db_exclude)})
     if sample is not None:
         flags["sample"] = sample
-    if jobs is not None:
-        flags.setdefault("database", {})["jobs"] = jobs
-    if gx_run:
-        flags.setdefault("database", {})["gx"] = True
     settings, raw = load_settings(config, flags)
-    show = sys.stderr.isatty() if progress is None else progress
-    with terminal.table_progress(sys.stderr, enabled=show) as on_table:
-        result = run_audit(settings, raw, on_table)
-    outputs = {"html": html_path or _default(settings, settings.report.html),
-               "json": json_path or _default(settings, settings.report.json_path)}
-    for fmt, out in outputs.items():
-        if out is not None:
-            _write(out, fmt, result)
-    terminal.render(result, sys.stdout, color=sys.stdout.isatty())
-    for fmt, out in outputs.items():
-        if out is not None:
-            click.echo(f"{fmt.upper()}: {out}")
-    sys.exit(EXIT_FINDINGS if result.summary.status == "fail" else EXIT_OK)
+    if (jobs is not None or gx_run) and settings.database is None:
+        raise click.UsageError("--jobs and --gx apply to a live database (--db, or database: in the config)")
+    if settings.database is not None:
+        settings.database.jobs = jobs if jobs is not None else settings.database.jobs
+        settings.database.gx = bool(gx_run) or settings.database.gx
+    return settings, raw
 
 
 @main.command("classify")
@@ -207,6 +238,40 @@ def _write(out: Path, fmt: str, result: Any) -> None:
     except OSError as err:
         raise AuditorError(f"cannot write the {fmt.upper()} report ({err.strerror})",
                            file=str(out)) from None
+
+
+@main.group()
+def baseline() -> None:
+    """Baselines: record today's findings so that CI fails only on new ones."""
+
+
+@baseline.command("create")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="Configuration file (default: PATH/gdpr-audit.yml).")
+@click.option("--schema", help="DDL file to audit (zero-config run).")
+@click.option("--db", help="Live database URL, read-only.")
+@click.option("--dialect", help="SQL dialect of the DDL.")
+@click.option("--profile", help="Purpose profile id.")
+@click.option("--purpose", "purposes", multiple=True, help="Declared purpose; repeatable.")
+@click.option("--data", help="Directory of sample data files.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Audit date (default today).")
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Baseline path (default: `baseline:` of the config, else gdpr-audit-baseline.json "
+                   "beside it).")
+@_guard
+def baseline_create(path: Path | None, config_file: Path | None, schema: str | None, db: str | None,
+                    dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
+                    as_of: dt.datetime | None, output: Path | None) -> None:
+    """Audit, then write the fingerprints of every finding (not waived) to the baseline file."""
+    settings, raw = _audit_settings(path, config_file, schema, db, (), (), (), dialect, profile, purposes,
+                                    data, None, None, as_of)
+    target = output or settings.path(settings.baseline or "gdpr-audit-baseline.json")
+    settings.baseline = None  # a new baseline records every finding, the known ones included
+    result = run_audit(settings, raw)
+    document = baseline_document(result.findings, settings.service, result.as_of)
+    write_baseline(target, document)
+    click.echo(f"baseline: {len(document['findings'])} findings recorded in {target}")
 
 
 @main.group()

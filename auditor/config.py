@@ -114,6 +114,10 @@ class AccessSettings(Strict):
 class ReportSettings(Strict):
     html: str | None = "gdpr-audit-report.html"
     json_path: str | None = Field(default="gdpr-audit-report.json", alias="json")
+    sarif: str | None = Field(default=None, description="SARIF 2.1.0 path (code scanning)")
+    junit: str | None = Field(default=None, description="JUnit XML path (CI test view)")
+    markdown: str | None = Field(default=None, description="Markdown summary path (merge-request comment)")
+    csv: str | None = Field(default=None, description="CSV of findings path")
     lang: str = Field(default="fr", pattern="^(fr|en)$")
 
 
@@ -132,6 +136,9 @@ class Settings(Strict):
     access: AccessSettings = Field(default_factory=AccessSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     fail_on: str = Field(default="high", pattern="^(critical|high|medium|low|info|never)$")
+    baseline: str | None = Field(default=None,
+                                 description="Baseline file: its findings are reported but only new ones "
+                                             "fail (gdpr-audit baseline create)")
     as_of: dt.date | None = None
     sample: int = Field(default=10_000, ge=0,
                         description="Rows per table read by the checks that need rows (value detectors; "

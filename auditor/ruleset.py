@@ -11,7 +11,7 @@ from auditor.models.rule import Rule
 from auditor.resources import data_dir
 from auditor.yaml_source import load_yaml_file, validate
 
-RULE_KINDS = ("minimisation", "free_text", "retention", "access", "security")
+RULE_KINDS = ("minimisation", "free_text", "retention", "access", "security", "governance")
 
 
 @dataclass

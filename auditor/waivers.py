@@ -1,7 +1,9 @@
 """Waivers from the config: a reasoned, dated exception for a rule on a target.
 
 A waived finding stays in the report, marked with its reason, and no longer counts for the exit
-code. An expired waiver no longer applies; every waiver's status is reported.
+code. An expired waiver no longer applies, and is itself a finding (WAI001): the exception someone
+granted has lapsed and must be renewed or the problem fixed. An unused waiver is reported (the CLI
+warns): it matches nothing, perhaps because of a typo in its target.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import fnmatch
 
 from auditor.config import Waiver
 from auditor.models.findings import Finding, WaiverStatus
+from auditor.ruleset import RuleSet
 
 
 def _target(finding: Finding) -> str:
@@ -37,3 +40,21 @@ def apply_waivers(findings: list[Finding], waivers: list[Waiver],
         statuses.append(WaiverStatus(rule=waiver.rule, target=waiver.target, reason=waiver.reason,
                                      expires=waiver.expires, status=status))
     return statuses
+
+
+def expired_waiver_findings(statuses: list[WaiverStatus], rules: RuleSet, lang: str) -> list[Finding]:
+    rule = rules.get("WAI001")
+    out = []
+    for w in statuses:
+        if w.status != "expired":
+            continue
+        fill = {"rule": w.rule, "target": w.target, "expires": w.expires, "reason": w.reason}
+        finding = Finding(rule=rule.code, kind=rule.kind, severity=rule.severity, role=None,
+                          category=None, message=rule.message.get(lang).format(**fill),
+                          evidence=(f"waiver {w.rule} {w.target}, expired on {w.expires}" if lang == "en" else
+                                    f"dérogation {w.rule} {w.target}, expirée le {w.expires}"),
+                          remedy=rule.remedy.get(lang), references=list(rule.references))
+        finding.table = w.target  # what the waiver named, so that the finding shows where
+        finding.fingerprint = finding.compute_fingerprint()
+        out.append(finding)
+    return out

@@ -108,7 +108,8 @@ def test_rules_and_profiles_commands():
     assert [line.split()[0] for line in listing] == ["ACC001", "ACC002", "ACC003", "ACC004", "ACC005", "ACC006",
                                                           "MIN001", "MIN002", "MIN003", "MIN004", "MIN005", "MIN006",
                                                           "RET001", "RET002", "RET003", "RET004",
-                                                          "SEC001", "SEC002", "SEC003", "SEC004", "TXT001", "TXT002", "TXT003"]
+                                                          "SEC001", "SEC002", "SEC003", "SEC004", "TXT001", "TXT002", "TXT003",
+                                                          "WAI001"]
     explain = run("rules", "explain", "min004", "--lang", "en").output
     assert explain.startswith("MIN004 (minimisation.nir-outside-decree) — NIR used outside")
     assert "Décret n° 2019-341 du 19 avril 2019" in explain

@@ -38,7 +38,7 @@ def test_rule_case(tmp_path, code, case):
               "profiles": [{"id": case["profile"], "purposes": case["purposes"]}],
               "schema": {"files": ["schema.sql"], "dialect": case.get("dialect", "postgres")},
               "tables": case.get("tables", {}), "justifications": case.get("justifications", {}),
-              "retention": case.get("retention", {}), "access": case.get("access", {}),
+              "retention": case.get("retention", {}), "access": case.get("access", {}), "waivers": case.get("waivers", []),
               "as_of": case.get("as_of", "2026-11-01")}
     if "samples" in case:  # table -> CSV text
         (tmp_path / "samples").mkdir()

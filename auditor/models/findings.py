@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from enum import Enum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from auditor.models.classification import ColumnClassification
 from auditor.models.inventory import ReadError
@@ -33,6 +33,7 @@ class Kind(str, Enum):
     retention = "retention"
     access = "access"
     security = "security"
+    governance = "governance"  # the audit's own configuration: expired waivers
 
 
 class Reference(BaseModel):
@@ -57,7 +58,9 @@ class Finding(BaseModel):
     fingerprint: str = ""
     waived: bool = False
     waiver_reason: str | None = None
+    baselined: bool = Field(default=False, description="Already in the baseline: reported, does not fail")
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def target(self) -> str:
         """table.column, or table; for a role's access, role or role@table (what a waiver names)."""
@@ -93,7 +96,9 @@ class Summary(BaseModel):
     by_severity: dict[str, int]
     by_kind: dict[str, int]
     waived: int
-    status: str = Field(description="fail or pass, against the --fail-on threshold")
+    baselined: int = Field(default=0, description="Of `total`, findings already in the baseline")
+    status: str = Field(description="fail or pass: new findings (not waived, not in the baseline) "
+                                    "against the --fail-on threshold")
     fail_on: str
 
 
@@ -160,6 +165,21 @@ class AccessRow(BaseModel):
                                      description="Default privileges on tables created later")
 
 
+class ComplianceRow(BaseModel):
+    category: str
+    label: str
+    columns: list[str] = Field(description="table.column holding it")
+    statuses: dict[str, str] = Field(description="Purpose -> allowed | conditional | forbidden | not_needed")
+
+
+class ComplianceMatrix(BaseModel):
+    """For one declared profile: the categories found in the schema × the declared purposes."""
+
+    profile: str
+    purposes: list[str]
+    rows: list[ComplianceRow]
+
+
 class AuditResult(BaseModel):
     tool: Tool
     as_of: dt.date
@@ -179,6 +199,10 @@ class AuditResult(BaseModel):
     summary: Summary
     errors: list[ReadError]
     access: list[AccessRow] = Field(default_factory=list, description="The access matrix, role by role")
+    compliance: list[ComplianceMatrix] = Field(default_factory=list,
+                                               description="Per profile: categories found × purposes")
+    unverified_facts: list[str] = Field(default_factory=list,
+                                        description="Profile facts behind findings, not checked yet")
     retention: list[RetentionStatus] = Field(default_factory=list,
                                              description="Each retention rule applied to each table")
     gx_checks: list[GxCheck] = Field(default_factory=list,

@@ -16,7 +16,8 @@ class RuleMatch(Strict):
                                 "|past_active|past_retention|no_retention_date|closed_without_date"
                                 "|role_reads_beyond_recipient|restricted_role_sensitive|public_access|excess_privilege"
                                 "|statistics_on_nominative|unmapped_role"
-                                "|weak_password_storage|secret_in_clear|sensitive_in_clear|no_access_log)$")
+                                "|weak_password_storage|secret_in_clear|sensitive_in_clear|no_access_log"
+                                "|waiver_expired)$")
     sensitivity: list[Sensitivity] = Field(default_factory=list,
                                            description="Empty: any sensitivity")
     measure: str | None = Field(default=None,
@@ -34,7 +35,7 @@ class Rule(Strict):
                                       "{category_label} {purposes} {condition} {profile} {form} {detail} "
                                       "{rows} {scanned} {example} {event} {active} {intermediate} "
                                       "{retention} {retention_rule} {role} {recipient} {privilege} "
-                                      "{categories}")
+                                      "{categories} {rule} {expires} {reason}")
     severity: str = Field(pattern="^(from_profile|critical|high|medium|low|info)$")
     references: list[Reference] = Field(min_length=1)
     match: RuleMatch

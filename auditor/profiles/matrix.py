@@ -7,6 +7,8 @@ allowed beats conditional, which beats a purpose's own prohibition.
 
 from __future__ import annotations
 
+from auditor.models.classification import ColumnClassification
+from auditor.models.findings import ComplianceMatrix, ComplianceRow
 from auditor.models.profile import Profile, Purpose
 from auditor.profiles.taxonomy import Taxonomy
 
@@ -35,3 +37,19 @@ def status(profile: Profile, purpose: Purpose, key: str, taxonomy: Taxonomy) -> 
     if covered([f.category for f in purpose.forbidden]):
         return "forbidden"
     return "not_needed"
+
+
+def compliance_matrix(profile: Profile, purposes: list[str], columns: list[ColumnClassification],
+                      taxonomy: Taxonomy, lang: str) -> ComplianceMatrix:
+    """The categories found on columns about the profile's data subjects, against each declared
+    purpose: what the audited schema holds next to what the profile permits."""
+    found: dict[str, list[str]] = {}
+    for col in columns:
+        if col.subject in profile.data_subjects:
+            for category in col.categories:
+                found.setdefault(category, []).append(col.target)
+    declared = [p for p in profile.purposes if p.id in purposes]
+    rows = [ComplianceRow(category=key, label=taxonomy.get(key).label.get(lang), columns=found[key],
+                          statuses={p.id: status(profile, p, key, taxonomy) for p in declared})
+            for key in taxonomy.categories if key in found]
+    return ComplianceMatrix(profile=profile.id, purposes=[p.id for p in declared], rows=rows)

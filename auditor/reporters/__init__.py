@@ -6,7 +6,10 @@ from collections.abc import Callable
 from typing import TextIO
 
 from auditor.models.findings import AuditResult
-from auditor.reporters import html, json_report
+from auditor.reporters import csv_report, html, json_report, junit, markdown, sarif
 
 Renderer = Callable[[AuditResult, TextIO], None]
-REPORTERS: dict[str, Renderer] = {"json": json_report.render, "html": html.render}
+REPORTERS: dict[str, Renderer] = {
+    "json": json_report.render, "html": html.render, "sarif": sarif.render, "junit": junit.render,
+    "markdown": markdown.render, "csv": csv_report.render,
+}

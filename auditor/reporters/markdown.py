@@ -1,0 +1,45 @@
+"""A Markdown summary fit for a merge-request comment: status, counts by severity and principle,
+and the findings that fail the threshold first. Text from the schema (names, comments) is
+escaped so that it cannot format, link or mention anything."""
+
+from __future__ import annotations
+
+import re
+from typing import TextIO
+
+from auditor.models.findings import AuditResult, Severity
+from auditor.reporters.labels import labels
+
+MAX_ROWS = 50
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~@])")  # what can format, link, embed HTML or mention
+
+
+def escape(text: str) -> str:
+    """Backslash the Markdown characters that format, link, embed HTML, split a table cell or
+    mention someone; newlines become spaces (one table row)."""
+    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def render(result: AuditResult, stream: TextIO) -> None:
+    t = labels(result.lang)
+    s = result.summary
+    icon = "❌" if s.status == "fail" else "✅"
+    lines = [f"### {icon} {escape(t['title'])} — {escape(result.service)} ({result.as_of})", "",
+             f"**{escape(t['status_' + s.status])}** ({escape(t['fail_on'])} : `{s.fail_on}`) · "
+             f"{t['findings']}: {s.total} · {t['waived'].lower()}: {s.waived}"
+             + (f" · baseline: {s.baselined}" if s.baselined else ""), "",
+             "| " + " | ".join(t["sev_" + sev.value] for sev in Severity) + " |",
+             "|" + "---:|" * len(Severity),
+             "| " + " | ".join(str(s.by_severity[sev.value]) for sev in Severity) + " |", ""]
+    active = [f for f in result.findings if not f.waived and not f.baselined]
+    if active:
+        lines += [f"| {t['severity']} | {t['rule']} | {t['target']} | Message |", "|---|---|---|---|"]
+        for f in active[:MAX_ROWS]:
+            lines.append(f"| {t['sev_' + f.severity.value]} | {f.rule} | {escape(f.target or '—')} | "
+                         f"{escape(f.message)} |")
+        if len(active) > MAX_ROWS:
+            lines.append(f"| … | | | +{len(active) - MAX_ROWS} |")
+        lines.append("")
+    if result.errors:
+        lines.append(f"{escape(t['errors'])}: {len(result.errors)}")
+    stream.write("\n".join(lines) + "\n")
