@@ -154,6 +154,9 @@ def run_audit(settings: Settings, raw_config: object = None,
                           "'gdpr-audit profiles list' shows them", file=settings.config_file)
     stage = classify_service(settings, raw_config, progress)
     catalogue, inventory, samples, columns = stage.catalogue, stage.inventory, stage.samples, stage.columns
+    if not inventory.tables:
+        inventory.errors.append(ReadError(source="schema", location=inventory.source,
+                                          message="no table or view was read: nothing to audit"))
     lang = settings.report.lang
     ctx = AuditContext(settings, catalogue, load_rules(), declared_purposes(settings, catalogue),
                        columns, samples, lang, inventory=inventory)

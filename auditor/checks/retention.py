@@ -266,6 +266,11 @@ def _count(ctx: AuditContext, runner: QueryRunner, table: Table, app: Applicable
     total_end = minus(active_end, *parse_duration(rule.intermediate)) if rule.intermediate else None
     inventory = ctx.inventory
     assert inventory is not None
+    absent = [f"{s.table.qualified_name}.{c}" for s in app.sources
+              for c in runner.missing(s.table, [s.column])]
+    if absent:
+        status.error = f"no column {', '.join(absent)} in the data read"
+        return
     dates = []
     for source in app.sources:
         path = fk_path(inventory, table, source.table)

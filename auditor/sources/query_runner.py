@@ -37,6 +37,8 @@ class QueryRunner(Protocol):
 
     def has_rows(self, table: Table) -> bool: ...
 
+    def missing(self, table: Table, columns: list[str]) -> list[str]: ...
+
     def table_ref(self, table: Table) -> exp.Table: ...
 
     def run(self, sql: str) -> tuple[Any, ...]: ...
@@ -54,15 +56,22 @@ class SampleQueryRunner:
         self.con = samples.store.cursor()
         self.con.execute("CREATE SCHEMA IF NOT EXISTS samples")
         self.tables: set[str] = set()
+        self.columns: dict[str, set[str]] = {}
         for table in inventory.tables:
             counts = samples.tables.get(table.qualified_name)
             if counts is not None and counts.relation is not None and not counts.in_database:
+                self.columns[table.qualified_name] = set(counts.header)
                 self.con.execute(f"CREATE OR REPLACE VIEW samples.{quote(table.qualified_name)} AS "
                                  f"SELECT * FROM {counts.relation}")
                 self.tables.add(table.qualified_name)
 
     def has_rows(self, table: Table) -> bool:
         return table.qualified_name in self.tables
+
+    def missing(self, table: Table, columns: list[str]) -> list[str]:
+        """Of `columns`, those the table's sample file does not have."""
+        present = self.columns.get(table.qualified_name, set())
+        return [c for c in columns if c.lower() not in present]
 
     def table_ref(self, table: Table) -> exp.Table:
         return exp.Table(this=exp.to_identifier(table.qualified_name, quoted=True),
@@ -93,6 +102,9 @@ class DatabaseQueryRunner:
 
     def has_rows(self, table: Table) -> bool:
         return table.kind == "table"
+
+    def missing(self, table: Table, columns: list[str]) -> list[str]:
+        return [c for c in columns if table.column(c) is None]
 
     def table_ref(self, table: Table) -> exp.Table:
         schema = table.schema_name or (self.target.default_schema if self.target.backend == "postgresql"

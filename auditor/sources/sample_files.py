@@ -19,6 +19,8 @@ from auditor.sources.row_store import BATCH_ROWS, RowStore, literal, quote
 
 SUFFIXES = (".csv", ".tsv", ".parquet", ".json", ".jsonl", ".ndjson")
 _CHUNK = 1 << 20
+MAX_LINE = 64 << 20  # bytes: DuckDB's default (2 MB) rejects a long note
+_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 
 
 @dataclass
@@ -29,19 +31,22 @@ class SampleFile:
 
 
 def detect_encoding(path: Path) -> str:
-    """utf-8, cp1252 or latin-1, from the whole file, read in chunks."""
+    """utf-8, latin-1 (no byte 0x80–0x9F), cp1252, or iso-8859-1 (Latin-1 with C1 control bytes,
+    some undefined in Windows-1252), from the whole file, read in chunks."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     c1_controls = False
+    undefined = False
     utf8 = True
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
             c1_controls = c1_controls or any(0x80 <= b <= 0x9F for b in chunk)
+            undefined = undefined or any(b in _CP1252_UNDEFINED for b in chunk)
             if utf8:
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     utf8 = False
-            if not utf8 and c1_controls:
+            if not utf8 and undefined:
                 break
     if utf8:
         try:
@@ -49,7 +54,11 @@ def detect_encoding(path: Path) -> str:
             return "utf-8"
         except UnicodeDecodeError:
             pass
-    return "cp1252" if c1_controls else "latin-1"
+    if not c1_controls:
+        return "latin-1"
+    # C1 bytes: Windows-1252 when all of them are defined there, else Latin-1 with control bytes,
+    # which DuckDB refuses: both are decoded in Python ("iso-8859-1" is Python's Latin-1)
+    return "iso-8859-1" if undefined else "cp1252"
 
 
 def _delimiter(path: Path, encoding: str) -> str:
@@ -87,7 +96,11 @@ def open_sample(path: Path, store: RowStore) -> SampleFile:
     if encoding in {"utf-8", "latin-1"}:
         option = ", encoding='latin-1'" if encoding == "latin-1" else ""
         delim = ", delim='\\t'" if suffix == ".tsv" else ""
-        relation = f"read_csv({literal(str(path))}, header=true, all_varchar=true{option}{delim})"
+        # null_padding: a short row gets NULLs (ragged exports; without it DuckDB can silently take a
+        # later line for the header); it needs the serial reader when quoted cells hold newlines.
+        # max_line_size: a 10 MB note passes.
+        relation = (f"read_csv({literal(str(path))}, header=true, all_varchar=true, null_padding=true, "
+                    f"parallel=false, max_line_size={MAX_LINE}{option}{delim})")
         return SampleFile(path, relation, encoding)
     delimiter = "\t" if suffix == ".tsv" else _delimiter(path, encoding)
     with path.open(encoding=encoding, newline="") as fh:

@@ -83,7 +83,13 @@ def count_samples(directory: Path, inventory: Inventory, store: RowStore | None 
         used.add(path.resolve())
         try:
             sample = open_sample(path, store)
-            result.tables[table.qualified_name] = _count_table(store.con, path, sample.relation, table)
+            counts = _count_table(store.con, path, sample.relation, table)
+            if table.columns and not counts.filled:
+                result.errors.append(ReadError(source="samples", location=str(path),
+                                               message="no column of the table in this file (empty file, "
+                                                       "or a header that names none of its columns)"))
+                continue
+            result.tables[table.qualified_name] = counts
         except (duckdb.Error, csv.Error, ValueError, OSError) as err:
             first = (str(err).splitlines() or [type(err).__name__])[0][:200]
             result.errors.append(ReadError(source="samples", location=str(path),

@@ -1,0 +1,259 @@
+"""Bad input, case by case: each gives exit code 2 with one line naming the file, line and key (no
+traceback), or is reported under "what could not be read" while the rest of the audit goes on.
+The database cases run against this machine's PostgreSQL and MariaDB."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from auditor.cli import main
+from auditor.sources.database import read_database
+from auditor.sources.database.table_scan import ScanOptions, scan_database
+from auditor.sources.row_store import RowStore
+
+BASE = ("service: s\nprofiles:\n  - id: cnil.ref.social-medicosocial.2021\n    purposes: [P3_accompagnement]\n"
+        "schema:\n  files: [schema.sql]\n")
+SCHEMA = "CREATE TABLE usager (id int PRIMARY KEY, nom text, date_dernier_contact date);\n"
+DATA = BASE + "data: {dir: samples}\n"
+HEADER = b"id,nom,date_dernier_contact\n"
+
+
+@dataclass
+class Case:
+    config: str | bytes = BASE
+    schema: str | bytes = SCHEMA
+    samples: dict[str, bytes] = field(default_factory=dict)
+    error: str | None = None  # exit 2 with this message (after "gdpr-audit: error: ", D = the directory)
+    reported: list[tuple[str, str, str]] | None = None  # else: (source, location, message start) reported
+    tables: int | None = None  # tables read, when the audit goes on
+
+
+CASES = {
+    # -- configuration ---------------------------------------------------------------------------
+    "yaml-tab": Case(BASE.replace("  files", "\tfiles"),
+                     error="D/gdpr-audit.yml:6: invalid YAML: tab character used for indentation; use spaces"),
+    "yaml-duplicate-key": Case(BASE + "service: t\n",
+                               error="D/gdpr-audit.yml:7: invalid YAML: duplicate key 'service' (first on line 1)"),
+    "yaml-syntax": Case(BASE + "profiles: [\n", error="D/gdpr-audit.yml:8: invalid YAML: expected the node content"),
+    "yaml-not-a-mapping": Case("- a\n- b\n", error="D/gdpr-audit.yml:1: the configuration must be a mapping of keys"),
+    "yaml-empty": Case("", error="D/gdpr-audit.yml:1: the configuration must be a mapping of keys"),
+    "unknown-key": Case(BASE + "fail_onn: high\n",
+                        error="D/gdpr-audit.yml:7: fail_onn: unknown key 'fail_onn' (did you mean 'fail_on'?)"),
+    "wrong-type-int": Case(BASE + "sample: many\n",
+                           error="D/gdpr-audit.yml:7: sample: Input should be a valid integer"),
+    "wrong-type-mapping": Case(BASE + "tables: [usager]\n",
+                               error="D/gdpr-audit.yml:7: tables: Input should be a valid dictionary"),
+    "bad-severity": Case(BASE + "fail_on: severe\n", error="D/gdpr-audit.yml:7: fail_on: String should match pattern"),
+    "unknown-profile": Case(BASE.replace("cnil.ref.social-medicosocial.2021", "cnil.ref.social"),
+                            error="D/gdpr-audit.yml:3: unknown profile 'cnil.ref.social' "
+                                  "(did you mean 'cnil.ref.social-medicosocial.2021'?)"),
+    "unknown-purpose": Case(BASE.replace("P3_accompagnement", "P9"),
+                            error="D/gdpr-audit.yml:4: profile cnil.ref.social-medicosocial.2021 has no purpose 'P9'"),
+    "unknown-category-override": Case(BASE + "overrides:\n  usager.nom: [identity.nom]\n",
+                                      error="D/gdpr-audit.yml:8: unknown data category 'identity.nom' "
+                                            "(did you mean 'identity.name'?)"),
+    "unknown-category-justification": Case(BASE + "justifications: {special.helth: x}\n",
+                                           error="D/gdpr-audit.yml:7: unknown data category 'special.helth' "
+                                                 "(did you mean 'special.health'?)"),
+    "table-purpose-not-declared": Case(BASE + "tables: {usager: {purposes: [P6_signalement]}}\n",
+                                       error="D/gdpr-audit.yml:7: table usager: purpose 'P6_signalement' is not "
+                                             "among the declared purposes (P3_accompagnement)"),
+    "schema-and-database": Case(BASE + "database: {url: 'sqlite:///x.db'}\n",
+                                error="D/gdpr-audit.yml:1: give the schema either as DDL files"),
+    "no-source": Case("service: s\nprofiles: [{id: cnil.ref.social-medicosocial.2021}]\n",
+                      error="D/gdpr-audit.yml:1: give the schema either as DDL files"),
+    "missing-ddl-file": Case(BASE.replace("schema.sql", "missing.sql"), error="D/missing.sql: file not found"),
+    "missing-data-dir": Case(BASE + "data: {dir: nope}\n", error="D/nope: sample data directory not found"),
+    "unknown-dialect": Case(BASE + "  dialect: postgress\n", error="unknown SQL dialect 'postgress'"),
+    "waiver-without-reason": Case(BASE + "waivers: [{rule: MIN001, target: usager.nom}]\n",
+                                  error="D/gdpr-audit.yml:7: waivers.0.reason: Field required"),
+    "waiver-bad-date": Case(BASE + "waivers: [{rule: MIN001, target: usager.nom, reason: xyz, expires: tomorrow}]\n",
+                            error="D/gdpr-audit.yml:7: waivers.0.expires: Input should be a valid date"),
+    "retention-unknown-event": Case(BASE + "retention: {start_events: {fin_suivi: usager.nom}}\n",
+                                    error="D/gdpr-audit.yml:7: unknown start event 'fin_suivi'"),
+    "retention-unknown-column": Case(BASE + "retention: {start_events: {collection: usager.nope}}\n",
+                                     error="D/gdpr-audit.yml:7: retention.start_events.collection: no column "
+                                           "'usager.nope' in the schema (write table.column)"),
+    "access-unknown-recipient": Case(BASE + "access: {roles: {x: comptabilite_x}}\n",
+                                     error="D/gdpr-audit.yml:7: access.roles.x: no recipient 'comptabilite_x' in "
+                                           "the declared profiles"),
+    "access-bad-kind": Case(BASE + "access: {roles: {x: {kind: robot}}}\n",
+                            error="D/gdpr-audit.yml:7: access.roles.x.kind: String should match pattern"),
+    "missing-baseline": Case(BASE + "baseline: base.json\n", error="D/base.json: baseline file not found"),
+    "latin1-config": Case((BASE + "# donnée\n").encode("latin-1"), reported=[], tables=1),
+    # -- DDL ---------------------------------------------------------------------------------------
+    "ddl-empty": Case(schema="", reported=[("schema", "D/schema.sql", "no table or view was read")], tables=0),
+    "ddl-syntax-error": Case(schema="CREATE VIEW v AS SELECT FROM;\n" + SCHEMA,
+                             reported=[("ddl", "D/schema.sql:1", "")], tables=1),
+    "ddl-unterminated-string": Case(schema=SCHEMA + "CREATE TABLE agent (nom text DEFAULT 'abc);\n",
+                                    reported=[("ddl", "D/schema.sql:2", "unterminated quoted text")], tables=1),
+    "ddl-unterminated-dollar": Case(schema=SCHEMA + "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1;\n",
+                                    reported=[("ddl", "D/schema.sql:2", "unterminated dollar-quoted body $$")],
+                                    tables=1),
+    "ddl-latin1": Case(schema=(SCHEMA + "COMMENT ON COLUMN usager.nom IS 'prénom';\n").encode("latin-1"),
+                       reported=[("ddl", "D/schema.sql", "not valid UTF-8 (first bad byte on line 2); "
+                                                          "decoded as Windows-1252")], tables=1),
+    "ddl-nul-bytes": Case(schema=SCHEMA + "\x00\x01garbage\x02;\n", reported=[], tables=1),
+    "ddl-huge-statement": Case(schema="CREATE TABLE large (" + ", ".join(f"c{i} text" for i in range(5000))
+                               + ");\n" + SCHEMA, reported=[], tables=2),
+    "pg-dump-restrict-and-copy": Case(schema="\\restrict abc123\nSET client_encoding = 'UTF8';\n" + SCHEMA
+                                      + "COPY usager (id, nom, date_dernier_contact) FROM stdin;\n"
+                                        "1\tDupont; DROP TABLE x;\t2020-01-01\n\\.\n\\unrestrict abc123\n"
+                                        "CREATE TABLE agent (id int, nom text);\n", reported=[], tables=2),
+    "mysqldump-versioned-comments": Case(
+        BASE + "  dialect: mysql\n",
+        "/*!40101 SET NAMES utf8mb4 */;\nCREATE TABLE `usager` (`id` int, `nom` varchar(50)) ENGINE=InnoDB;\n"
+        "/*!50001 CREATE VIEW `v` AS SELECT `nom` FROM `usager` */;\n", reported=[], tables=2),
+    # -- sample files -------------------------------------------------------------------------------
+    "csv-latin1": Case(DATA, samples={"usager.csv": HEADER + "1,Hélène,2020-01-01\n".encode("latin-1")},
+                       reported=[], tables=1),
+    "csv-windows-1252": Case(DATA, samples={"usager.csv": HEADER + "1,Cœur’s,2020-01-01\n".encode("cp1252")},
+                             reported=[], tables=1),
+    "csv-bom": Case(DATA, samples={"usager.csv": b"\xef\xbb\xbf" + HEADER + b"1,a,2020-01-01\n"}, reported=[],
+                    tables=1),
+    "csv-ragged-rows": Case(DATA, samples={"usager.csv": HEADER + b"1,a\n2,b,2020-01-01,extra\n"}, reported=[],
+                            tables=1),
+    "csv-embedded-newlines": Case(DATA, samples={"usager.csv": HEADER + b'1,"a\nb",2020-01-01\n'}, reported=[],
+                                  tables=1),
+    "csv-10-mb-cell": Case(DATA, samples={"usager.csv": HEADER + b"1," + b"x" * 10_000_000 + b",2020-01-01\n"},
+                           reported=[], tables=1),
+    "csv-empty-file": Case(DATA, samples={"usager.csv": b""},
+                           reported=[("samples", "D/samples/usager.csv", "no column of the table in this file")],
+                           tables=1),
+    "csv-binary": Case(DATA, samples={"usager.csv": bytes(range(256)) * 10},
+                       reported=[("samples", "D/samples/usager.csv", "no column of the table in this file")],
+                       tables=1),
+    "csv-no-such-table": Case(DATA, samples={"usager.csv": HEADER, "autre.csv": b"a\n1\n"},
+                              reported=[("samples", "D/samples/autre.csv", "no table of the schema has this name")],
+                              tables=1),
+    "csv-missing-date-column": Case(DATA, samples={"usager.csv": b"id,nom\n1,a\n"},
+                                    reported=[("retention", "usager (R1_accompagnement)",
+                                               "cannot count: no column usager.date_dernier_contact in the data read")],
+                                    tables=1),
+    "csv-unparseable-dates": Case(DATA, samples={"usager.csv": HEADER + b"1,a,31/02/2020\n2,b,n/a\n"}, reported=[],
+                                  tables=1),
+    "parquet-corrupt": Case(DATA, samples={"usager.parquet": b"PAR1garbage"},
+                            reported=[("samples", "D/samples/usager.parquet", "cannot read sample file: ")], tables=1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input(tmp_path, name):
+    case = CASES[name]
+    (tmp_path / "gdpr-audit.yml").write_bytes(case.config if isinstance(case.config, bytes) else case.config.encode())
+    (tmp_path / "schema.sql").write_bytes(case.schema if isinstance(case.schema, bytes) else case.schema.encode())
+    if case.samples:
+        (tmp_path / "samples").mkdir()
+        for file, content in case.samples.items():
+            (tmp_path / "samples" / file).write_bytes(content)
+    result = CliRunner().invoke(main, ["audit", str(tmp_path), "--as-of", "2026-11-01"])
+    assert "Traceback" not in result.output
+    if case.error is not None:
+        assert result.exit_code == 2, result.output
+        line = result.output.strip().splitlines()[-1].replace(str(tmp_path), "D")
+        assert line.startswith("gdpr-audit: error: " + case.error), line
+        return
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads((tmp_path / "gdpr-audit-report.json").read_text(encoding="utf-8"))
+    errors = [(e["source"], e["location"].replace(str(tmp_path), "D"), e["message"]) for e in report["errors"]]
+    assert len(errors) == len(case.reported or [])
+    for (source, location, message), expected in zip(errors, case.reported or [], strict=True):
+        assert (source, location) == expected[:2] and message.startswith(expected[2]), errors
+    assert report["tables_read"] == case.tables
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    (tmp_path / "gdpr-audit.yml").write_text(BASE.replace("schema.sql", "missing.sql"), encoding="utf-8")
+    plain = CliRunner().invoke(main, ["audit", str(tmp_path)])
+    debug = CliRunner().invoke(main, ["--debug", "audit", str(tmp_path)])
+    assert plain.exit_code == debug.exit_code == 2
+    assert "Traceback" not in plain.output and "Traceback (most recent call last)" in debug.output
+
+
+# -- databases -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("url, message", [
+    ("postgresql://auditor:s3cret@127.0.0.1:1/none", "cannot connect to postgresql+psycopg://auditor:***@127.0.0.1:1/none"),
+    ("postgresql://no_such_login:s3cret@127.0.0.1:5432/test",
+     "cannot connect to postgresql+psycopg://no_such_login:***@127.0.0.1:5432/test"),
+    ("mysql+pymysql://root:wrong-pw@127.0.0.1:3306/test", "cannot connect to mysql+pymysql://root:***@127.0.0.1:3306/test"),
+    ("not a url", "invalid database URL"),
+])
+def test_unreachable_or_refused_database(tmp_path, url, message):
+    result = CliRunner().invoke(main, ["audit", "--db", url, "--profile", "cnil.ref.social-medicosocial.2021",
+                                       "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html")])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"gdpr-audit: error: {message}")
+    assert "s3cret" not in result.output and "wrong-pw" not in result.output and "Traceback" not in result.output
+
+
+DB = "gdpr_auditor_faults"
+ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
+
+
+@pytest.fixture
+def fault_db():
+    with psycopg.connect(ADMIN, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {DB}")
+    with psycopg.connect(f"host=127.0.0.1 dbname={DB} user=postgres", autocommit=True) as conn:
+        for name in ("a_usager", "b_verrou", "c_agent"):
+            conn.execute(f"CREATE TABLE {name} (id int PRIMARY KEY, nom text)")
+            conn.execute(f"INSERT INTO {name} SELECT i, 'n' || i FROM generate_series(1, 50) i")
+    yield f"postgresql://postgres@127.0.0.1:5432/{DB}"
+    with psycopg.connect(ADMIN, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+
+
+def test_a_table_that_vanishes_during_the_audit_is_reported(fault_db):
+    inventory = read_database(fault_db)
+    with psycopg.connect(f"host=127.0.0.1 dbname={DB} user=postgres", autocommit=True) as conn:
+        conn.execute("DROP TABLE b_verrou")
+    store = RowStore()
+    try:
+        counts = scan_database(fault_db, inventory, store)
+    finally:
+        store.close()
+    assert sorted(counts.tables) == ["a_usager", "c_agent"]
+    assert [(e.location.rsplit("#", 1)[1], e.message) for e in counts.errors] == [
+        ("b_verrou", 'cannot count or sample: relation "public.b_verrou" does not exist')]
+
+
+def test_a_connection_dropped_mid_audit_is_reopened(fault_db):
+    inventory = read_database(fault_db)
+    locker = psycopg.connect(f"host=127.0.0.1 dbname={DB} user=postgres")
+    locker.execute("LOCK TABLE b_verrou IN ACCESS EXCLUSIVE MODE")
+    store = RowStore()
+    outcome = {}
+
+    def scan():
+        outcome["counts"] = scan_database(fault_db, inventory, store, options=ScanOptions(jobs=1))
+
+    worker = threading.Thread(target=scan)
+    worker.start()
+    with psycopg.connect(f"host=127.0.0.1 dbname={DB} user=postgres", autocommit=True) as admin:
+        for _ in range(100):  # wait until the auditor waits on the lock, then kill its connection
+            pids = admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+                                 (DB,)).fetchall()
+            if pids:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pids[0][0],))
+                break
+            time.sleep(0.05)
+    worker.join(timeout=60)
+    locker.rollback()
+    locker.close()
+    store.close()
+    counts = outcome["counts"]
+    assert sorted(counts.tables) == ["a_usager", "c_agent"]  # c_agent read on a new connection
+    assert [e.location.rsplit("#", 1)[1] for e in counts.errors] == ["b_verrou"]
+    assert counts.errors[0].message.startswith("cannot count or sample: ")
+
+
+def test_every_bad_input_category_is_covered():
+    assert len(CASES) + 7 >= 40  # + the traceback and the five database cases above
