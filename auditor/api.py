@@ -213,7 +213,8 @@ def query_runner(settings: Settings, inventory: Inventory,
         return SampleQueryRunner(samples, inventory)
     db = settings.database
     if db is not None and db.counts:
-        return DatabaseQueryRunner(db.url, password_env=db.password_env, timeout_s=db.timeout)
+        return DatabaseQueryRunner(db.url, password_env=db.password_env, timeout_s=db.timeout,
+                                   inventory=inventory)
     return None
 
 

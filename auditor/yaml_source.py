@@ -66,6 +66,18 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date-looking scalar that is no date (2026-13-45) is an error at its line, not a crash."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as err:
+        raise yaml.constructor.ConstructorError(None, None, f"invalid date {node.value!r} ({err})",
+                                                node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def load_yaml_text(text: str, file: str, error: type[AuditorError]) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)

@@ -86,6 +86,8 @@ CASES = {
                                            "the declared profiles"),
     "access-bad-kind": Case(BASE + "access: {roles: {x: {kind: robot}}}\n",
                             error="D/gdpr-audit.yml:7: access.roles.x.kind: String should match pattern"),
+    "impossible-date": Case(BASE + "as_of: 2026-13-45\n",  # found by the fuzzer: was an internal error
+                            error="D/gdpr-audit.yml:7: invalid YAML: invalid date '2026-13-45' (month must be in 1..12)"),
     "missing-baseline": Case(BASE + "baseline: base.json\n", error="D/base.json: baseline file not found"),
     "latin1-config": Case((BASE + "# donnée\n").encode("latin-1"), reported=[], tables=1),
     # -- DDL ---------------------------------------------------------------------------------------

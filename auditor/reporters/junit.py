@@ -8,12 +8,13 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from auditor.models.findings import AuditResult, Kind
+from auditor.reporters.text_safety import printable
 from auditor.ruleset import load_rules
 
 
 def to_xml(result: AuditResult) -> ET.Element:
     ruleset = load_rules()
-    root = ET.Element("testsuites", name=f"gdpr-audit {result.service}")
+    root = ET.Element("testsuites", name=printable(f"gdpr-audit {result.service}"))
     total = failures = skipped = 0
     for kind in Kind:
         rules = ruleset.of_kind(kind.value)
@@ -24,14 +25,15 @@ def to_xml(result: AuditResult) -> ET.Element:
         n_fail = n_skip = 0
         for f in findings:
             case = ET.SubElement(suite, "testcase", classname=f"gdpr-audit.{kind.value}.{f.rule}",
-                                 name=f"{f.rule} {f.target or 'service'}")
+                                 name=printable(f"{f.rule} {f.target or 'service'}"))
             if f.waived or f.baselined:
                 reason = f"waived: {f.waiver_reason}" if f.waived else "in the baseline"
-                ET.SubElement(case, "skipped", message=reason)
+                ET.SubElement(case, "skipped", message=printable(reason))
                 n_skip += 1
             else:
-                failure = ET.SubElement(case, "failure", type=f.severity.value, message=f.message)
-                failure.text = f"{f.evidence}\n\n{f.remedy}\n" + "\n".join(r.label for r in f.references)
+                failure = ET.SubElement(case, "failure", type=f.severity.value, message=printable(f.message))
+                refs = "\n".join(r.label for r in f.references)
+                failure.text = printable(f"{f.evidence}\n\n{f.remedy}\n{refs}")
                 n_fail += 1
         raised = {f.rule for f in findings}
         for rule in rules:

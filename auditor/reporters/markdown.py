@@ -9,6 +9,7 @@ from typing import TextIO
 
 from auditor.models.findings import AuditResult, Severity
 from auditor.reporters.labels import labels
+from auditor.reporters.text_safety import printable
 
 MAX_ROWS = 50
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~@])")  # what can format, link, embed HTML or mention
@@ -17,7 +18,7 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~@])")  # what can format, link, embed
 def escape(text: str) -> str:
     """Backslash the Markdown characters that format, link, embed HTML, split a table cell or
     mention someone; newlines become spaces (one table row)."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _SPECIAL.sub(r"\\\1", " ".join(printable(text).split()))
 
 
 def render(result: AuditResult, stream: TextIO) -> None:

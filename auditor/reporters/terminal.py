@@ -14,6 +14,7 @@ from rich.table import Table
 
 from auditor.models.findings import AuditResult
 from auditor.reporters.labels import labels
+from auditor.reporters.text_safety import printable
 
 _STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "blue"}
 
@@ -22,15 +23,16 @@ def render(result: AuditResult, stream: TextIO, *, color: bool = False) -> None:
     t = labels(result.lang)
     console = Console(file=stream, force_terminal=color, no_color=not color, width=120,
                       highlight=False)
-    console.print(f"[bold]{escape(t['title'])}[/] — {escape(result.service)} ({result.as_of})")
+    service = escape(printable(result.service, 120))
+    console.print(f"[bold]{escape(t['title'])}[/] — {service} ({result.as_of})")
     table = Table(show_header=True, header_style="bold", box=None)
     for head in (t["severity"], t["rule"], t["target"], t["categories"]):
         table.add_column(head)
     for f in result.findings:
         target = f.target
         sev = t["sev_" + f.severity.value] + (f" ({t['waived'].lower()})" if f.waived else "")
-        table.add_row(f"[{_STYLE[f.severity.value]}]{escape(sev)}[/]", f.rule, escape(target),
-                      escape(f.category or ""))
+        table.add_row(f"[{_STYLE[f.severity.value]}]{escape(sev)}[/]", f.rule,
+                      escape(printable(target, 80)), escape(f.category or ""))
     if result.findings:
         console.print(table)
     counts = ", ".join(f"{n} {t['sev_' + s]}" for s, n in result.summary.by_severity.items() if n)
@@ -62,7 +64,8 @@ def table_progress(stream: TextIO, *,
                 if event == "start":
                     bar.update(task, total=rows)
                     return
-                last = escape(table) + (f" ({rows:,} rows)" if rows is not None else " (skipped)")
+                shown = escape(printable(table, 60))
+                last = shown + (f" ({rows:,} rows)" if rows is not None else " (skipped)")
                 bar.update(task, advance=1, last=last)
 
         yield on_table

@@ -24,6 +24,7 @@ from auditor.classify.free_text import (
 from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.classification import ColumnClassification, TextMention
 from auditor.models.inventory import ReadError
+from auditor.sources.engine_errors import engine_message
 from auditor.sources.row_store import quote
 from auditor.sources.samples import SampleCounts
 
@@ -150,7 +151,7 @@ def scan_samples(samples: SampleCounts, columns: list[ColumnClassification],
             try:
                 scan = scan_relation(con, counts.relation, quote(header), lexicon)
             except duckdb.Error as err:
-                first = str(err).splitlines()[0][:200]
+                first = engine_message(err, {col.column, "notes", "flags", "raw", "t", "r"})
                 errors.append(ReadError(source="samples", location=f"{counts.file} ({col.column})",
                                         message=f"cannot scan the notes: {first}"))
                 continue

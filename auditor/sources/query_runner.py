@@ -19,17 +19,13 @@ import sqlglot.expressions as exp
 from auditor.models.inventory import Inventory, Table
 from auditor.sources.database.connection import Target, parse_target, read_only_connection, restart
 from auditor.sources.database.counts import DIALECTS
+from auditor.sources.engine_errors import engine_message, identifiers_of
 from auditor.sources.row_store import quote
 from auditor.sources.samples import SampleCounts
 
 
 class QueryError(Exception):
     pass
-
-
-def _first_line(err: BaseException) -> str:
-    lines = str(getattr(err, "orig", None) or err).strip().splitlines()
-    return lines[0][:200] if lines else type(err).__name__
 
 
 class QueryRunner(Protocol):
@@ -55,6 +51,7 @@ class SampleQueryRunner:
         assert samples.store is not None
         self.con = samples.store.cursor()
         self.con.execute("CREATE SCHEMA IF NOT EXISTS samples")
+        self.known = identifiers_of(inventory.tables) | {"samples"}
         self.tables: set[str] = set()
         self.columns: dict[str, set[str]] = {}
         for table in inventory.tables:
@@ -81,7 +78,7 @@ class SampleQueryRunner:
         try:
             row = self.con.execute(sql).fetchone()
         except duckdb.Error as err:
-            raise QueryError(_first_line(err)) from None
+            raise QueryError(engine_message(err, self.known)) from None
         assert row is not None
         return tuple(row)
 
@@ -92,13 +89,15 @@ class SampleQueryRunner:
 class DatabaseQueryRunner:
     """The audited database itself, through one read-only connection opened on first use."""
 
-    def __init__(self, url: str, *, password_env: str | None = None, timeout_s: int = 30) -> None:
+    def __init__(self, url: str, *, password_env: str | None = None, timeout_s: int = 30,
+                 inventory: Inventory | None = None) -> None:
         self.target: Target = parse_target(url, password_env)
         self.dialect = DIALECTS.get(self.target.backend, self.target.backend)
         self.timeout_s = timeout_s
         self._stack = ExitStack()
         self._conn: sa.Connection | None = None
         self._duck: duckdb.DuckDBPyConnection | None = None
+        self.known = identifiers_of(inventory.tables if inventory else [])
 
     def has_rows(self, table: Table) -> bool:
         return table.kind == "table"
@@ -125,7 +124,7 @@ class DatabaseQueryRunner:
         except (sa.exc.SQLAlchemyError, duckdb.Error) as err:
             if self._conn is not None:
                 restart(self._conn, self.target)
-            raise QueryError(_first_line(err)) from None
+            raise QueryError(engine_message(err, self.known)) from None
         assert row is not None
         return tuple(row)
 

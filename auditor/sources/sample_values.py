@@ -15,6 +15,7 @@ import duckdb
 from auditor.classify.detectors import NORMALISE, Detectors, ValueDetector
 from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.inventory import Inventory, ReadError, Table
+from auditor.sources.engine_errors import engine_message, identifiers_of
 from auditor.sources.row_store import literal as _literal
 from auditor.sources.row_store import quote as _quote
 from auditor.sources.samples import SampleCounts, TableCounts
@@ -126,7 +127,7 @@ def profile_values(samples: SampleCounts, inventory: Inventory, detectors: Detec
             try:
                 found = _profile_table(con, table, counts, detectors, as_of, sample_rows)
             except duckdb.Error as err:
-                first = str(err).splitlines()[0][:200]
+                first = engine_message(err, identifiers_of([table]) | {"sample", "v", "col"})
                 profile.errors.append(ReadError(source="samples", location=counts.file,
                                                 message=f"cannot profile values: {first}"))
                 continue

