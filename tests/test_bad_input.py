@@ -102,6 +102,8 @@ CASES = {
     "ddl-latin1": Case(schema=(SCHEMA + "COMMENT ON COLUMN usager.nom IS 'prénom';\n").encode("latin-1"),
                        reported=[("ddl", "D/schema.sql", "not valid UTF-8 (first bad byte on line 2); "
                                                           "decoded as Windows-1252")], tables=1),
+    "ddl-table-without-name": Case(schema=SCHEMA + "CREATE\tTABLE'';\n",  # found by the long fuzz run
+                                   reported=[("ddl", "D/schema.sql:2", "CREATE TABLE without a name")], tables=1),
     "ddl-nul-bytes": Case(schema=SCHEMA + "\x00\x01garbage\x02;\n", reported=[], tables=1),
     "ddl-huge-statement": Case(schema="CREATE TABLE large (" + ", ".join(f"c{i} text" for i in range(5000))
                                + ");\n" + SCHEMA, reported=[], tables=2),

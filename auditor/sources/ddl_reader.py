@@ -93,6 +93,10 @@ def _dispatch(node: exp.Expr, text: str, builder: InventoryBuilder, dialect: str
               loc: SourceLocation) -> str | None:
     if isinstance(node, exp.Create):
         kind = str(node.args.get("kind") or "").upper()
+        target = node.this.this if isinstance(node.this, exp.Schema) else node.this
+        unnamed = isinstance(target, exp.Table) and not target.name
+        if kind in {"TABLE", "VIEW", "MATERIALIZED VIEW"} and unnamed:
+            return f"CREATE {kind} without a name"  # found by the fuzzer: CREATE TABLE ''
         if kind == "TABLE":
             head = _CREATE_TABLE_HEAD.match(text)
             if head and head.group("virtual"):
