@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,8 @@ from auditor.sources.row_store import BATCH_ROWS, RowStore, literal, quote
 SUFFIXES = (".csv", ".tsv", ".parquet", ".json", ".jsonl", ".ndjson")
 _CHUNK = 1 << 20
 MAX_LINE = 64 << 20  # bytes: DuckDB's default (2 MB) rejects a long note
-_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+_C1 = re.compile(rb"[\x80-\x9f]")
+_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")  # bytes Windows-1252 leaves undefined
 
 
 @dataclass
@@ -39,8 +41,8 @@ def detect_encoding(path: Path) -> str:
     utf8 = True
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
-            c1_controls = c1_controls or any(0x80 <= b <= 0x9F for b in chunk)
-            undefined = undefined or any(b in _CP1252_UNDEFINED for b in chunk)
+            c1_controls = c1_controls or _C1.search(chunk) is not None  # regex: C speed, not a byte loop
+            undefined = undefined or _UNDEFINED.search(chunk) is not None
             if utf8:
                 try:
                     decoder.decode(chunk)
