@@ -80,7 +80,10 @@ def category_sql(norm_sql: str, cat: TextCategory, lexicon: Lexicon) -> str:
     negated = (f"\\b{_alt(lexicon.model.negations)}\\b\\s*(?:{_alt(lexicon.model.fillers)}\\b\\s*){{0,5}}"
                f"{terms}\\b")
     text = f"regexp_replace({text}, '{negated}', ' ', 'g')"
-    return f"regexp_matches({text}, '\\b{terms}\\b')"
+    # the exclusions and negations are removed only from notes where a term occurs at all: CASE
+    # evaluates its branch on those rows alone (most notes mention no given category)
+    return (f"CASE WHEN regexp_matches({norm_sql}, '\\b{terms}\\b') "
+            f"THEN regexp_matches({text}, '\\b{terms}\\b') ELSE false END")
 
 
 def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
