@@ -16,10 +16,6 @@ from auditor.models.findings import Finding, WaiverStatus
 from auditor.ruleset import RuleSet
 
 
-def _target(finding: Finding) -> str:
-    return finding.target
-
-
 def apply_waivers(findings: list[Finding], waivers: list[Waiver],
                   as_of: dt.date) -> list[WaiverStatus]:
     statuses = []
@@ -27,7 +23,7 @@ def apply_waivers(findings: list[Finding], waivers: list[Waiver],
         expired = waiver.expires is not None and waiver.expires < as_of
         used = False
         for finding in findings:
-            target = _target(finding)
+            target = finding.target
             short = target.split(".", 1)[1] if target.count(".") >= 2 else target
             if finding.rule.upper() != waiver.rule.upper() or not any(
                     fnmatch.fnmatchcase(t.lower(), waiver.target.lower()) for t in (target, short)):

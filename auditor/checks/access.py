@@ -115,8 +115,8 @@ def _personal_columns(ctx: AuditContext) -> dict[str, list[ColumnClassification]
     return by_table
 
 
-def role_views(ctx: AuditContext, inventory: Inventory) -> list[RoleView]:
-    personal = _personal_columns(ctx)
+def role_views(ctx: AuditContext, inventory: Inventory,
+               personal: dict[str, list[ColumnClassification]]) -> list[RoleView]:
     views = []
     for role in [*role_names(inventory), "PUBLIC"]:
         mapping = next((m for r, m in ctx.settings.access.roles.items() if r.lower() == role.lower()), None)
@@ -149,16 +149,17 @@ def check_access(ctx: AuditContext) -> list[Finding]:
     if ctx.inventory is None or not (ctx.inventory.grants or ctx.inventory.memberships):
         return []
     findings: list[Finding] = []
-    for view in role_views(ctx, ctx.inventory):
+    personal = _personal_columns(ctx)  # once: every role and table reads it
+    for view in role_views(ctx, ctx.inventory, personal):
         if not view.reads and not any(a.writes for a in view.access.values()):
             continue
         ctx.access.append(_matrix_row(ctx, ctx.inventory, view))
         if view.kind != "application":
-            findings += _role_findings(ctx, view)
+            findings += _role_findings(ctx, view, set(personal))
     return findings
 
 
-def _role_findings(ctx: AuditContext, view: RoleView) -> list[Finding]:
+def _role_findings(ctx: AuditContext, view: RoleView, personal: set[str]) -> list[Finding]:
     taxonomy = ctx.catalogue.taxonomy
     if view.role == "PUBLIC":
         return [_finding(ctx, "ACC003", view, table=t, targets=cols)
@@ -181,7 +182,7 @@ def _role_findings(ctx: AuditContext, view: RoleView) -> list[Finding]:
         findings += [_finding(ctx, "ACC005", view, table=t, targets=cols)
                      for t, cols in _by_table(nominative).items()]
     for table, access in sorted(view.access.items()):
-        held = _excess_privileges(ctx, view, table, access)
+        held = _excess_privileges(view, table, access, personal)
         if held:
             findings.append(_finding(ctx, "ACC004", view, table=table, targets=[], privilege=held))
     return findings
@@ -197,10 +198,10 @@ def _by_table(reads: dict[str, list[str]]) -> dict[str, list[str]]:
     return dict(sorted(out.items()))
 
 
-def _excess_privileges(ctx: AuditContext, view: RoleView, table: str, access: TableAccess) -> str | None:
-    """What this role holds beyond reading, when nothing says it needs it."""
-    personal = _personal_columns(ctx).get(table, [])
-    if not personal:
+def _excess_privileges(view: RoleView, table: str, access: TableAccess, personal: set[str]) -> str | None:
+    """What this role holds beyond reading, when nothing says it needs it (`personal`: the tables
+    holding personal data)."""
+    if table not in personal:
         return None
     parts = []
     if access.all_privileges:

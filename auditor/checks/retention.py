@@ -28,7 +28,7 @@ import sqlglot.expressions as exp
 from pydantic import Field
 
 from auditor.checks.context import AuditContext, fact_references, severity_from_facts
-from auditor.checks.retention_sql import fk_path, latest_of, reached_date, retention_sql
+from auditor.checks.retention_sql import Hop, fk_path, latest_of, reached_date, retention_sql
 from auditor.classify.identifiers import full_pattern, normalise_identifier
 from auditor.durations import humane
 from auditor.errors import ConfigError, RuleError
@@ -65,12 +65,16 @@ def minus(day: dt.date, years: int, months: int, days: int) -> dt.date:
 
 @dataclass
 class DateSource:
-    """Where a table's start date comes from: `table.column` reached through `hops` joins."""
+    """Where a table's start date comes from: `table.column` reached through the joins of `path`."""
 
     table: Table
     column: str
-    hops: int
+    path: list[Hop]
     guessed: bool
+
+    @property
+    def hops(self) -> int:
+        return len(self.path)
 
     @property
     def label(self) -> str:
@@ -166,7 +170,7 @@ def date_sources(ctx: AuditContext, inventory: Inventory, table: Table, event: s
                 continue
             path = fk_path(inventory, table, parsed[0])
             if path is not None:
-                out.append(DateSource(parsed[0], parsed[1], len(path), guessed=False))
+                out.append(DateSource(parsed[0], parsed[1], path, guessed=False))
         return out
     pattern = _vocabulary()[0].get(event)
     if pattern is None:
@@ -177,13 +181,13 @@ def date_sources(ctx: AuditContext, inventory: Inventory, table: Table, event: s
 
     own = named(table)
     if own is not None:  # the table's own date: nothing else is guessed
-        return [DateSource(table, own, 0, guessed=True)]
+        return [DateSource(table, own, [], guessed=True)]
     reached = []
     for other in inventory.tables:
         column = named(other) if other is not table and other.kind == "table" else None
         path = fk_path(inventory, table, other) if column else None
         if column and path is not None:
-            reached.append(DateSource(other, column, len(path), guessed=True))
+            reached.append(DateSource(other, column, path, guessed=True))
     nearest = min((s.hops for s in reached), default=0)
     return [s for s in reached if s.hops == nearest]
 
@@ -196,7 +200,7 @@ def _soft_delete(ctx: AuditContext, table: Table) -> str | None:
     return next((c.name for c in table.columns if pattern.match(normalise_identifier(c.name))), None)
 
 
-def _closed(ctx: AuditContext, table: Table, dialect: str, source_dialect: str) -> exp.Expr | None:
+def _closed(ctx: AuditContext, table: Table, source_dialect: str) -> exp.Expr | None:
     for key in (table.qualified_name, table.name):
         if key in ctx.settings.retention.closed:
             cond = sqlglot.parse_one(ctx.settings.retention.closed[key], read=source_dialect)
@@ -264,22 +268,17 @@ def _count(ctx: AuditContext, runner: QueryRunner, table: Table, app: Applicable
     rule = app.rule
     active_end = minus(as_of, *parse_duration(rule.active))
     total_end = minus(active_end, *parse_duration(rule.intermediate)) if rule.intermediate else None
-    inventory = ctx.inventory
-    assert inventory is not None
     absent = [f"{s.table.qualified_name}.{c}" for s in app.sources
               for c in runner.missing(s.table, [s.column])]
     if absent:
         status.error = f"no column {', '.join(absent)} in the data read"
         return
-    dates = []
-    for source in app.sources:
-        path = fk_path(inventory, table, source.table)
-        assert path is not None
-        dates.append(reached_date(path, source.column, runner.table_ref))
+    dates = [reached_date(source.path, source.column, runner.table_ref) for source in app.sources]
+    soft_delete = _soft_delete(ctx, table)
+    source_dialect = ctx.inventory.dialect if ctx.inventory and ctx.inventory.dialect else "postgres"
     query = retention_sql(table, latest_of(dates), runner.dialect, runner.table_ref,
-                          active_cutoff=active_end, total_cutoff=total_end,
-                          soft_delete=_soft_delete(ctx, table),
-                          closed=_closed(ctx, table, runner.dialect, inventory.dialect or "postgres"))
+                          active_cutoff=active_end, total_cutoff=total_end, soft_delete=soft_delete,
+                          closed=_closed(ctx, table, source_dialect))
     try:
         rows, past_active, past_total, oldest, no_date, closed_no_date, deleted = runner.run(query.sql)
     except QueryError as err:
@@ -292,7 +291,7 @@ def _count(ctx: AuditContext, runner: QueryRunner, table: Table, app: Applicable
     age = _age(oldest, as_of)
     status.deleted = int(deleted or 0)
     status.oldest_age = f"P{age[0]}Y{age[1]}M" if age else None
-    status.soft_delete = _soft_delete(ctx, table)
+    status.soft_delete = soft_delete
 
 
 def _violations(app: Applicable, status: RetentionStatus) -> list[tuple[str, int]]:
