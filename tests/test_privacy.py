@@ -187,3 +187,35 @@ def test_engine_errors_never_quote_a_value(tmp_path):
     finally:
         with psycopg.connect("host=127.0.0.1 dbname=test user=postgres", autocommit=True) as admin:
             admin.execute("DROP DATABASE IF EXISTS gdpr_auditor_castleak WITH (FORCE)")
+
+
+def test_the_row_store_never_spills_rows_to_disk(tmp_path, monkeypatch):
+    """DuckDB's in-memory database spills to ./.tmp past its memory limit; the row store refuses:
+    the query fails, and nothing is written."""
+    import duckdb
+
+    from auditor.sources.row_store import RowStore
+
+    monkeypatch.chdir(tmp_path)
+    store = RowStore()
+    con = store.cursor()
+    assert con.execute("SELECT current_setting('temp_directory')").fetchone() == ("",)
+    con.execute("SET memory_limit = '40MB'")
+    with pytest.raises(duckdb.OutOfMemoryException):
+        con.execute("CREATE TEMP TABLE s AS SELECT md5(range::VARCHAR) || md5(range::VARCHAR) AS note "
+                    "FROM range(3000000) ORDER BY note")
+    store.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_audited_duckdb_file_gets_no_spill_directory(tmp_path):
+    import duckdb
+
+    from auditor.sources.row_store import connect
+
+    path = tmp_path / "service.duckdb"
+    duckdb.connect(str(path)).close()
+    con = connect(str(path), read_only=True)
+    assert con.execute("SELECT current_setting('temp_directory'), current_setting('enable_progress_bar')"
+                       ).fetchone() == ("", False)
+    con.close()

@@ -20,7 +20,7 @@ from auditor.models.inventory import Inventory, Table
 from auditor.sources.database.connection import Target, parse_target, read_only_connection, restart
 from auditor.sources.database.counts import DIALECTS
 from auditor.sources.engine_errors import engine_message, identifiers_of
-from auditor.sources.row_store import quote
+from auditor.sources.row_store import connect, quote
 from auditor.sources.samples import SampleCounts
 
 
@@ -115,7 +115,7 @@ class DatabaseQueryRunner:
         try:
             if self.target.backend == "duckdb":
                 if self._duck is None:
-                    self._duck = duckdb.connect(self.target.url.database or "", read_only=True)
+                    self._duck = connect(self.target.url.database or "", read_only=True)
                 row = self._duck.execute(sql).fetchone()
             else:
                 if self._conn is None:

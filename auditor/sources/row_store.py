@@ -2,8 +2,10 @@
 
 Sample files are queried in place (`read_csv`, `read_parquet`, `read_json`); rows sampled from a
 live database, and files DuckDB cannot decode itself (Windows-1252), are streamed into in-memory
-tables in columnar batches. Nothing is written to disk, and only counts and masked examples ever
-leave the engine. Each table's rows are reachable as a SQL relation (`relation_of`).
+tables in columnar batches. Nothing is written to disk: DuckDB's temporary directory, where an
+in-memory database otherwise spills what exceeds its memory limit (`./.tmp`), is switched off, so a
+query too big for memory fails (and is reported) rather than write rows out. Only counts and masked
+examples ever leave the engine.
 """
 
 from __future__ import annotations
@@ -14,6 +16,14 @@ from collections.abc import Iterable, Sequence
 import duckdb
 
 BATCH_ROWS = 5_000
+
+
+def connect(database: str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that writes nothing of what it reads: no spilling to a temporary
+    directory (for a read-only database file it would be `<file>.tmp`), no progress bar printed."""
+    con = duckdb.connect(database, read_only=read_only, config={"temp_directory": ""})
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def quote(name: str) -> str:
@@ -29,7 +39,7 @@ class RowStore:
     worker thread its own handle on the same database."""
 
     def __init__(self) -> None:
-        self.con = duckdb.connect(":memory:")
+        self.con = connect()
         self._lock = threading.Lock()
         self._count = 0
 

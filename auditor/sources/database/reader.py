@@ -14,6 +14,7 @@ from auditor.sources.database.catalog import read_duckdb, read_sqlalchemy
 from auditor.sources.database.connection import Target, parse_target, read_only_connection
 from auditor.sources.database.privileges_mysql import read_mysql_access
 from auditor.sources.database.privileges_postgres import read_postgres_access
+from auditor.sources.row_store import connect
 
 
 def read_database(
@@ -51,7 +52,7 @@ def _read_duckdb(
     if not Path(path).is_file():
         raise SourceError("DuckDB database file not found", file=path or None)
     try:
-        con = duckdb.connect(path, read_only=True)
+        con = connect(path, read_only=True)
     except duckdb.Error as err:
         raise SourceError(
             f"cannot open the DuckDB file: {str(err).splitlines()[0][:200]}", file=path
