@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from auditor.checks.retention import minus
-from auditor.checks.retention_sql import fk_path, latest_of, reached_date, retention_sql
+from auditor.checks.retention_sql import fk_path, retention_sql
 from auditor.cli import main
 from auditor.sources.ddl_reader import read_ddl
 from tests.conftest import EXAMPLE
@@ -107,9 +107,8 @@ def _query(tmp_path, dialect):
     def ref(table):
         return sqlglot.exp.Table(this=sqlglot.exp.to_identifier(table.name, quoted=True))
 
-    dates = [reached_date([], "date_dernier_contact", ref),
-             reached_date(fk_path(inv, usager, entretien), "date_entretien", ref)]
-    return retention_sql(usager, latest_of(dates), dialect, ref, active_cutoff=dt.date(2024, 11, 1),
+    sources = [([], "date_dernier_contact"), (fk_path(inv, usager, entretien), "date_entretien")]
+    return retention_sql(usager, sources, dialect, ref, active_cutoff=dt.date(2024, 11, 1),
                          total_cutoff=None, soft_delete="deleted_at").sql
 
 
@@ -119,11 +118,11 @@ def test_retention_sql_text_for_postgres(tmp_path):
         "AS past_active, NULL AS past_total, MIN(d) AS oldest, COUNT(CASE WHEN d IS NULL THEN 1 END) AS no_date, "
         "COUNT(CASE WHEN d IS NULL AND closed THEN 1 END) AS closed_no_date, "
         "COUNT(CASE WHEN deleted THEN 1 END) AS deleted FROM (SELECT "
-        "GREATEST(COALESCE(CAST(t.\"date_dernier_contact\" AS TIMESTAMP), (SELECT MAX(CAST(j1.\"date_entretien\" "
-        "AS TIMESTAMP)) FROM \"entretien\" AS j1 WHERE t.\"id\" = j1.\"usager_id\")), "
-        "COALESCE((SELECT MAX(CAST(j1.\"date_entretien\" AS TIMESTAMP)) FROM \"entretien\" AS j1 "
-        "WHERE t.\"id\" = j1.\"usager_id\"), CAST(t.\"date_dernier_contact\" AS TIMESTAMP))) AS d, "
-        "FALSE AS closed, NOT t.\"deleted_at\" IS NULL AS deleted FROM \"usager\" AS t) AS x")
+        "GREATEST(COALESCE(y.\"d0\", y.\"d1\"), COALESCE(y.\"d1\", y.\"d0\")) AS d, y.\"closed\" AS closed, "
+        "y.\"deleted\" AS deleted FROM (SELECT CAST(t.\"date_dernier_contact\" AS TIMESTAMP) AS d0, "
+        "s1.\"latest\" AS d1, FALSE AS closed, NOT t.\"deleted_at\" IS NULL AS deleted FROM \"usager\" AS t "
+        "LEFT JOIN (SELECT j1.\"usager_id\" AS k0, MAX(CAST(j1.\"date_entretien\" AS TIMESTAMP)) AS latest "
+        "FROM \"entretien\" AS j1 GROUP BY j1.\"usager_id\") AS s1 ON t.\"id\" = s1.\"k0\") AS y) AS x")
 
 
 @pytest.mark.parametrize("dialect", ["trino", "spark", "snowflake", "bigquery", "mysql", "sqlite", "duckdb"])

@@ -28,7 +28,7 @@ import sqlglot.expressions as exp
 from pydantic import Field
 
 from auditor.checks.context import AuditContext, fact_references, severity_from_facts
-from auditor.checks.retention_sql import Hop, fk_path, latest_of, reached_date, retention_sql
+from auditor.checks.retention_sql import Hop, fk_path, retention_sql
 from auditor.classify.identifiers import full_pattern, normalise_identifier
 from auditor.durations import humane
 from auditor.errors import ConfigError, RuleError
@@ -273,10 +273,9 @@ def _count(ctx: AuditContext, runner: QueryRunner, table: Table, app: Applicable
     if absent:
         status.error = f"no column {', '.join(absent)} in the data read"
         return
-    dates = [reached_date(source.path, source.column, runner.table_ref) for source in app.sources]
     soft_delete = _soft_delete(ctx, table)
     source_dialect = ctx.inventory.dialect if ctx.inventory and ctx.inventory.dialect else "postgres"
-    query = retention_sql(table, latest_of(dates), runner.dialect, runner.table_ref,
+    query = retention_sql(table, [(s.path, s.column) for s in app.sources], runner.dialect, runner.table_ref,
                           active_cutoff=active_end, total_cutoff=total_end, soft_delete=soft_delete,
                           closed=_closed(ctx, table, source_dialect))
     try:

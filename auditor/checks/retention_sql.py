@@ -2,12 +2,12 @@
 
 A start event (end of support, last contact…) is mapped in the config to one or more
 `table.column`. For an audited table, each mapped column is reached through the foreign keys
-(either direction, at most `MAX_HOPS` joins), as a correlated `MAX()` when it lives elsewhere; the
-row's start date is the latest of them, NULLs ignored (GREATEST of COALESCEs, which every engine
-evaluates the same way). One aggregate query per table then counts rows past each cutoff. Cutoffs
-are computed in Python and written as timestamp literals: date arithmetic differs between engines.
-Every date column is read through TRY_CAST(… AS TIMESTAMP), which also turns the text of a sample
-file or a SQLite column into a comparable value.
+(either direction, at most `MAX_HOPS` joins), as the `MAX()` of a grouped subquery joined once
+when it lives elsewhere; the row's start date is the latest of them, NULLs ignored (GREATEST of
+COALESCEs, which every engine evaluates the same way). One aggregate query per table then counts
+rows past each cutoff. Cutoffs are computed in Python and written as timestamp literals: date
+arithmetic differs between engines. Every date column is read through TRY_CAST(… AS TIMESTAMP),
+which also turns the text of a sample file or a SQLite column into a comparable value.
 """
 
 from __future__ import annotations
@@ -87,18 +87,17 @@ def _join_condition(left: str, right: str, hop: Hop) -> exp.Expr:
     return exp.and_(*parts)
 
 
-def reached_date(path: list[Hop], column: str, table_ref: TableRef) -> exp.Expr:
-    """The latest `column` of the rows `path` leads to from the outer row `t`."""
-    if not path:
-        return as_timestamp(_col("t", column))
+def latest_per_key(path: list[Hop], column: str, table_ref: TableRef) -> exp.Select:
+    """The latest `column` of the rows `path` leads to, per value of the first join's key:
+    `SELECT j1.k AS k0…, MAX(…) AS latest … GROUP BY j1.k`, joined once to the audited rows."""
     aliases = [f"j{i}" for i in range(1, len(path) + 1)]
-    select = exp.select(exp.Max(this=as_timestamp(_col(aliases[-1], column))))
+    keys = [_col(aliases[0], c).as_(f"k{i}") for i, c in enumerate(path[0].dst_columns)]
+    select = exp.select(*keys, exp.Max(this=as_timestamp(_col(aliases[-1], column))).as_("latest"))
     select = select.from_(table_ref(path[0].dst).as_(aliases[0]))
     for i, hop in enumerate(path[1:], start=1):
         select = select.join(table_ref(hop.dst).as_(aliases[i]),
                              on=_join_condition(aliases[i - 1], aliases[i], hop))
-    select = select.where(_join_condition("t", aliases[0], path[0]))
-    return exp.Subquery(this=select)
+    return select.group_by(*[_col(aliases[0], c) for c in path[0].dst_columns])
 
 
 def latest_of(dates: list[exp.Expr]) -> exp.Expr:
@@ -120,22 +119,44 @@ class RetentionQuery:
     cutoffs: tuple[dt.date, dt.date | None]  # end of the active period, end of the whole retention
 
 
-def retention_sql(table: Table, start: exp.Expr, dialect: str, table_ref: TableRef, *,
+DateSource = tuple[list[Hop], str]  # the foreign-key path from the audited row, and the date column
+
+
+def retention_sql(table: Table, sources: list[DateSource], dialect: str, table_ref: TableRef, *,
                   active_cutoff: dt.date, total_cutoff: dt.date | None,
                   soft_delete: str | None = None, closed: exp.Expr | None = None) -> RetentionQuery:
     """SELECT rows, rows past the active period, rows past the whole retention, oldest start,
-    rows with no start date, of those the closed ones, and soft-deleted rows still present."""
+    rows with no start date, of those the closed ones, and soft-deleted rows still present.
+
+    A date reached through foreign keys comes from one grouped subquery, LEFT JOINed on the first
+    key: each table is scanned once and the engine runs hash joins (a correlated MAX() per source,
+    repeated by GREATEST and COALESCE, was decorrelated once per occurrence)."""
     d = exp.column("d")
 
     def count_if(cond: exp.Expr) -> exp.Expr:
         return exp.Count(this=exp.Case(ifs=[exp.If(this=cond, true=exp.Literal.number(1))]))
 
-    inner = [start.as_("d")]
-    inner.append((closed.copy() if closed is not None else exp.false()).as_("closed"))
+    rows = exp.select().from_(table_ref(table).as_("t"))
+    dates: list[exp.Expr] = []
+    for i, (path, column) in enumerate(sources):
+        if not path:
+            rows = rows.select(as_timestamp(_col("t", column)).as_(f"d{i}"))
+        else:
+            alias = f"s{i}"
+            on = exp.and_(*[exp.EQ(this=_col("t", c), expression=_col(alias, f"k{n}"))
+                            for n, c in enumerate(path[0].src_columns)])
+            rows = rows.join(exp.Subquery(this=latest_per_key(path, column, table_ref),
+                                          alias=exp.TableAlias(this=exp.to_identifier(alias))),
+                             on=on, join_type="left")
+            rows = rows.select(_col(alias, "latest").as_(f"d{i}"))
+        dates.append(_col("y", f"d{i}"))
+    rows = rows.select((closed.copy() if closed is not None else exp.false()).as_("closed"))
     marker = (exp.Not(this=exp.Is(this=_col("t", soft_delete), expression=exp.null()))
               if soft_delete else exp.false())
-    inner.append(marker.as_("deleted"))
-    sub = exp.select(*inner).from_(table_ref(table).as_("t"))
+    rows = rows.select(marker.as_("deleted"))
+    start = exp.select(latest_of(dates).as_("d"), _col("y", "closed").as_("closed"),
+                       _col("y", "deleted").as_("deleted"))
+    start = start.from_(exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier("y"))))
     total = (count_if(exp.LT(this=d, expression=timestamp_literal(total_cutoff)))
              if total_cutoff else exp.null())
     outer = exp.select(
@@ -146,5 +167,5 @@ def retention_sql(table: Table, start: exp.Expr, dialect: str, table_ref: TableR
         count_if(exp.Is(this=d, expression=exp.null())).as_("no_date"),
         count_if(exp.and_(exp.Is(this=d, expression=exp.null()), exp.column("closed"))).as_("closed_no_date"),
         count_if(exp.column("deleted")).as_("deleted"),
-    ).from_(exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier("x"))))
+    ).from_(exp.Subquery(this=start, alias=exp.TableAlias(this=exp.to_identifier("x"))))
     return RetentionQuery(outer.sql(dialect=dialect), (active_cutoff, total_cutoff))
