@@ -25,7 +25,7 @@ from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.classification import ColumnClassification, TextMention
 from auditor.models.inventory import ReadError
 from auditor.sources.engine_errors import engine_message
-from auditor.sources.row_store import quote
+from auditor.sources.row_store import literal, quote
 from auditor.sources.samples import SampleCounts
 
 MAX_SNIPPETS = 3
@@ -47,11 +47,29 @@ class FreeTextScan:
         return next((m.rows for m in self.matches if m.category == category), 0)
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str, lexicon: Lexicon) -> None:
+def _prepare(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str) -> None:
+    """The non-empty notes of the column, numbered in the relation's order, in a temporary table of
+    the in-memory store: the flags are then computed on both cores (a CSV scan feeds one), and
+    the few example rows are read back by number. Dropped when the column is scanned."""
     con.execute("DROP TABLE IF EXISTS notes")
-    con.execute(f"CREATE TEMP TABLE notes AS SELECT row_number() OVER () AS r, {column_sql} AS raw, "
-                f"{normalised_sql(column_sql, lexicon)} AS t FROM {relation_sql} "
-                f"WHERE NULLIF(trim({column_sql}), '') IS NOT NULL")
+    con.execute(f"CREATE TEMP TABLE notes AS SELECT row_number() OVER () AS r, {column_sql} AS raw "
+                f"FROM {relation_sql} WHERE NULLIF(trim({column_sql}), '') IS NOT NULL")
+
+
+def _flag(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
+    """One pass over the notes, normalised on the fly: per row, one boolean per category (the
+    counts and examples read this table) and one per identifier pattern that matches."""
+    flags = [f"{category_sql('t', cat, lexicon)} AS c{i}" for i, cat in enumerate(lexicon.categories)]
+    flags += [f"regexp_matches(t, {literal(ident.pattern)}) AS i{i}"
+              for i, ident in enumerate(lexicon.identifiers)]
+    con.execute("DROP TABLE IF EXISTS flags")
+    con.execute(f"CREATE TEMP TABLE flags AS SELECT r, {', '.join(flags)} "
+                f"FROM (SELECT r, {normalised_sql('raw', lexicon)} AS t FROM notes)")
+
+
+def _drop(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP TABLE IF EXISTS flags")
+    con.execute("DROP TABLE IF EXISTS notes")
 
 
 def mask_identifier(value: str) -> str:
@@ -65,10 +83,13 @@ def mask_identifier(value: str) -> str:
     return "".join(c if (i in keep or not c.isalnum()) else "*" for i, c in enumerate(value))
 
 
-def _identifier_rows(con: duckdb.DuckDBPyConnection, ident: TextIdentifier) -> tuple[list[int], list[str]]:
-    """Rows with at least one valid identifier, and masked forms of the first few."""
-    rows = con.execute("SELECT r, regexp_extract_all(t, ?) FROM notes WHERE regexp_matches(t, ?) ORDER BY r",
-                       [ident.pattern, ident.pattern]).fetchall()
+def _identifier_rows(con: duckdb.DuckDBPyConnection, i: int, ident: TextIdentifier,
+                     lexicon: Lexicon) -> tuple[list[int], list[str]]:
+    """Rows with at least one valid identifier, and masked forms of the first few: the candidates
+    of the rows the pattern matched are extracted, checked here (check digits), and dropped."""
+    pattern = literal(ident.pattern)
+    rows = con.execute(f"SELECT n.r, regexp_extract_all({normalised_sql('n.raw', lexicon)}, {pattern}) "
+                       f"FROM notes n JOIN flags f USING (r) WHERE f.i{i} ORDER BY n.r").fetchall()
     check = VALIDATORS[ident.validator] if ident.validator else None
     strip = re.compile(ident.strip)
     found: list[int] = []
@@ -84,52 +105,51 @@ def _identifier_rows(con: duckdb.DuckDBPyConnection, ident: TextIdentifier) -> t
     return found, masked
 
 
-
-def _flag(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
-    """One boolean per category and note, evaluated once (counts and examples read this table)."""
-    flags = ", ".join(f"{category_sql('t', cat, lexicon)} AS c{i}"
-                      for i, cat in enumerate(lexicon.categories))
-    con.execute("DROP TABLE IF EXISTS flags")
-    con.execute(f"CREATE TEMP TABLE flags AS SELECT r, {flags} FROM notes")
-
-
 def scan_relation(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str,
                   lexicon: Lexicon) -> FreeTextScan:
     """Scan one text column of a relation the connection can read (table, view, read_csv…)."""
-    _prepare(con, relation_sql, column_sql, lexicon)
-    _flag(con, lexicon)
-    counts = ", ".join(f"count(*) FILTER (WHERE c{i})" for i in range(len(lexicon.categories)))
-    row = con.execute(f"SELECT count(*), {counts} FROM flags").fetchone()
-    assert row is not None
-    scan = FreeTextScan(rows=int(row[0]))
-    for i, (cat, count) in enumerate(zip(lexicon.categories, row[1:], strict=True)):
-        if not count:
-            continue
-        examples = con.execute(f"SELECT n.raw FROM notes n JOIN flags f USING (r) WHERE f.c{i} "
-                               f"ORDER BY r LIMIT {MAX_SNIPPETS}").fetchall()
-        pattern = term_pattern(cat)
-        snippets = list(dict.fromkeys(s for (raw,) in examples if (s := masked_snippet(str(raw), pattern))))
-        del examples
-        scan.matches.append(TextMatches(cat.category, int(count), snippets))
-    for ident in lexicon.identifiers:
-        rows, masked = _identifier_rows(con, ident)
-        if rows:
-            scan.matches.append(TextMatches(ident.category, len(rows), masked))
+    _prepare(con, relation_sql, column_sql)
+    try:
+        _flag(con, lexicon)
+        counts = ", ".join(f"count(*) FILTER (WHERE c{i})" for i in range(len(lexicon.categories)))
+        row = con.execute(f"SELECT count(*), {counts} FROM flags").fetchone()
+        assert row is not None
+        scan = FreeTextScan(rows=int(row[0]))
+        for i, (cat, count) in enumerate(zip(lexicon.categories, row[1:], strict=True)):
+            if not count:
+                continue
+            examples = con.execute(f"SELECT n.raw FROM notes n JOIN flags f USING (r) WHERE f.c{i} "
+                                   f"ORDER BY r LIMIT {MAX_SNIPPETS}").fetchall()
+            pattern = term_pattern(cat)
+            snippets = list(dict.fromkeys(s for (raw,) in examples
+                                          if (s := masked_snippet(str(raw), pattern))))
+            del examples
+            scan.matches.append(TextMatches(cat.category, int(count), snippets))
+        for i, ident in enumerate(lexicon.identifiers):
+            rows, masked = _identifier_rows(con, i, ident, lexicon)
+            if rows:
+                scan.matches.append(TextMatches(ident.category, len(rows), masked))
+    finally:
+        _drop(con)
     return scan
 
 
 def flag_rows(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str,
               lexicon: Lexicon) -> list[set[str]]:
     """Per non-empty row, in order, the categories it mentions (for quality measurement)."""
-    _prepare(con, relation_sql, column_sql, lexicon)
-    _flag(con, lexicon)
-    rows = con.execute("SELECT * FROM flags ORDER BY r").fetchall()
-    result = [{cat.category for cat, hit in zip(lexicon.categories, hits, strict=True) if hit}
-              for _, *hits in rows]
-    index = {r: i for i, (r, *_) in enumerate(rows)}
-    for ident in lexicon.identifiers:
-        for r in _identifier_rows(con, ident)[0]:
-            result[index[r]].add(ident.category)
+    _prepare(con, relation_sql, column_sql)
+    try:
+        _flag(con, lexicon)
+        cats = ", ".join(f"c{i}" for i in range(len(lexicon.categories)))
+        rows = con.execute(f"SELECT r, {cats} FROM flags ORDER BY r").fetchall()
+        result = [{cat.category for cat, hit in zip(lexicon.categories, hits, strict=True) if hit}
+                  for _, *hits in rows]
+        index = {r: i for i, (r, *_) in enumerate(rows)}
+        for i, ident in enumerate(lexicon.identifiers):
+            for r in _identifier_rows(con, i, ident, lexicon)[0]:
+                result[index[r]].add(ident.category)
+    finally:
+        _drop(con)
     return result
 
 
