@@ -46,4 +46,5 @@ def example_personal_values() -> set[str]:
 
 def leaked(values: set[str], text: str) -> list[str]:
     """The values that appear in `text` as whole tokens."""
-    return [v for v in values if re.search(rf"(?<![\w@.-]){re.escape(v)}(?![\w@.-])", text)]
+    # a plain substring test first: the token regex is compiled only for the few values present
+    return [v for v in values if v in text and re.search(rf"(?<![\w@.-]){re.escape(v)}(?![\w@.-])", text)]
