@@ -106,12 +106,12 @@ def read_counts(settings: Settings, inventory: Inventory,
                 progress: ProgressFn | None = None) -> SampleCounts | None:
     """Sample files when `data:` names them, else counts and a row sample from the live database."""
     if settings.data is not None:
-        return count_samples(settings.path(settings.data.dir), inventory)
+        return count_samples(settings.path(settings.data.dir), inventory, RowStore(settings.memory_limit))
     db = settings.database
     if db is not None and db.counts:
         options = ScanOptions(timeout_s=db.timeout, table_budget_s=db.table_budget,
                               sample_rows=settings.sample, jobs=db.jobs)
-        store = RowStore()
+        store = RowStore(settings.memory_limit)
         try:
             return scan_database(db.url, inventory, store, password_env=db.password_env,
                                  options=options, progress=progress)

@@ -17,7 +17,7 @@ from auditor import __version__
 from auditor.api import classify_service, run_audit
 from auditor.baseline import baseline_document, write_baseline
 from auditor.classify.detectors import load_detectors
-from auditor.config import SEVERITIES, find_config, load_settings
+from auditor.config import MEMORY_SIZE, SEVERITIES, find_config, load_settings
 from auditor.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, AuditorError
 from auditor.profiles import load_catalogue, load_taxonomy, validate_profile_file
 from auditor.profiles.schema import profile_json_schema_text
@@ -92,6 +92,12 @@ def _flags(schema: str | None, dialect: str | None, profile: str | None,
     return flags
 
 
+def _memory_size(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not MEMORY_SIZE.match(value):
+        raise click.BadParameter(f"{value!r} is not a size: write it as 512MB, 4GB…")
+    return value
+
+
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--config", "config_file", type=click.Path(path_type=Path),
@@ -120,6 +126,8 @@ def _flags(schema: str | None, dialect: str | None, profile: str | None,
 @click.option("--sample", type=click.IntRange(min=0),
               help="Rows per table the value checks read, the same on every run (default 10000).")
 @click.option("--jobs", type=click.IntRange(1, 32), help="With --db: tables read at once (default 2).")
+@click.option("--memory-limit", callback=_memory_size,
+              help="Memory the embedded engine may use, e.g. 512MB (default 2GB).")
 @click.option("--gx", "gx_run", is_flag=True, default=None,
               help="With --db: also run the value expectations in great-expectations, in the database.")
 @click.option("--progress/--no-progress", default=None,
@@ -131,11 +139,12 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
           html_path: Path | None, json_path: Path | None, sarif_path: Path | None,
           junit_path: Path | None, markdown_path: Path | None, csv_path: Path | None,
           baseline_path: Path | None, lang: str | None, fail_on: str | None, as_of: dt.datetime | None,
-          sample: int | None, jobs: int | None, gx_run: bool | None, progress: bool | None) -> None:
+          sample: int | None, jobs: int | None, memory_limit: str | None, gx_run: bool | None,
+          progress: bool | None) -> None:
     """Audit a schema against purpose profiles; write the reports; exit 0, 1 or 2."""
     settings, raw = _audit_settings(path, config_file, schema, db, db_schemas, db_tables, db_exclude,
                                     dialect, profile, purposes, data, lang, fail_on, as_of, sample, jobs,
-                                    gx_run)
+                                    gx_run, memory_limit)
     if baseline_path is not None:
         settings.baseline = str(baseline_path.resolve())
     show = sys.stderr.isatty() if progress is None else progress
@@ -165,7 +174,7 @@ def _audit_settings(path: Path | None, config_file: Path | None, schema: str | N
                     dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
                     lang: str | None, fail_on: str | None, as_of: dt.datetime | None,
                     sample: int | None = None, jobs: int | None = None,
-                    gx_run: bool | None = None) -> tuple[Any, Any]:
+                    gx_run: bool | None = None, memory_limit: str | None = None) -> tuple[Any, Any]:
     """The settings of an audit: config file < flags (shared by `audit` and `baseline create`)."""
     config = config_file or (find_config(path) if path else None)
     if config is None and not ((schema or db) and profile):
@@ -176,6 +185,8 @@ def _audit_settings(path: Path | None, config_file: Path | None, schema: str | N
                                   "exclude": list(db_exclude)})
     if sample is not None:
         flags["sample"] = sample
+    if memory_limit is not None:
+        flags["memory_limit"] = memory_limit
     settings, raw = load_settings(config, flags)
     if (jobs is not None or gx_run) and settings.database is None:
         raise click.UsageError("--jobs and --gx apply to a live database (--db, or database: in the config)")

@@ -7,10 +7,11 @@ file are relative to the file's directory. `load_settings` is the only place tha
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from auditor.errors import ConfigError, ProfileError
 from auditor.models.profile import Strict
@@ -121,6 +122,9 @@ class ReportSettings(Strict):
     lang: str = Field(default="fr", pattern="^(fr|en)$")
 
 
+MEMORY_SIZE = re.compile(r"^[0-9]+(\.[0-9]+)?\s*[KMGT]i?B$")
+
+
 class Settings(Strict):
     service: str
     profiles: list[ProfileRef] = Field(default_factory=list, description="Required by an audit")
@@ -140,9 +144,19 @@ class Settings(Strict):
                                  description="Baseline file: its findings are reported but only new ones "
                                              "fail (gdpr-audit baseline create)")
     as_of: dt.date | None = None
+    memory_limit: str = Field(default="2GB",
+                              description="Memory the embedded engine may use (DuckDB's memory_limit, "
+                                          "e.g. 512MB, 4GB); it never spills rows to disk")
     sample: int = Field(default=10_000, ge=0,
                         description="Rows per table read by the checks that need rows (value detectors; "
                                     "the notes scan of a live database), the same rows on every run")
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _a_size(cls, value: str) -> str:
+        if not MEMORY_SIZE.match(value):
+            raise ValueError(f"{value!r} is not a size: write it as 512MB, 4GB…")
+        return value
 
     @model_validator(mode="after")
     def _one_source(self) -> Settings:

@@ -50,6 +50,11 @@ CASES = {
                            error="D/gdpr-audit.yml:7: sample: Input should be a valid integer"),
     "wrong-type-mapping": Case(BASE + "tables: [usager]\n",
                                error="D/gdpr-audit.yml:7: tables: Input should be a valid dictionary"),
+    "bad-memory-limit": Case(BASE + "memory_limit: beaucoup\n",
+                             error="D/gdpr-audit.yml:7: memory_limit: 'beaucoup' is not a size: write it as 512MB, 4GB…"),
+    "memory-limit-too-small": Case(DATA + "memory_limit: 1KB\n", samples={"usager.csv": HEADER + b"1,Dupont,2020-01-01\n"},
+                                   reported=[("samples", "D/samples/usager.csv", "cannot read sample file: out of memory "
+                                              "within the engine's memory limit (raise `memory_limit`")], tables=1),
     "bad-severity": Case(BASE + "fail_on: severe\n", error="D/gdpr-audit.yml:7: fail_on: String should match pattern"),
     "unknown-profile": Case(BASE.replace("cnil.ref.social-medicosocial.2021", "cnil.ref.social"),
                             error="D/gdpr-audit.yml:3: unknown profile 'cnil.ref.social' "

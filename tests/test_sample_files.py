@@ -88,3 +88,16 @@ def test_an_unreadable_file_is_reported_and_the_audit_goes_on(tmp_path):
     assert counts.tables == {}
     assert [(e.location.rsplit("/", 1)[1], e.message.split(":")[0]) for e in counts.errors] == [
         ("entretien.parquet", "cannot read sample file")]
+
+
+def test_a_csv_is_read_in_parallel_and_serially_when_quoted_cells_hold_newlines(tmp_path):
+    (tmp_path / "entretien.csv").write_text(_csv(NOTES), encoding="utf-8")
+    counts, _, _ = _scan(tmp_path)
+    assert "parallel=true" in counts.tables["entretien"].relation
+    multiline = ["Suivi au CMP\npour une dépression", "RAS", "", "ligne courte"]
+    (tmp_path / "entretien.csv").write_text(_csv(multiline) + "5\r\n", encoding="utf-8")  # and a short row
+    counts, col, errors = _scan(tmp_path)
+    table = counts.tables["entretien"]
+    assert "parallel=false" in table.relation and errors == [] and counts.errors == []
+    assert (table.rows, table.filled) == (5, {"id": 5, "notes": 3})
+    assert [(m.category, m.rows) for m in col.text_mentions] == [("special.health", 1)]

@@ -30,6 +30,9 @@ def engine_message(err: BaseException, identifiers: Iterable[str] = (), limit: i
             return quoted
         return quoted[0] + "…" + quoted[-1]
 
+    if type(err).__name__ == "OutOfMemoryException":  # DuckDB, within the row store's memory limit
+        return ("out of memory within the engine's memory limit (raise `memory_limit` in the configuration, "
+                "or --memory-limit)")
     return _QUOTED.sub(mask, first)[:limit]
 
 

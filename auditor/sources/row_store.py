@@ -5,7 +5,8 @@ live database, and files DuckDB cannot decode itself (Windows-1252), are streame
 tables in columnar batches. Nothing is written to disk: DuckDB's temporary directory, where an
 in-memory database otherwise spills what exceeds its memory limit (`./.tmp`), is switched off, so a
 query too big for memory fails (and is reported) rather than write rows out. Only counts and masked
-examples ever leave the engine.
+examples ever leave the engine. Its memory is capped (`memory_limit`, 2 GB by default): within it
+DuckDB keeps the blocks of the files it has read, and drops them, to read again, when it needs room.
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ class RowStore:
     """An in-memory DuckDB connection shared by the stages of one audit; `cursor()` gives each
     worker thread its own handle on the same database."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory_limit: str | None = None) -> None:
         self.con = connect()
+        if memory_limit:  # DuckDB caches the file blocks it reads up to this limit (80 % of RAM otherwise)
+            self.con.execute(f"SET memory_limit = {literal(memory_limit)}")
         self._lock = threading.Lock()
         self._count = 0
 

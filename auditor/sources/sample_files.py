@@ -20,7 +20,9 @@ from auditor.sources.row_store import BATCH_ROWS, RowStore, literal, quote
 
 SUFFIXES = (".csv", ".tsv", ".parquet", ".json", ".jsonl", ".ndjson")
 _CHUNK = 1 << 20
-MAX_LINE = 64 << 20  # bytes: DuckDB's default (2 MB) rejects a long note
+MAX_LINE = 16 << 20  # bytes: DuckDB's default (2 MB) rejects a long note
+BUFFER = 32 << 20  # bytes read at a time; more than MAX_LINE, and small enough for both cores to share a file
+SERIAL_ONLY = "parallel scanner does not support null_padding"  # DuckDB, on quoted newlines
 _C1 = re.compile(rb"[\x80-\x9f]")
 _UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")  # bytes Windows-1252 leaves undefined
 
@@ -87,8 +89,9 @@ def _csv_batches(path: Path, encoding: str, delimiter: str,
         yield batch
 
 
-def open_sample(path: Path, store: RowStore) -> SampleFile:
-    """The relation for one sample file (raises duckdb.Error, OSError, csv.Error)."""
+def open_sample(path: Path, store: RowStore, serial: bool = False) -> SampleFile:
+    """The relation for one sample file (raises duckdb.Error, OSError, csv.Error). A CSV is read
+    in parallel unless `serial`, which a file with newlines inside quoted cells needs."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return SampleFile(path, _all_varchar(store, f"read_parquet({literal(str(path))})"))
@@ -99,10 +102,11 @@ def open_sample(path: Path, store: RowStore) -> SampleFile:
         option = ", encoding='latin-1'" if encoding == "latin-1" else ""
         delim = ", delim='\\t'" if suffix == ".tsv" else ""
         # null_padding: a short row gets NULLs (ragged exports; without it DuckDB can silently take a
-        # later line for the header); it needs the serial reader when quoted cells hold newlines.
-        # max_line_size: a 10 MB note passes.
+        # later line for the header); it needs the serial reader when quoted cells hold newlines
+        # (DuckDB then raises SERIAL_ONLY). max_line_size: a 10 MB note passes.
         relation = (f"read_csv({literal(str(path))}, header=true, all_varchar=true, null_padding=true, "
-                    f"parallel=false, max_line_size={MAX_LINE}{option}{delim})")
+                    f"parallel={'false' if serial else 'true'}, max_line_size={MAX_LINE}, "
+                    f"buffer_size={BUFFER}{option}{delim})")
         return SampleFile(path, relation, encoding)
     delimiter = "\t" if suffix == ".tsv" else _delimiter(path, encoding)
     with path.open(encoding=encoding, newline="") as fh:

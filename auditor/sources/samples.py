@@ -20,7 +20,7 @@ from auditor.errors import SourceError
 from auditor.models.inventory import Inventory, ReadError, Table
 from auditor.sources.engine_errors import engine_message, identifiers_of
 from auditor.sources.row_store import RowStore, quote
-from auditor.sources.sample_files import SUFFIXES, open_sample, sample_file_for
+from auditor.sources.sample_files import SERIAL_ONLY, SUFFIXES, open_sample, sample_file_for
 
 
 @dataclass
@@ -84,7 +84,13 @@ def count_samples(directory: Path, inventory: Inventory, store: RowStore | None 
         used.add(path.resolve())
         try:
             sample = open_sample(path, store)
-            counts = _count_table(store.con, path, sample.relation, table)
+            try:
+                counts = _count_table(store.con, path, sample.relation, table)
+            except duckdb.Error as err:  # quoted newlines: the file is read again, serially
+                if SERIAL_ONLY not in str(err):
+                    raise
+                sample = open_sample(path, store, serial=True)
+                counts = _count_table(store.con, path, sample.relation, table)
             if table.columns and not counts.filled:
                 result.errors.append(ReadError(source="samples", location=str(path),
                                                message="no column of the table in this file (empty file, "
