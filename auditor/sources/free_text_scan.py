@@ -15,7 +15,6 @@ import duckdb
 
 from auditor.classify.free_text import (
     Lexicon,
-    TextIdentifier,
     category_sql,
     masked_snippet,
     normalised_sql,
@@ -83,26 +82,50 @@ def mask_identifier(value: str) -> str:
     return "".join(c if (i in keep or not c.isalnum()) else "*" for i, c in enumerate(value))
 
 
-def _identifier_rows(con: duckdb.DuckDBPyConnection, i: int, ident: TextIdentifier,
-                     lexicon: Lexicon) -> tuple[list[int], list[str]]:
-    """Rows with at least one valid identifier, and masked forms of the first few: the candidates
-    of the rows the pattern matched are extracted, checked here (check digits), and dropped."""
-    pattern = literal(ident.pattern)
-    rows = con.execute(f"SELECT n.r, regexp_extract_all({normalised_sql('n.raw', lexicon)}, {pattern}) "
-                       f"FROM notes n JOIN flags f USING (r) WHERE f.i{i} ORDER BY n.r").fetchall()
-    check = VALIDATORS[ident.validator] if ident.validator else None
-    strip = re.compile(ident.strip)
-    found: list[int] = []
-    masked: list[str] = []
-    for r, candidates in rows:
-        valid = [c for c in candidates if check is None or passes(check, strip.sub("", c).upper())]
-        if valid:
-            found.append(r)
-            shown = mask_identifier(valid[0])
-            if len(masked) < MAX_SNIPPETS and shown not in masked:
-                masked.append(shown)
+def _identifier_rows(con: duckdb.DuckDBPyConnection,
+                     lexicon: Lexicon) -> list[tuple[list[int], list[str]]]:
+    """Per identifier, the rows with at least one valid one, and masked forms of the first few.
+    One query extracts the candidates of the rows some pattern matched; they are checked here
+    (check digits) and dropped."""
+    if not lexicon.identifiers:
+        return []
+    extract = ", ".join(f"CASE WHEN i{i} THEN regexp_extract_all(t, {literal(ident.pattern)}) END"
+                        for i, ident in enumerate(lexicon.identifiers))
+    matched = " OR ".join(f"f.i{i}" for i in range(len(lexicon.identifiers)))
+    marks = ", ".join(f"f.i{i}" for i in range(len(lexicon.identifiers)))
+    rows = con.execute(f"SELECT r, {extract} FROM (SELECT n.r, {normalised_sql('n.raw', lexicon)} AS t, "
+                       f"{marks} FROM notes n JOIN flags f USING (r) WHERE {matched}) ORDER BY r").fetchall()
+    result = []
+    for i, ident in enumerate(lexicon.identifiers):
+        check = VALIDATORS[ident.validator] if ident.validator else None
+        strip = re.compile(ident.strip)
+        found: list[int] = []
+        masked: list[str] = []
+        for r, *lists in rows:
+            valid = [c for c in lists[i] or [] if check is None or passes(check, strip.sub("", c).upper())]
+            if valid:
+                found.append(r)
+                shown = mask_identifier(valid[0])
+                if len(masked) < MAX_SNIPPETS and shown not in masked:
+                    masked.append(shown)
+        result.append((found, masked))
     del rows
-    return found, masked
+    return result
+
+
+def _examples(con: duckdb.DuckDBPyConnection, hits: list[int]) -> dict[int, list[str]]:
+    """The raw text of the first few notes of each category that has any, in two queries."""
+    firsts = " UNION ALL ".join(f"SELECT {i} AS i, r FROM (SELECT r FROM flags WHERE c{i} ORDER BY r "
+                                f"LIMIT {MAX_SNIPPETS})" for i in hits)
+    if not firsts:
+        return {}
+    rows = con.execute(f"SELECT e.i, n.raw FROM ({firsts}) e JOIN notes n USING (r) "
+                       "ORDER BY e.i, n.r").fetchall()
+    examples: dict[int, list[str]] = {}
+    for i, raw in rows:
+        examples.setdefault(int(i), []).append(str(raw))
+    del rows
+    return examples
 
 
 def scan_relation(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str,
@@ -115,18 +138,16 @@ def scan_relation(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql:
         row = con.execute(f"SELECT count(*), {counts} FROM flags").fetchone()
         assert row is not None
         scan = FreeTextScan(rows=int(row[0]))
+        examples = _examples(con, [i for i, count in enumerate(row[1:]) if count])
         for i, (cat, count) in enumerate(zip(lexicon.categories, row[1:], strict=True)):
             if not count:
                 continue
-            examples = con.execute(f"SELECT n.raw FROM notes n JOIN flags f USING (r) WHERE f.c{i} "
-                                   f"ORDER BY r LIMIT {MAX_SNIPPETS}").fetchall()
             pattern = term_pattern(cat)
-            snippets = list(dict.fromkeys(s for (raw,) in examples
-                                          if (s := masked_snippet(str(raw), pattern))))
-            del examples
+            snippets = list(dict.fromkeys(s for raw in examples.get(i, [])
+                                          if (s := masked_snippet(raw, pattern))))
             scan.matches.append(TextMatches(cat.category, int(count), snippets))
-        for i, ident in enumerate(lexicon.identifiers):
-            rows, masked = _identifier_rows(con, i, ident, lexicon)
+        del examples
+        for ident, (rows, masked) in zip(lexicon.identifiers, _identifier_rows(con, lexicon), strict=True):
             if rows:
                 scan.matches.append(TextMatches(ident.category, len(rows), masked))
     finally:
@@ -145,8 +166,8 @@ def flag_rows(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str
         result = [{cat.category for cat, hit in zip(lexicon.categories, hits, strict=True) if hit}
                   for _, *hits in rows]
         index = {r: i for i, (r, *_) in enumerate(rows)}
-        for i, ident in enumerate(lexicon.identifiers):
-            for r in _identifier_rows(con, i, ident, lexicon)[0]:
+        for ident, (found, _) in zip(lexicon.identifiers, _identifier_rows(con, lexicon), strict=True):
+            for r in found:
                 result[index[r]].add(ident.category)
     finally:
         _drop(con)
