@@ -1,6 +1,7 @@
 """A seeded social-services dataset at any size, shaped like examples/social-services.
 
     python bench/dataset.py OUT_DIR --rows 1000000 [--seed 7] [--sensitive 0.2] [--parquet]
+                                    [--postgres postgresql://postgres@127.0.0.1:5432/gdpr_bench]
 
 The largest table, `entretien`, gets `--rows` notes; `usager`, `accompagnement` and `membre_foyer`
 a quarter of that, `aide_financiere` and `journal_acces` a tenth; `agent` and `export_statistique`
@@ -9,7 +10,10 @@ repeated under new ids, with foreign keys remapped, built inside DuckDB. Each no
 sentence of tests/fixtures/free_text_sentences.yaml: a share `--sensitive` of them carry a
 sensitive category, the others are negatives (negations, neutral wording, surnames); the truth is
 written to `labels.csv` (note id, categories). OUT_DIR receives schema.sql, gdpr-audit.yml and
-samples/, ready for `gdpr-audit audit OUT_DIR`.
+samples/, ready for `gdpr-audit audit OUT_DIR`. With --postgres, the same rows are then loaded
+into that PostgreSQL database (created when missing): the example's schema, roles and grants, then
+each table by COPY; OUT_DIR/gdpr-audit-live.yml is the same configuration pointed at that database
+instead of the files: `gdpr-audit audit --config OUT_DIR/gdpr-audit-live.yml` audits them live.
 """
 
 from __future__ import annotations
@@ -31,6 +35,11 @@ FKS = {  # table -> (column, parent table)
     "entretien": [("accompagnement_id", "accompagnement")],
     "aide_financiere": [("usager_id", "usager")],
     "journal_acces": [("agent_id", "agent"), ("usager_id", "usager")],
+}
+
+UNIQUE = {  # (table, column) -> a value unique per new row, in the example's format
+    ("usager", "numero_dossier"):
+        "'D' || substr(e.numero_dossier, 2, 4) || '-' || lpad(CAST(r.range + 1 AS VARCHAR), 8, '0')",
 }
 
 
@@ -81,6 +90,8 @@ def generate(out: Path, rows: int, seed: int = 7, sensitive: float = 0.2,
             elif parent is not None:  # any row of the (grown) parent, deterministically
                 pick = f"hash(r.range, {salt}, '{col}') % {counts[parent]} + 1"
                 select.append(f"CAST({pick} AS VARCHAR) AS {col}")
+            elif (table, col) in UNIQUE:
+                select.append(f"{UNIQUE[table, col]} AS {col}")
             elif table == "entretien" and col == "notes":
                 select.append("note.t AS notes")
             else:
@@ -106,6 +117,67 @@ def generate(out: Path, rows: int, seed: int = 7, sensitive: float = 0.2,
     return counts
 
 
+LIVE_CONFIG = "gdpr-audit-live.yml"
+TABLE_ORDER = ["agent", "usager", "membre_foyer", "accompagnement", "entretien", "aide_financiere",
+               "export_statistique", "journal_acces"]  # parents before children
+
+
+def load_postgres(out: Path, url: str) -> dict[str, int]:
+    """Load a generated dataset (CSV) into PostgreSQL; return the rows of each table.
+
+    The database is created when missing and its tables replaced. Roles are global to the cluster:
+    one that already exists is kept."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from auditor.sources.statements import split_statements
+
+    target = make_url(url)
+    dsn = f"host={target.host or '127.0.0.1'} port={target.port or 5432} user={target.username or 'postgres'}"
+    with psycopg.connect(f"{dsn} dbname=postgres", autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target.database]).fetchone()
+        if exists is None:
+            admin.execute(f'CREATE DATABASE "{target.database}"')
+    counts: dict[str, int] = {}
+    with psycopg.connect(f"{dsn} dbname={target.database}", autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        for stmt in split_statements((out / "schema.sql").read_text(encoding="utf-8"), "postgres").statements:
+            try:
+                conn.execute(stmt.text)  # type: ignore[call-overload]  # our own example schema
+            except psycopg.errors.DuplicateObject:  # CREATE ROLE of an earlier load
+                continue
+        for table in TABLE_ORDER:
+            path = out / "samples" / f"{table}.csv"
+            with path.open(encoding="utf-8") as fh:
+                header = fh.readline().strip()
+            with conn.cursor() as cur, path.open("rb") as fh:
+                with cur.copy(f"COPY {table} ({header}) FROM STDIN (FORMAT csv, HEADER true)") as copy:
+                    while chunk := fh.read(1 << 20):
+                        copy.write(chunk)
+                counts[table] = cur.rowcount
+        conn.execute("ANALYZE")
+    config = yaml.safe_load((out / "gdpr-audit.yml").read_text(encoding="utf-8"))
+    for key in ("schema", "data"):
+        config.pop(key, None)
+    config["database"] = {"url": url}
+    config["report"] = {"html": "live.html", "json": "live.json", "lang": "fr"}
+    (out / LIVE_CONFIG).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                                   encoding="utf-8")
+    return counts
+
+
+def drop_postgres(url: str) -> None:
+    """Drop the benchmark's database: its grants would keep the example's roles, global to the
+    cluster, from being dropped by the live-database tests."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    dsn = f"host={target.host or '127.0.0.1'} port={target.port or 5432} user={target.username or 'postgres'}"
+    with psycopg.connect(f"{dsn} dbname=postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
@@ -113,9 +185,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sensitive", type=float, default=0.2)
     parser.add_argument("--parquet", action="store_true")
+    parser.add_argument("--postgres", metavar="URL", help="Then load the rows into this PostgreSQL database")
     args = parser.parse_args()
     counts = generate(args.out, args.rows, args.seed, args.sensitive, args.parquet)
     print(", ".join(f"{t}: {n:,}" for t, n in counts.items()))
+    if args.postgres:
+        if args.parquet:
+            parser.error("--postgres loads the CSV files: leave out --parquet")
+        loaded = load_postgres(args.out, args.postgres)
+        print("loaded into PostgreSQL: " + ", ".join(f"{t}: {n:,}" for t, n in loaded.items()))
 
 
 if __name__ == "__main__":
