@@ -47,23 +47,28 @@ class FreeTextScan:
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str) -> None:
-    """The non-empty notes of the column, numbered in the relation's order, in a temporary table of
-    the in-memory store: the flags are then computed on both cores (a CSV scan feeds one), and
-    the few example rows are read back by number. Dropped when the column is scanned."""
+    """The non-empty notes of the column in a temporary table of the in-memory store, in the
+    relation's order (DuckDB keeps insertion order, so `rowid` numbers them): the flags are then
+    computed on both cores, and the few example rows are read back by number. Dropped when the
+    column is scanned."""
     con.execute("DROP TABLE IF EXISTS notes")
-    con.execute(f"CREATE TEMP TABLE notes AS SELECT row_number() OVER () AS r, {column_sql} AS raw "
+    con.execute(f"CREATE TEMP TABLE notes AS SELECT {column_sql} AS raw "
                 f"FROM {relation_sql} WHERE NULLIF(trim({column_sql}), '') IS NOT NULL")
 
 
 def _flag(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
     """One pass over the notes, normalised on the fly: per row, one boolean per category (the
-    counts and examples read this table) and one per identifier pattern that matches."""
+    counts and examples read this table), one per identifier pattern that matches, and the
+    normalised text of the rows some pattern matched (about one in twenty here), where the
+    identifiers' candidates are then extracted."""
     flags = [f"{category_sql('t', cat, lexicon)} AS c{i}" for i, cat in enumerate(lexicon.categories)]
-    flags += [f"regexp_matches(t, {literal(ident.pattern)}) AS i{i}"
-              for i, ident in enumerate(lexicon.identifiers)]
+    marks = [f"regexp_matches(t, {literal(ident.pattern)})" for ident in lexicon.identifiers]
+    flags += [f"{mark} AS i{i}" for i, mark in enumerate(marks)]
+    if marks:  # the normalised text of the few notes an identifier pattern matches, NULL elsewhere
+        flags.append(f"CASE WHEN {' OR '.join(marks)} THEN t END AS tm")
     con.execute("DROP TABLE IF EXISTS flags")
     con.execute(f"CREATE TEMP TABLE flags AS SELECT r, {', '.join(flags)} "
-                f"FROM (SELECT r, {normalised_sql('raw', lexicon)} AS t FROM notes)")
+                f"FROM (SELECT rowid AS r, {normalised_sql('raw', lexicon)} AS t FROM notes)")
 
 
 def _drop(con: duckdb.DuckDBPyConnection) -> None:
@@ -91,10 +96,8 @@ def _identifier_rows(con: duckdb.DuckDBPyConnection,
         return []
     extract = ", ".join(f"CASE WHEN i{i} THEN regexp_extract_all(t, {literal(ident.pattern)}) END"
                         for i, ident in enumerate(lexicon.identifiers))
-    matched = " OR ".join(f"f.i{i}" for i in range(len(lexicon.identifiers)))
-    marks = ", ".join(f"f.i{i}" for i in range(len(lexicon.identifiers)))
-    rows = con.execute(f"SELECT r, {extract} FROM (SELECT n.r, {normalised_sql('n.raw', lexicon)} AS t, "
-                       f"{marks} FROM notes n JOIN flags f USING (r) WHERE {matched}) ORDER BY r").fetchall()
+    rows = con.execute(f"SELECT r, {extract} FROM (SELECT *, tm AS t FROM flags WHERE tm IS NOT NULL) "
+                       "ORDER BY r").fetchall()
     result = []
     for i, ident in enumerate(lexicon.identifiers):
         check = VALIDATORS[ident.validator] if ident.validator else None
@@ -119,8 +122,8 @@ def _examples(con: duckdb.DuckDBPyConnection, hits: list[int]) -> dict[int, list
                                 f"LIMIT {MAX_SNIPPETS})" for i in hits)
     if not firsts:
         return {}
-    rows = con.execute(f"SELECT e.i, n.raw FROM ({firsts}) e JOIN notes n USING (r) "
-                       "ORDER BY e.i, n.r").fetchall()
+    rows = con.execute(f"SELECT e.i, n.raw FROM ({firsts}) e JOIN notes n ON n.rowid = e.r "
+                       "ORDER BY e.i, e.r").fetchall()
     examples: dict[int, list[str]] = {}
     for i, raw in rows:
         examples.setdefault(int(i), []).append(str(raw))
