@@ -71,6 +71,13 @@ def normalised_sql(column_sql: str, lexicon: Lexicon) -> str:
             "'[’`'']', ' ', 'g')")
 
 
+def any_term_sql(norm_sql: str, lexicon: Lexicon) -> str:
+    """A boolean SQL expression: the (normalised) note holds a term of some category. One regex
+    that lets a note with none skip every category's test."""
+    terms = _alt([term for cat in lexicon.categories for term in cat.terms])
+    return f"regexp_matches({norm_sql}, '\\b{terms}\\b')"
+
+
 def category_sql(norm_sql: str, cat: TextCategory, lexicon: Lexicon) -> str:
     """A boolean SQL expression: the (normalised) note mentions the category, not negated."""
     text = norm_sql

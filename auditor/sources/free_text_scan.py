@@ -15,6 +15,7 @@ import duckdb
 
 from auditor.classify.free_text import (
     Lexicon,
+    any_term_sql,
     category_sql,
     masked_snippet,
     normalised_sql,
@@ -57,18 +58,21 @@ def _prepare(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str)
 
 
 def _flag(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
-    """One pass over the notes, normalised on the fly: per row, one boolean per category (the
+    """One pass over the notes, normalised on the fly (a note with no term of any category skips
+    the categories' tests): per row, one boolean per category (the
     counts and examples read this table), one per identifier pattern that matches, and the
     normalised text of the rows some pattern matched (about one in twenty here), where the
     identifiers' candidates are then extracted."""
-    flags = [f"{category_sql('t', cat, lexicon)} AS c{i}" for i, cat in enumerate(lexicon.categories)]
+    flags = [f"CASE WHEN a THEN {category_sql('t', cat, lexicon)} ELSE false END AS c{i}"
+             for i, cat in enumerate(lexicon.categories)]
     marks = [f"regexp_matches(t, {literal(ident.pattern)})" for ident in lexicon.identifiers]
     flags += [f"{mark} AS i{i}" for i, mark in enumerate(marks)]
     if marks:  # the normalised text of the few notes an identifier pattern matches, NULL elsewhere
         flags.append(f"CASE WHEN {' OR '.join(marks)} THEN t END AS tm")
     con.execute("DROP TABLE IF EXISTS flags")
     con.execute(f"CREATE TEMP TABLE flags AS SELECT r, {', '.join(flags)} "
-                f"FROM (SELECT rowid AS r, {normalised_sql('raw', lexicon)} AS t FROM notes)")
+                f"FROM (SELECT r, t, {any_term_sql('t', lexicon)} AS a FROM "
+                f"(SELECT rowid AS r, {normalised_sql('raw', lexicon)} AS t FROM notes))")
 
 
 def _drop(con: duckdb.DuckDBPyConnection) -> None:
