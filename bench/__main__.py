@@ -1,14 +1,18 @@
-"""The benchmark runner: the audit's stages timed at several sizes, with peak memory.
+"""The benchmark runner: the audit's stages timed at several sizes, with peak memory, the peers
+on the same notes, a live PostgreSQL audit, the corpus schemas and the budgets.
 
-    python -m bench [--sizes 10000,100000,1000000] [--out docs/performance.md]
+    python -m bench [--sizes 10000,100000,1000000] [--baselines-at 100000]
+                    [--postgres-at 1000000 [--postgres-url URL]] [--out docs/performance.md]
 
 For each size, bench/dataset.py writes a seeded dataset; a fresh process audits it stage by
-stage (schema, sample counts, value detectors, classification, free-text scan, checks, reports)
-and reports each stage's wall time and its peak RSS, so that memory is measured per size. In the
-same process, the plain-DuckDB ceiling runs the same category terms as one regex count per
-category over the notes (no normalisation, negation or exclusion), and the auditor's free text
-is scored against the dataset's labels (precision and recall per note). Prints a Markdown table;
-with --out, writes it to that file with the command that reproduces it.
+stage (schema, sample counts, value detectors, classification, free-text scan, checks) and
+reports each stage's wall time and the peak RSS after it, so that memory is profiled per size. In
+the same process, the plain-DuckDB ceiling runs the same category terms as one regex count per
+category over the notes (no normalisation, negation or exclusion), back to back with the
+auditor's scan, and the auditor's free text is scored against the dataset's labels (precision
+and recall per note). Whole audits run in processes of their own: with the default engine limit,
+capped at 256 MB, and, at --postgres-at, on the rows loaded into PostgreSQL. Prints Markdown;
+with --out, writes it to that file with the command that reproduces it, and the plot beside it.
 """
 
 from __future__ import annotations
@@ -109,7 +113,7 @@ def _stages(directory: Path, with_baselines: bool = False) -> dict[str, Any]:
     from auditor.reporters import REPORTERS
     from auditor.ruleset import load_rules
     from auditor.sources.ddl_reader import read_ddl
-    from auditor.sources.free_text_scan import flag_rows, scan_samples
+    from auditor.sources.free_text_scan import flag_rows, scan_relation, scan_samples
     from auditor.sources.row_store import RowStore
     from auditor.sources.sample_values import profile_values
     from auditor.sources.samples import count_samples
@@ -157,10 +161,18 @@ def _stages(directory: Path, with_baselines: bool = False) -> dict[str, Any]:
     con = samples.store.cursor()
     terms = ", ".join(f"count(*) FILTER (WHERE regexp_matches(lower(notes), '\\b(?:{'|'.join(c.terms)})\\b'))"
                       for c in lexicon.categories)
-    start = time.perf_counter()
-    con.execute(f"SELECT {terms} FROM {notes}").fetchone()
-    ceiling = time.perf_counter() - start
-    audit_rss = _peak_mb()  # before the scoring below
+    audit_rss = _peak_mb()  # before the ratio and the scoring below
+    # the ratio: the ceiling and the auditor's scan of the same notes, back to back, best of three
+    # (the stage time above is the audit's own, first, run)
+    ceilings, scans = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        con.execute(f"SELECT {terms} FROM {notes}").fetchone()
+        ceilings.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        scan_relation(con, notes, '"notes"', lexicon)
+        scans.append(time.perf_counter() - start)
+    ceiling, scan_best = min(ceilings), min(scans)
     flagged = flag_rows(con, notes, '"notes"', lexicon)
     con.close()
     lap("quality scoring")
@@ -190,6 +202,7 @@ def _stages(directory: Path, with_baselines: bool = False) -> dict[str, Any]:
         fn += len(expected - found)
     samples.close()
     return {"times": times, "peaks": peaks, "rows": rows, "baselines": peers, "ceiling_s": round(ceiling, 3),
+            "scan_s": round(scan_best, 3),
             "full_audit_s": round(full, 2),
             "precision": round(tp / (tp + fp), 3) if tp + fp else None,
             "recall": round(tp / (tp + fn), 3) if tp + fn else None,
@@ -243,8 +256,8 @@ largest table, `entretien`, whose notes are labelled sentences (20 % sensitive);
 after each stage; the full audit is then run again through `run_audit` with three reports written,
 and a third time in a process of its own with the engine capped by `--memory-limit 256MB`. The
 ceiling is one plain DuckDB regex count per category over the same notes (no normalisation,
-negation, exclusion or identifier check): the ratio is its time over the free-text scan's, the
-issue's budget being 25 % or more.
+negation, exclusion or identifier check): the ratio is its time over the free-text scan's, both
+run back to back on the same relation, best of three, the issue's budget being 25 % or more.
 """
 LIMITS = """The peers: piicatcher does not install here. piicatcher 0.17 needs dbcat, which pins
 snowflake-connector-python < 3; its build needs pyarrow 8.0 built from source, and that build fails
@@ -253,6 +266,12 @@ names against its PII name patterns, values against its data regexes, in Python.
 the first 5,000 notes and its time is extrapolated. great-expectations on pandas runs the
 ceiling's regexes, hence the same precision and recall. Scores count only the categories the
 labels know.
+
+Free text: the scan does more work per note than the ceiling, which runs eight regexes on
+`lower(notes)`. The scan removes the names after a civility, lower-cases the note and strips its
+accents, which is about half of its flag pass at 1 M notes (`strip_accents` alone takes 1.0 s
+there). A note with no term of any category then stops. The others lose their exclusions and
+negated mentions per category, and the identifiers' candidates are checked against their keys.
 
 Memory, read from the profile above. No stage reads a table into Python: rows stream through
 DuckDB, and only counts, masked examples and the identifier candidates of the notes a pattern
@@ -265,7 +284,8 @@ matches (checked, then dropped) come out. What grows with the rows:
 - The notes column being scanned is held as one temporary table of its raw text (about 65 MB per
   million notes here) and dropped after the column. It is what lets the flags use both cores (a
   CSV scan feeds one) and the example rows be read back by number. Streaming the notes in one pass
-  over the file took 7.4 s instead of 5.4 s at 1 M notes, under the 25 % budget.
+  over the file took 7.4 s where the table took 5.4 s at 1 M notes (before the later speed-ups),
+  under the 25 % budget.
 - The retention joins hash the keys of the tables they join: 250,000 files and supports at 1 M
   notes. They replaced correlated subqueries that were decorrelated once per occurrence
   (1.2 GB and 20 s at 1 M notes before).
@@ -300,9 +320,9 @@ def markdown(results: list[dict[str, Any]], command: str) -> str:
     lines.append(f"| full audit with `--memory-limit {CAPPED}`: time, peak RSS | "
                  + " | ".join(f"{r['capped']['full_audit_s']:.2f} s, {r['capped']['peak_rss_mb']} MB"
                               for r in results) + " |")
-    scan_vs = [f"{r['ceiling_s'] / r['times']['free-text scan']:.0%}" if r["times"]["free-text scan"] else "—"
-               for r in results]
-    lines.append("| free-text scan / plain-DuckDB ceiling (speed) | " + " | ".join(scan_vs) + " |")
+    lines.append("| free-text scan, best of 3 / plain-DuckDB ceiling, best of 3 | "
+                 + " | ".join(f"{r['scan_s']:.2f} s / {r['ceiling_s']:.2f} s = "
+                              f"{r['ceiling_s'] / r['scan_s']:.0%}" for r in results) + " |")
     lines.append("| free-text precision / recall (labels) | "
                  + " | ".join(f"{r['precision']} / {r['recall']}" for r in results) + " |")
     for r in results:
@@ -382,7 +402,7 @@ def live_table(results: list[dict[str, Any]]) -> str:
 
 def budgets(results: list[dict[str, Any]], corpus: list[dict[str, Any]]) -> str:
     """The issue's budgets against this run's numbers."""
-    ratios = [r["ceiling_s"] / r["times"]["free-text scan"] for r in results if r["times"]["free-text scan"]]
+    ratios = [r["ceiling_s"] / r["scan_s"] for r in results]
     million = next((r for r in results if r["size"] == 1_000_000), None)
     small, big = results[0], results[-1]
     growth = (big["peak_rss_audit_mb"] - small["peak_rss_audit_mb"]) / max(big["size"] - small["size"], 1)

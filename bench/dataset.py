@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import yaml
@@ -122,18 +123,25 @@ TABLE_ORDER = ["agent", "usager", "membre_foyer", "accompagnement", "entretien",
                "export_statistique", "journal_acces"]  # parents before children
 
 
+def _server(url: str) -> tuple[Any, str]:
+    """The parsed URL, and the libpq connection string of its server (no database named)."""
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    dsn = f"host={target.host or '127.0.0.1'} port={target.port or 5432} user={target.username or 'postgres'}"
+    return target, dsn
+
+
 def load_postgres(out: Path, url: str) -> dict[str, int]:
     """Load a generated dataset (CSV) into PostgreSQL; return the rows of each table.
 
     The database is created when missing and its tables replaced. Roles are global to the cluster:
     one that already exists is kept."""
     import psycopg
-    from sqlalchemy.engine import make_url
 
     from auditor.sources.statements import split_statements
 
-    target = make_url(url)
-    dsn = f"host={target.host or '127.0.0.1'} port={target.port or 5432} user={target.username or 'postgres'}"
+    target, dsn = _server(url)
     with psycopg.connect(f"{dsn} dbname=postgres", autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target.database]).fetchone()
         if exists is None:
@@ -170,10 +178,8 @@ def drop_postgres(url: str) -> None:
     """Drop the benchmark's database: its grants would keep the example's roles, global to the
     cluster, from being dropped by the live-database tests."""
     import psycopg
-    from sqlalchemy.engine import make_url
 
-    target = make_url(url)
-    dsn = f"host={target.host or '127.0.0.1'} port={target.port or 5432} user={target.username or 'postgres'}"
+    target, dsn = _server(url)
     with psycopg.connect(f"{dsn} dbname=postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
 
