@@ -58,20 +58,20 @@ def _prepare(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str)
 
 
 def _flag(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
-    """One pass over the notes, normalised on the fly (a note with no term of any category skips
-    the categories' tests): per row, one boolean per category (the
-    counts and examples read this table), one per identifier pattern that matches, and the
-    normalised text of the rows some pattern matched (about one in twenty here), where the
-    identifiers' candidates are then extracted."""
+    """One pass over the notes, normalised on the fly. Per row: one boolean per category (a note
+    with no term of any category skips the categories' tests), one per identifier pattern that
+    matches, and the normalised text of the rows some pattern matched (about one in twenty here),
+    where the identifiers' candidates are then extracted. Each regex is evaluated once per row."""
     flags = [f"CASE WHEN a THEN {category_sql('t', cat, lexicon)} ELSE false END AS c{i}"
              for i, cat in enumerate(lexicon.categories)]
-    marks = [f"regexp_matches(t, {literal(ident.pattern)})" for ident in lexicon.identifiers]
-    flags += [f"{mark} AS i{i}" for i, mark in enumerate(marks)]
-    if marks:  # the normalised text of the few notes an identifier pattern matches, NULL elsewhere
-        flags.append(f"CASE WHEN {' OR '.join(marks)} THEN t END AS tm")
+    marks = [f"regexp_matches(t, {literal(ident.pattern)}) AS i{i}"
+             for i, ident in enumerate(lexicon.identifiers)]
+    names = [f"i{i}" for i in range(len(marks))]
+    if names:  # the normalised text of the few notes an identifier pattern matches, NULL elsewhere
+        flags += [*names, f"CASE WHEN {' OR '.join(names)} THEN t END AS tm"]
     con.execute("DROP TABLE IF EXISTS flags")
     con.execute(f"CREATE TEMP TABLE flags AS SELECT r, {', '.join(flags)} "
-                f"FROM (SELECT r, t, {any_term_sql('t', lexicon)} AS a FROM "
+                f"FROM (SELECT r, t, {', '.join([any_term_sql('t', lexicon) + ' AS a', *marks])} FROM "
                 f"(SELECT rowid AS r, {normalised_sql('raw', lexicon)} AS t FROM notes))")
 
 
