@@ -39,6 +39,7 @@ from auditor.models.findings import (
     Tool,
 )
 from auditor.models.inventory import Inventory, ReadError
+from auditor.models.values import ValueProfile
 from auditor.profiles import Catalogue, load_catalogue
 from auditor.profiles.matrix import compliance_matrix
 from auditor.reporters.gx_suites import build_suites
@@ -50,7 +51,7 @@ from auditor.sources.ddl_reader import read_ddl
 from auditor.sources.free_text_scan import scan_samples
 from auditor.sources.query_runner import DatabaseQueryRunner, QueryRunner, SampleQueryRunner
 from auditor.sources.row_store import RowStore
-from auditor.sources.sample_values import ValueProfile, profile_values
+from auditor.sources.sample_values import profile_values
 from auditor.sources.samples import SampleCounts, count_samples
 from auditor.waivers import apply_waivers, expired_waiver_findings
 

@@ -82,12 +82,14 @@ def test_every_column_is_in_the_inventory_with_reasons(tmp_path):
     assert len(columns) == 75
     by_target = {f"{c['table']}.{c['column']}": c for c in columns}
     assert by_target["usager.date_naissance"]["categories"] == ["identity.birth_date"]
-    assert by_target["usager.date_naissance"]["reasons"] == [
-        "name 'date_naissance' names identity.birth_date",
-        "values: 400 of 400 sampled values are past dates spread over 64 years, median age 54"]
+    reasons = by_target["usager.date_naissance"]["reasons"]
+    assert [(r["source"], r["category"], r["words"], r["detector"], r["matched"], r["sampled"], r["span_years"],
+             r["median_age"]) for r in reasons] == [
+        ("name", "identity.birth_date", ["date_naissance=birthday"], None, None, None, None, None),
+        ("values", "identity.birth_date", [], "birth_dates", 400, 400, 64, 54)]
     # value detectors: validated identifiers, and dates that are not birth dates
-    assert by_target["usager.nir"]["reasons"][-1] == \
-        "values: 320 of 320 sampled values pass detector 'nir', nir check (100%)"
+    nir = by_target["usager.nir"]["reasons"][-1]
+    assert (nir["detector"], nir["matched"], nir["sampled"], nir["validator"]) == ("nir", 320, 320, "nir")
     assert by_target["usager.nir"]["value_matches"] == {"nir": 1.0}
     assert by_target["usager.telephone"]["value_matches"] == {"phone": 0.897}
     assert by_target["journal_acces.adresse_ip"]["categories"] == ["logs.ip_address"]

@@ -97,7 +97,7 @@ def _finding(ctx: AuditContext, col: ColumnClassification, category: str, profil
         rule=rule.code, kind=rule.kind, severity=severity,
         table=col.table, column=col.column, category=category, rows=rows,
         message=rule.message.get(lang).format(**fill),
-        evidence="; ".join(col.reasons) + f"; {detail}", remedy=rule.remedy.get(lang),
+        evidence="; ".join([*(r.text(lang) for r in col.reasons), detail]), remedy=rule.remedy.get(lang),
         references=[*rule.references, *fact_references(profile, [form], lang)],
         location=str(col.location) or None)
     finding.fingerprint = finding.compute_fingerprint()

@@ -95,7 +95,7 @@ def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, category:
     }
     filled = ctx.samples.filled(col.table, col.column) if ctx.samples else None
     total = ctx.samples.tables[col.table].rows if filled is not None and ctx.samples else None
-    evidence = "; ".join(col.reasons) + f" (confidence {col.confidence:.2f})"
+    evidence = "; ".join(r.text(lang) for r in col.reasons) + f" (confidence {col.confidence:.2f})"
     if filled is not None:
         evidence += (f"; {filled} / {total} lignes d'échantillon renseignées" if lang == "fr"
                      else f"; {filled} of {total} sample rows hold a value")

@@ -138,7 +138,8 @@ def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, detail: s
         references += fact_references(profile, facts, lang)
     finding = Finding(rule=rule.code, kind=rule.kind, severity=severity, table=col.table, column=col.column,
                       category=category, message=rule.message.get(lang).format(**fill),
-                      evidence="; ".join([*col.reasons, detail]), remedy=rule.remedy.get(lang),
+                      evidence="; ".join([*(r.text(ctx.lang) for r in col.reasons), detail]),
+                      remedy=rule.remedy.get(lang),
                       references=references, location=str(col.location) or None)
     finding.fingerprint = finding.compute_fingerprint()
     return finding

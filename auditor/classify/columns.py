@@ -1,8 +1,12 @@
-"""Classify every column of an inventory from its name, comment and declared type.
+"""Classify every column of an inventory from its name, comment, declared type, its table and,
+when rows were read, its sampled values.
 
-Each signal gives a category a confidence; signals for the same category combine as
-independent evidence (1 - Π(1 - c)). Every category comes with the reasons that led there, so
-that a DPO can check the classification rather than trust it. Config overrides win.
+A name is read as lemmas (tokens.py) and matched against concepts (concepts.py) in its context:
+the column's declared type and its table (whose data subject, and whether it is about people at
+all: an organisation, a place, a reference list or a setting is not). Each signal gives a
+category a confidence; signals for the same category combine as independent evidence
+(1 - Π(1 - c)). Every category comes with the reasons that led there, as data, so that a DPO can
+check the classification rather than trust it. Config overrides win.
 """
 
 from __future__ import annotations
@@ -10,75 +14,374 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 
+from auditor.classify.concepts import Context, Hit
 from auditor.classify.detectors import Detectors
-from auditor.classify.identifiers import normalise_identifier, normalise_text
+from auditor.classify.identifiers import normalise_identifier
+from auditor.classify.tokens import Reading
 from auditor.classify.values import Signal, hashed, value_matches, value_signals
 from auditor.classify.vocabulary import Vocabulary
-from auditor.models.classification import ColumnClassification
+from auditor.models.classification import ColumnClassification, Reason
 from auditor.models.inventory import Column, Inventory, Table
 from auditor.models.profile import Sensitivity
+from auditor.models.values import ColumnValues, ValueProfile
 from auditor.profiles import Taxonomy
-from auditor.sources.sample_values import ColumnValues, ValueProfile
 
-PARTIAL_PENALTY = 0.15
 COMMENT_CONFIDENCE = 0.7
+TABLE_CONFIDENCE = 0.7
+TYPE_CONFIDENCE = 0.7
 THRESHOLD = 0.5
-_TEXT_TYPE = re.compile(r"(CHAR|TEXT|CLOB|STRING|JSON|VARCHAR|NVARCHAR|XML)", re.IGNORECASE)
-_FLAG_TYPE = re.compile(r"^\s*(BOOL|BOOLEAN|BIT|TINYINT)\b", re.IGNORECASE)
 _ALWAYS_SENSITIVE = {Sensitivity.special, Sensitivity.offences}
+# Categories a whole table can be about, which then every descriptive column of it holds
+# (a `grossesse` table, a `condamnations` table, a `mesures_protection` table).
+_TOPIC_CATEGORIES = ("special", "offences", "child_welfare", "legal_protection", "residence_status")
+
+_TYPES = [  # first match wins: declared type -> class
+    ("flag", re.compile(r"^\s*(BOOL|BOOLEAN|BIT\b|TINYINT\s*\(\s*1\s*\)|TINYINT\s*$)", re.IGNORECASE)),
+    ("json", re.compile(r"\b(JSONB?|HSTORE)\b", re.IGNORECASE)),
+    ("date", re.compile(r"^\s*(DATE|DATETIME\w*|TIMESTAMP\w*|SMALLDATETIME|TIMESTAMPTZ)\b", re.IGNORECASE)),
+    ("binary", re.compile(r"(BYTEA|BLOB|BINARY|VARBINARY|IMAGE\b|RAW\b)", re.IGNORECASE)),
+    ("text", re.compile(r"(CHAR|TEXT|CLOB|STRING|XML|CITEXT|NAME\b|ENUM|SET\s*\()", re.IGNORECASE)),
+    ("number", re.compile(r"(INT|SERIAL|NUMERIC|DECIMAL|FLOAT|DOUBLE|REAL|MONEY|NUMBER)", re.IGNORECASE)),
+]
+# Word groups of rules/classification/concepts.yaml the table and column logic below reads.
+SETTINGS = "settings"          # a JSON column named for settings is not a person's document
+LOOKUP = "lookup_columns"      # what a reference table holds besides its keys
+LABELS = "labels"              # of which one at least names the rows
+PERSON_COLUMNS = "person_columns"  # columns only a table of people has
+KEYS = "keys"
+REFS = "references"            # with a person word: a reference to a person's row
+OWN_NAMES = "own_names"        # a column that names the table's own rows
+STATES = "states"              # bookkeeping of a row's state, not its content
 
 
-def _is_text(col: Column) -> bool:
-    return col.type is None or bool(_TEXT_TYPE.search(col.type))
+def type_class(declared: str | None) -> str:
+    """text | date | flag | number | json | binary | other | unknown (no declared type)."""
+    if not declared:
+        return "unknown"
+    for name, pattern in _TYPES:
+        if pattern.search(declared):
+            return name
+    return "other"
 
 
-_UNKNOWN = "?"
+def _matches(pattern: str, name: str) -> bool:
+    return fnmatch.fnmatchcase(name.lower(), pattern.lower())
 
 
-def _named_subject(table: Table, vocab: Vocabulary, overrides: dict[str, str], prefix: str | None) -> str:
-    """The subject the config or the table's name gives ("none" for no person), or "?"."""
-    for pattern, subject in overrides.items():
-        if _matches(pattern, table.qualified_name) or _matches(pattern, table.name):
-            return subject
-    norm = table_key(table, vocab, prefix)
-    for subject, regex in vocab.subjects:
-        if regex.match(norm):
-            return subject
-    return _UNKNOWN
+@dataclass
+class TableView:
+    """What the classifier knows of a table before reading its columns."""
+
+    table: Table
+    key: str                          # normalised name without technical or product prefixes
+    reading: Reading
+    subject: str | None = None        # None: no natural person (organisation, place, reference…)
+    how: str = "unknown"              # what said the subject: config, name, lookup, none-by-name, unknown
+    names_people: bool = False        # has columns only people have (first name, birth date, civility)
+    confirmed: bool = False           # known to be about people: its name, its columns or its keys say so
+    topics: list[Hit] = field(default_factory=list)
+    column_prefix: str | None = None
+
+    @property
+    def lemmas(self) -> frozenset[str]:
+        return self.reading.lemma_set
 
 
-def table_subjects(inventory: Inventory, vocab: Vocabulary, overrides: dict[str, str],
-                   prefix: str | None = None) -> dict[str, str | None]:
-    """Whose data each table holds: from the config, else the table's name, else the one person
-    subject its foreign keys point to (`conge.agent_id -> agent`: staff), else the default."""
-    named = {t.qualified_name: _named_subject(t, vocab, overrides, prefix) for t in inventory.tables}
-    by_name = {t.name.lower(): t.qualified_name for t in inventory.tables}
-    result: dict[str, str | None] = {}
-    for table in inventory.tables:
-        subject = named[table.qualified_name]
-        if subject == _UNKNOWN:
-            targets = {named.get(by_name.get(fk.ref_table.lower(), ""), _UNKNOWN)
-                       for fk in table.foreign_keys}
-            targets = {vocab.default_subject if t == _UNKNOWN else t for t in targets}
-            people = targets - {"none"}
-            subject = people.pop() if len(people) == 1 else vocab.default_subject
-        result[table.qualified_name] = None if subject == "none" else subject
-    return result
+class Classifier:
+    """Reads an inventory's tables once, then classifies their columns."""
 
+    def __init__(self, inventory: Inventory, taxonomy: Taxonomy, vocab: Vocabulary,
+                 overrides: dict[str, list[str]] | None = None, subjects: dict[str, str] | None = None,
+                 detectors: Detectors | None = None, values: ValueProfile | None = None) -> None:
+        self.inventory, self.taxonomy, self.vocab = inventory, taxonomy, vocab
+        self.overrides = overrides or {}
+        self.subject_overrides = subjects or {}
+        self.detectors, self.values = detectors, values
+        self.product = schema_prefix(inventory)
+        self._by_name = {t.name.lower(): t.qualified_name for t in inventory.tables}
+        self.views = self._views()
 
-def table_subject(table: Table, vocab: Vocabulary, overrides: dict[str, str],
-                  prefix: str | None = None) -> str | None:
-    subject = _named_subject(table, vocab, overrides, prefix)
-    if subject == _UNKNOWN:
-        subject = vocab.default_subject
-    return None if subject == "none" else subject
+    def group(self, name: str) -> frozenset[str]:
+        return self.vocab.concepts.group(name)
+
+    # -- tables ------------------------------------------------------------------------------
+    def _views(self) -> dict[str, TableView]:
+        lex = self.vocab.lexicon
+        views = {}
+        for table in self.inventory.tables:
+            key = table_key(table, self.vocab, self.product)
+            views[table.qualified_name] = TableView(table, key, lex.read(key))
+        targets = {fk.ref_table.lower() for t in self.inventory.tables for fk in t.foreign_keys}
+        named = {q: self._named_subject(v, targets) for q, v in views.items()}
+        by_name = {t.name.lower(): t.qualified_name for t in self.inventory.tables}
+        default = self.vocab.default_subject
+        for qname, view in views.items():
+            subject, how = named[qname]
+            view.how = how
+            if how in {"unknown", "none-by-name"}:
+                targets_of = {named.get(by_name.get(fk.ref_table.lower(), ""), ("?", "unknown"))
+                              for fk in view.table.foreign_keys}
+                fk_subjects = {default if h == "unknown" else s for s, h in targets_of}
+                people = fk_subjects - {"none"}
+                view.names_people = self._has_person_columns(view)
+                if how == "unknown":
+                    subject = people.pop() if len(people) == 1 else default
+            view.subject = None if subject == "none" else subject
+            view.column_prefix = column_prefix(view.table, view.key)
+        self._confirm(views, by_name)
+        for view in views.values():
+            view.topics = self._topics(view)
+        return views
+
+    def _confirm(self, views: dict[str, TableView], by_name: dict[str, str]) -> None:
+        """Which tables are known to be about people. Seeds: named for them by the config or the
+        subject rules, named with a person word, or holding columns only people have. Then what
+        a person's row points to, transitively (`personnes.foyer_id`: the household, whose
+        `dossier_id` is the case), and every table that points to one of those, transitively
+        (contracts, addresses, notes of the person or of the household). Never through
+        organisations or reference lists (subject none).
+        Two walks of the key graph: linear in the number of keys."""
+        person = self.vocab.concepts.group("person_tables")
+        targets: dict[str, list[str]] = {q: [] for q in views}
+        sources: dict[str, list[str]] = {q: [] for q in views}
+        bookkeeping = self.vocab.concepts.group("tech_time") | {"by"}
+        lex = self.vocab.lexicon
+        for qname, view in views.items():
+            for fk in view.table.foreign_keys:
+                target = by_name.get(fk.ref_table.lower())
+                # `created_id`, `modified_by`: who wrote the row, not whom it is about
+                if any(lex.read(c).lemma_set & bookkeeping for c in fk.columns):
+                    continue
+                if target is not None and target != qname:
+                    targets[qname].append(target)
+                    sources[target].append(qname)
+
+        def usable(q: str) -> bool:
+            return views[q].subject is not None
+
+        seeds = [q for q, v in views.items() if v.subject is not None and (
+            v.how in {"config", "name"} or v.lemmas & person or v.names_people or self._refers_to_person(v))]
+        for q in seeds:
+            views[q].confirmed = True
+
+        def walk(start: list[str], edges: dict[str, list[str]]) -> list[str]:
+            seen, queue = set(start), [q for q in start if usable(q)]
+            while queue:
+                current = queue.pop()
+                for other in edges[current]:
+                    if other not in seen and usable(other):
+                        seen.add(other)
+                        queue.append(other)
+            return list(seen)
+
+        ancestors = walk(seeds, targets)
+        for q in walk(ancestors, sources):
+            views[q].confirmed = True
+        # a table the graph does not reach is still taken to be about the service's people unless
+        # it names its own rows (`name`, `libelle`, `title`): then it is a thing (a commission, a
+        # catalogue entry, a setting) and its `adresse` or `description` are not a person's
+        for view in views.values():
+            if not view.confirmed and view.subject is not None and not self._names_itself(view):
+                view.confirmed = True
+
+    def _named_subject(self, view: TableView, targets: set[str]) -> tuple[str, str]:
+        """(subject, how): from the config, the name rules, a lookup table's shape, or the words
+        of the name (an organisation, a place, a setting); ("?", "unknown") when none says."""
+        table = view.table
+        for pattern, subject in self.subject_overrides.items():
+            if _matches(pattern, table.qualified_name) or _matches(pattern, table.name):
+                return subject, "config"
+        for subject, regex in self.vocab.subjects:
+            if regex.match(view.key):
+                return subject, "none-by-name" if subject == "none" else "name"
+        if self._is_lookup(view, targets):
+            return "none", "lookup"
+        groups = self.vocab.concepts
+        lemmas = [w.lemma for w in view.reading.words if w.known]
+        person = groups.group("person")
+        if lemmas and not set(lemmas) & person:
+            not_people = groups.group("org") | groups.group("place") | groups.group("schema_words") \
+                | groups.group("reference")
+            if lemmas[0] in not_people or lemmas[-1] in not_people:
+                return "none", "none-by-name"
+        return "?", "unknown"
+
+    def _is_lookup(self, view: TableView, targets: set[str]) -> bool:
+        """A reference list: a few columns besides its keys, all of them labels, codes, orders
+        or flags, with a label or code among them (or, for a list named by its `name` alone, other
+        tables pointing to it)."""
+        table = view.table
+        if len(table.columns) > 8 or len(table.columns) < 2:
+            return False
+        fk_cols = {c.lower() for fk in table.foreign_keys for c in fk.columns}
+        lex = self.vocab.lexicon
+        descriptive = []
+        for col in table.columns:
+            lemmas = lex.read(col.name).lemma_set
+            if col.primary_key or col.name.lower() in fk_cols or lemmas & self.group(KEYS):
+                continue
+            if not lemmas <= self.group(LOOKUP):
+                return False
+            descriptive.append(lemmas)
+        if not descriptive:
+            return False
+        if any(lemmas & self.group(LABELS) for lemmas in descriptive):
+            return True
+        return table.name.lower() in targets and not view.lemmas & self.vocab.concepts.group("person")
+
+    def _names_itself(self, view: TableView) -> bool:
+        lex = self.vocab.lexicon
+        own = self.group(OWN_NAMES)
+        return any(lex.read(c.name).lemma_set <= own | self.group(STATES) and lex.read(c.name).lemma_set & own
+                   for c in view.table.columns)
+
+    def _refers_to_person(self, view: TableView) -> bool:
+        """A column that names a person's key (`usagerRef`, `user_id`, `personUUID`), declared as a
+        foreign key or not: the rows are about, or by, that person."""
+        person = self.vocab.concepts.group("person")
+        lex = self.vocab.lexicon
+        for col in view.table.columns:
+            lemmas = lex.read(col.name).lemma_set
+            if lemmas & person and lemmas & self.group(REFS) and len(lemmas) <= 3:
+                return True
+        return False
+
+    def _has_person_columns(self, view: TableView) -> bool:
+        lex = self.vocab.lexicon
+        return any(lex.read(c.name).lemma_set & self.group(PERSON_COLUMNS) for c in view.table.columns)
+
+    def _topics(self, view: TableView) -> list[Hit]:
+        if view.subject is None:
+            return []
+        hits = self.vocab.concepts.match(view.reading, Context("unknown", view.subject, view.lemmas, True))
+        return [h for h in hits if h.concept.category.startswith(_TOPIC_CATEGORIES)]
+
+    # -- columns -----------------------------------------------------------------------------
+    def classify(self) -> list[ColumnClassification]:
+        results = []
+        for table in self.inventory.tables:
+            view = self.views[table.qualified_name]
+            for col in table.columns:
+                col_values = self.values.get(table.qualified_name, col.name) if self.values else None
+                results.append(self.column(view, col, col_values))
+        return results
+
+    def column(self, view: TableView, col: Column,
+               values: ColumnValues | None = None) -> ColumnClassification:
+        table = view.table
+        result = ColumnClassification(table=table.qualified_name, column=col.name, type=col.type,
+                                      subject=view.subject, confidence=0.0, location=col.location)
+        if values is not None and self.detectors is not None:
+            result.values_sampled = values.sampled
+            result.value_matches = value_matches(values)
+            result.hashed = hashed(values, self.detectors)
+        for pattern, categories in self.overrides.items():
+            if _matches(pattern, result.target) or _matches(pattern, f"{table.name}.{col.name}"):
+                result.categories = list(categories)
+                result.confidence = 1.0
+                result.reasons = [Reason(source="override", category=c, confidence=1.0, subject=pattern)
+                                  for c in categories]
+                return result
+        signals = self._signals(view, col)
+        if self.detectors is not None:
+            signals += value_signals(values, self.detectors)
+        strong = {s.category for s in signals if s.strong}
+        if strong:  # a whole-name or value match wins over partial matches of other categories
+            signals = [s for s in signals if s.category in strong
+                       or self.taxonomy.sensitivity(s.category) in _ALWAYS_SENSITIVE]
+        combined: dict[str, float] = defaultdict(float)
+        reasons: dict[str, list[Reason]] = defaultdict(list)
+        for s in signals:
+            combined[s.category] = 1 - (1 - combined[s.category]) * (1 - s.confidence)
+            reasons[s.category].append(s.reason)
+        kept = sorted((c for c, v in combined.items() if v >= THRESHOLD), key=lambda c: (-combined[c], c))
+        kept = [c for c in kept if not any(k != c and self.taxonomy.covers(c, k) for k in kept)]
+        result.categories = kept
+        result.confidence = round(max((combined[c] for c in kept), default=0.0), 2)
+        result.reasons = [r for c in kept for r in reasons[c]]
+        return result
+
+    def _signals(self, view: TableView, col: Column) -> list[Signal]:
+        """Signals from the column's name (read whole, then without a prefix shared by the table's
+        columns), its comment, its type, and the table it belongs to."""
+        lex, concepts = self.vocab.lexicon, self.vocab.concepts
+        kind = type_class(col.type)
+        context = Context(kind, view.subject, view.lemmas, view.confirmed)
+        reading = lex.read(col.name)
+        only: tuple[str, ...] | None = None
+        if view.subject is None and not reading.lemma_set & concepts.group("named_person"):
+            if not view.names_people:
+                return []  # an organisation's phone, a reference list's label: nobody's data
+            # an organisation's table that names a person (its contact, by first name): the name and
+            # e-mail are that person's, the address and phone the organisation's
+            only = ("identity", "contact.email")
+            context = Context(kind, view.subject, view.lemmas, True)
+        if self._links_to_entity(view, col):
+            return []  # a plain link to another row of the application, not a coded value
+        prefix = view.column_prefix
+        norm = normalise_identifier(col.name)
+        if prefix and norm.startswith(prefix + "_") and len(norm) > len(prefix) + 1:
+            # `usr_nom` in t_usr: the prefix abbreviates the table; the name says the rest
+            stripped = lex.read(norm[len(prefix) + 1:])
+            hits = concepts.match(stripped, context)
+            if hits:
+                reading = stripped
+            else:
+                hits = concepts.match(reading, context)
+        else:
+            hits = concepts.match(reading, context)
+        if only is not None:
+            hits = [h for h in hits if h.concept.category.startswith(only)]
+        signals = [Signal(h.concept.category, h.confidence,
+                          Reason(source="name", category=h.concept.category, confidence=h.confidence,
+                                 subject=col.name, words=list(h.words), partial=not h.whole),
+                          strong=h.whole) for h in hits]
+        meta = bool(reading.lemma_set & (concepts.group("meta") | concepts.group("tech_time")))
+        if col.comment:
+            for h in concepts.match(lex.read_text(col.comment), context, text=True):
+                if meta and h.concept.rule.kind != "attribute":
+                    continue  # `location_type_id` "Which location does this email belong to": not the e-mail
+                signals.append(Signal(h.concept.category, COMMENT_CONFIDENCE,
+                                      Reason(source="comment", category=h.concept.category,
+                                             confidence=COMMENT_CONFIDENCE, words=list(h.words)),
+                                      strong=False))
+        if kind == "json" and not reading.lemma_set & self.group(SETTINGS):
+            signals.append(Signal("free_text", TYPE_CONFIDENCE,
+                                  Reason(source="type", category="free_text", confidence=TYPE_CONFIDENCE,
+                                         subject=(col.type or "").split("(")[0].lower()), strong=False))
+        named = {h.concept.category for h in hits if h.whole}
+        if view.topics and not named and self._descriptive(col, reading, view):
+            for h in view.topics:
+                signals.append(Signal(h.concept.category, TABLE_CONFIDENCE,
+                                      Reason(source="table", category=h.concept.category,
+                                             confidence=TABLE_CONFIDENCE, subject=view.table.name,
+                                             words=list(h.words)), strong=False))
+        return signals
+
+    def _links_to_entity(self, view: TableView, col: Column) -> bool:
+        """A foreign-key column pointing to a table that is not a reference list."""
+        low = col.name.lower()
+        for fk in view.table.foreign_keys:
+            if low in (c.lower() for c in fk.columns):
+                target = self._by_name.get(fk.ref_table.lower())
+                return target is None or self.views[target].how != "lookup"
+        return False
+
+    def _descriptive(self, col: Column, reading: Reading, view: TableView) -> bool:
+        """A column that says something of the table's topic: not a key, not bookkeeping."""
+        lemmas = reading.lemma_set
+        fk_cols = {c.lower() for fk in view.table.foreign_keys for c in fk.columns}
+        if col.primary_key or col.name.lower() in fk_cols or lemmas & self.group(KEYS) or not lemmas:
+            return False
+        return not (lemmas & self.vocab.concepts.group("tech_time") or lemmas <= self.group(STATES))
 
 
 def schema_prefix(inventory: Inventory) -> str | None:
     """A first token most table names share (civicrm_, m_ in fineract): a product prefix."""
-    firsts = [normalise_identifier(t.name).split("_", 1)[0] for t in inventory.tables
-              if "_" in normalise_identifier(t.name)]
+    names = [normalise_identifier(t.name) for t in inventory.tables]
+    firsts = [n.split("_", 1)[0] for n in names if "_" in n]
     if len(inventory.tables) >= 5 and firsts:
         token = max(set(firsts), key=firsts.count)
         if firsts.count(token) >= 0.8 * len(inventory.tables):
@@ -111,101 +414,9 @@ def column_prefix(table: Table, key: str) -> str | None:
     return None
 
 
-def _matches(pattern: str, name: str) -> bool:
-    return fnmatch.fnmatchcase(name.lower(), pattern.lower())
-
-
-def _name_signals(col: Column, vocab: Vocabulary, taxonomy: Taxonomy, subject: str | None,
-                  table: str, prefix: str | None) -> list[Signal]:
-    """Signals from the column's name and comment. With a column prefix (`usr_nom` in t_usr), the
-    name is read whole first and without the prefix only if that says nothing whole."""
-    norm = normalise_identifier(col.name)
-    signals = _signals_for(norm, col, vocab, taxonomy, subject, table)
-    if prefix and norm.startswith(prefix + "_") and len(norm) > len(prefix) + 1 \
-            and not any(s.strong for s in signals):
-        signals = _signals_for(norm[len(prefix) + 1:], col, vocab, taxonomy, subject, table)
-    return signals
-
-
-def _signals_for(norm: str, col: Column, vocab: Vocabulary, taxonomy: Taxonomy, subject: str | None,
-                 table: str) -> list[Signal]:
-    # a flag, a count or a link (email_verified, notes_count, location_type_id, a BIT column): its
-    # name or comment may mention a category without the column holding it, save for special ones
-    flag_like = bool(vocab.not_names and vocab.not_names.match(norm)) or \
-        bool(col.type and _FLAG_TYPE.match(col.type))
-    comment = normalise_text(col.comment) if col.comment else None
-    signals = []
-    for compiled in vocab.names:
-        rule = compiled.rule
-        if not compiled.applies(subject, table):
-            continue
-        if rule.types == "text" and not _is_text(col):
-            continue
-        weak_ok = not (flag_like and taxonomy.sensitivity(rule.category) not in _ALWAYS_SENSITIVE)
-        if compiled.full.match(norm):  # a name the vocabulary lists whole: even flag-like
-            signals.append(Signal(rule.category, rule.confidence,
-                                  f"name '{col.name}' names {rule.category}", strong=True))
-        elif compiled.token.search(norm) and weak_ok:
-            signals.append(Signal(rule.category, rule.confidence - PARTIAL_PENALTY,
-                                  f"name '{col.name}' contains a {rule.category} term", strong=False))
-        if comment and weak_ok and any(p.search(comment) for p in compiled.comments):
-            signals.append(Signal(rule.category, COMMENT_CONFIDENCE,
-                                  f"comment mentions {rule.category}", strong=False))
-    return signals
-
-
-def classify_column(table: Table, col: Column, subject: str | None, vocab: Vocabulary,
-                    taxonomy: Taxonomy, overrides: dict[str, list[str]],
-                    detectors: Detectors | None = None,
-                    values: ColumnValues | None = None, prefix: str | None = None,
-                    table_name: str | None = None) -> ColumnClassification:
-    result = ColumnClassification(table=table.qualified_name, column=col.name, type=col.type,
-                                  subject=subject, confidence=0.0, location=col.location)
-    if values is not None and detectors is not None:
-        result.values_sampled = values.sampled
-        result.value_matches = value_matches(values)
-        result.hashed = hashed(values, detectors)
-    for pattern, categories in overrides.items():
-        if _matches(pattern, result.target) or _matches(pattern, f"{table.name}.{col.name}"):
-            result.categories = list(categories)
-            result.confidence = 1.0
-            result.reasons = [f"override '{pattern}' in the audit configuration"]
-            return result
-    combined: dict[str, float] = defaultdict(float)
-    reasons: dict[str, list[str]] = defaultdict(list)
-    signals = _name_signals(col, vocab, taxonomy, subject, table_name or table_key(table, vocab), prefix)
-    if detectors is not None:
-        signals += value_signals(values, detectors)
-    strong = {s.category for s in signals if s.strong}
-    if strong:  # a whole-name or value match wins over partial matches of other categories
-        signals = [s for s in signals if s.category in strong
-                   or taxonomy.sensitivity(s.category) in _ALWAYS_SENSITIVE]
-    for s in signals:
-        combined[s.category] = 1 - (1 - combined[s.category]) * (1 - s.confidence)
-        reasons[s.category].append(s.reason)
-    kept = sorted((c for c, v in combined.items() if v >= THRESHOLD),
-                  key=lambda c: (-combined[c], c))
-    kept = [c for c in kept if not any(k != c and taxonomy.covers(c, k) for k in kept)]
-    result.categories = kept
-    result.confidence = round(max((combined[c] for c in kept), default=0.0), 2)
-    result.reasons = [r for c in kept for r in reasons[c]]
-    return result
-
-
 def classify(inventory: Inventory, taxonomy: Taxonomy, vocab: Vocabulary,
              overrides: dict[str, list[str]] | None = None,
              subjects: dict[str, str] | None = None, detectors: Detectors | None = None,
              values: ValueProfile | None = None) -> list[ColumnClassification]:
     """One ColumnClassification per column of every table and view, in inventory order."""
-    results = []
-    product = schema_prefix(inventory)
-    subject_of = table_subjects(inventory, vocab, subjects or {}, product)
-    for table in inventory.tables:
-        subject = subject_of[table.qualified_name]
-        key = table_key(table, vocab, product)
-        prefix = column_prefix(table, key)
-        for col in table.columns:
-            col_values = values.get(table.qualified_name, col.name) if values else None
-            results.append(classify_column(table, col, subject, vocab, taxonomy, overrides or {},
-                                           detectors, col_values, prefix, key))
-    return results
+    return Classifier(inventory, taxonomy, vocab, overrides, subjects, detectors, values).classify()

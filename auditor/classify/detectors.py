@@ -7,11 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import Field
-
 from auditor.classify.validators import VALIDATORS
 from auditor.errors import RuleError
 from auditor.models.profile import Strict
+from auditor.models.values import BirthDates, ValueDetector
 from auditor.profiles import Taxonomy
 from auditor.resources import data_dir
 from auditor.yaml_source import load_yaml_file, locate, validate
@@ -23,32 +22,6 @@ NORMALISE = {
     "compact": "upper(regexp_replace(trim({v}), '[\\s.\\-]', '', 'g'))",
     "phone": "regexp_replace(trim({v}), '[\\s.\\-()]', '', 'g')",
 }
-
-
-class ValueDetector(Strict):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    category: str
-    normalise: str = Field(pattern="^(trim|lower|compact|phone)$")
-    pattern: str
-    validator: str | None = None
-    confidence: float = Field(gt=0, le=1)
-    min_share: float = Field(default=0.8, gt=0, le=1)
-    hashed: bool = Field(default=False, description="The values are hashes of a secret")
-    description: str
-    gx_regex: str | None = Field(default=None, description="The test on raw values, for a GX suite")
-
-    @property
-    def raw_regex(self) -> str:
-        return self.gx_regex or f"^\\s*(?:{self.pattern})\\s*$"
-
-
-class BirthDates(Strict):
-    category: str
-    formats: list[str] = Field(min_length=1)
-    min_share: float = Field(gt=0, le=1)
-    min_span_years: int = Field(ge=1)
-    median_age: tuple[int, int]
-    confidence: float = Field(gt=0, le=1)
 
 
 class DetectorsFile(Strict):

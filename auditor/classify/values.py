@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from auditor.classify.detectors import Detectors
-from auditor.sources.sample_values import ColumnValues
+from auditor.models.classification import Reason
+from auditor.models.values import ColumnValues
 
 MIN_VALUES = 5  # fewer sampled values than this say nothing
 
@@ -15,7 +16,7 @@ MIN_VALUES = 5  # fewer sampled values than this say nothing
 class Signal:
     category: str
     confidence: float
-    reason: str
+    reason: Reason
     strong: bool  # a whole-name match or a value detector: drops weaker partial-name signals
 
 
@@ -27,10 +28,11 @@ def value_signals(values: ColumnValues | None, detectors: Detectors) -> list[Sig
         det = count.detector
         share = count.valid / values.sampled
         if share >= det.min_share:
-            checked = f", {det.validator} check" if det.validator else ""
             signals.append(Signal(det.category, det.confidence,
-                                  f"values: {count.valid} of {values.sampled} sampled values pass "
-                                  f"detector '{det.id}'{checked} ({share:.0%})", strong=True))
+                                  Reason(source="values", category=det.category, confidence=det.confidence,
+                                         detector=det.id, matched=count.valid, sampled=values.sampled,
+                                         validator=det.validator),
+                                  strong=True))
     bd, rules = values.birth_dates, detectors.birth_dates
     if bd is not None:
         share = bd.parsed / values.sampled
@@ -38,8 +40,10 @@ def value_signals(values: ColumnValues | None, detectors: Detectors) -> list[Sig
         spread = bd.span_years >= rules.min_span_years and low <= bd.median_age <= high
         if share >= rules.min_share and spread:
             signals.append(Signal(rules.category, rules.confidence,
-                                  f"values: {bd.parsed} of {values.sampled} sampled values are past dates "
-                                  f"spread over {bd.span_years} years, median age {bd.median_age:.0f}",
+                                  Reason(source="values", category=rules.category,
+                                         confidence=rules.confidence,
+                                         detector="birth_dates", matched=bd.parsed, sampled=values.sampled,
+                                         span_years=bd.span_years, median_age=round(bd.median_age)),
                                   strong=True))
     return signals
 

@@ -39,6 +39,6 @@ def render_classification(columns: Iterable[ColumnClassification], stream: TextI
         stream.write(f"  # -- {_one_line(table)} (subject: {cols[0].subject or 'none'})\n")
         for col in cols:
             categories = ", ".join(col.categories)
-            why = "; ".join(_one_line(r) for r in col.reasons) or "no signal"
+            why = "; ".join(_one_line(r.text("en")) for r in col.reasons) or "no signal"
             conf = f"{col.confidence:.2f}: " if col.categories else ""
             stream.write(f"  {_scalar(col.target)}: [{categories}]  # {conf}{why}\n")

@@ -7,14 +7,14 @@ dropped at once: only counts leave this module."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
-from auditor.classify.detectors import NORMALISE, Detectors, ValueDetector
+from auditor.classify.detectors import NORMALISE, Detectors
 from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.inventory import Inventory, ReadError, Table
+from auditor.models.values import BirthDateStats, ColumnValues, DetectorCount, ValueProfile
 from auditor.sources.engine_errors import engine_message, identifiers_of
 from auditor.sources.row_store import literal as _literal
 from auditor.sources.row_store import quote as _quote
@@ -22,36 +22,6 @@ from auditor.sources.samples import SampleCounts, TableCounts
 
 SAMPLE_ROWS = 10_000
 SEED = 20_261_123
-
-
-@dataclass
-class DetectorCount:
-    detector: ValueDetector
-    matched: int  # values the pattern matches
-    valid: int    # of those, values the validator accepts (= matched without a validator)
-
-
-@dataclass
-class BirthDateStats:
-    parsed: int
-    span_years: int
-    median_age: float
-
-
-@dataclass
-class ColumnValues:
-    sampled: int  # non-empty values in the sample
-    counts: list[DetectorCount] = field(default_factory=list)
-    birth_dates: BirthDateStats | None = None
-
-
-@dataclass
-class ValueProfile:
-    columns: dict[tuple[str, str], ColumnValues] = field(default_factory=dict)  # (table, column lower)
-    errors: list[ReadError] = field(default_factory=list)
-
-    def get(self, table: str, column: str) -> ColumnValues | None:
-        return self.columns.get((table, column.lower()))
 
 
 def _aggregates(detectors: Detectors) -> list[str]:

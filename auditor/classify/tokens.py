@@ -1,0 +1,240 @@
+"""Read an identifier as words: split, normalised, abbreviations and compounds resolved.
+
+`dtNaissUsager`, `DT_NAIS`, `date_de_naissance` and `birthDate` all read as the lemmas
+`date birth (user)`: the name is split on case changes, digits and punctuation; accents and
+case are dropped; each piece is looked up in the lexicon (`rules/classification/lexicon.yaml`),
+which maps French and English words, their plurals and the abbreviations of the field to one
+lemma; a piece the lexicon does not know is split into known words when it can be covered
+whole (`nomjf` -> nom + jf, `datenaissance` -> date + naissance), and a piece that starts one
+known word only (`naiss`, `adr`) reads as that word. Multi-word forms (`first name`,
+`nom de jeune fille`) become one lemma. How each word was read is kept, so that the reasons of
+a classification can say it (`dtnai`: `dt` abbreviation of date, `nai` start of naissance).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_DIGITS = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+MIN_PREFIX = 3      # shortest piece read as the start of a known word
+MIN_SPLIT = 4       # shortest unknown piece tried as a compound
+MIN_WHOLE_PREFIX = 4  # a whole piece read as the start of a longer word: `naiss`, `adres`
+MAX_WHOLE_PREFIX = 5  # (not `sis`, not `custom`)
+
+
+_ACCENTS = str.maketrans("àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæ", "aaaaaaceeeeiiiinooooouuuuyyoa")
+
+
+@cache
+def general_words() -> frozenset[str]:
+    """Common French and English words (pyspellchecker's frequency lists), lower-case and without
+    accents. A piece that is a word of the language is never split into abbreviations
+    (`journee` is not `jour` + `nee`, `charges` is not `char` + `ges`). Loaded once, on first need."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:  # pragma: no cover - a dependency; without it compounds are split more eagerly
+        return frozenset()
+    counts = SpellChecker(language=["fr", "en"], case_sensitive=False).word_frequency.dictionary
+    return frozenset(w.translate(_ACCENTS) for w, n in counts.items()
+                     if n >= 5 and len(w) >= 4 and w.isalpha())
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def split_identifier(name: str) -> list[str]:
+    """Raw lower-case pieces of an identifier, split on case changes, digits and punctuation.
+
+    >>> split_identifier("DtNaissUsager2")
+    ['dt', 'naiss', 'usager', '2']
+    """
+    text = _DIGITS.sub(" ", _CAMEL.sub(" ", strip_accents(name)))
+    return [p for p in _NON_WORD.split(text.lower()) if p]
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a name: the piece as written, the lemma it reads as, and how it was read."""
+
+    text: str
+    lemma: str
+    how: str  # word | plural | abbreviation | prefix | phrase | number | unknown
+
+    @property
+    def known(self) -> bool:
+        return self.how not in {"unknown", "number"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a name says: its words, without stop words, in order."""
+
+    words: tuple[Word, ...]
+
+    @property
+    def lemmas(self) -> tuple[str, ...]:
+        return tuple(w.lemma for w in self.words if w.how != "number")
+
+    @property
+    def lemma_set(self) -> frozenset[str]:
+        return frozenset(self.lemmas)
+
+    def explain(self, lemmas: frozenset[str] | set[str]) -> list[str]:
+        """How the words giving these lemmas were read: `dt=date`, `naiss…=birth`."""
+        out = []
+        for w in self.words:
+            if w.lemma not in lemmas:
+                continue
+            if w.how == "prefix":
+                out.append(f"{w.text}…={w.lemma}")
+            elif w.text != w.lemma:
+                out.append(f"{w.text}={w.lemma}")
+            else:
+                out.append(w.text)
+        return out
+
+
+@dataclass
+class Lexicon:
+    """Variants -> lemma, abbreviations, stop words, phrases, and the known words used to split
+    compounds and to resolve prefixes."""
+
+    variants: dict[str, str]                 # normalised word -> lemma (the lemma maps to itself)
+    abbreviations: dict[str, str]            # short forms of the field -> lemma (whole pieces only)
+    stopwords: frozenset[str]
+    phrases: dict[tuple[str, ...], str]      # lemma sequence -> one lemma
+    neutral: frozenset[str] = frozenset()    # known words that mean nothing personal
+    dictionary: Callable[[], frozenset[str]] = general_words  # words of the language, never split
+    _prefixes: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _cache: dict[str, Reading] = field(default_factory=dict, repr=False)
+    _longest_phrase: int = 1
+
+    def __post_init__(self) -> None:
+        index: dict[str, set[str]] = {}
+        for word, lemma in [*self.variants.items(), *((w, w) for w in self.neutral)]:
+            for k in range(MIN_PREFIX, len(word)):
+                index.setdefault(word[:k], set()).add(lemma)
+        self._prefixes = {p: frozenset(lemmas) for p, lemmas in index.items()}
+        self._longest_phrase = max((len(p) for p in self.phrases), default=1)
+
+    def lemmas(self) -> frozenset[str]:
+        return lexicon_lemmas(self)
+
+    # -- one piece ---------------------------------------------------------------------------
+    def _known(self, piece: str) -> Word | None:
+        """A piece the lexicon knows whole: a word, a plural, an abbreviation or a stop word."""
+        if piece in self.stopwords:
+            return Word(piece, piece, "stop")
+        if piece in self.variants:
+            return Word(piece, self.variants[piece], "word")
+        if piece in self.abbreviations:
+            return Word(piece, self.abbreviations[piece], "abbreviation")
+        if piece in self.neutral:
+            return Word(piece, piece, "word")
+        for ending, replacement in (("ies", "y"), ("aux", "al"), ("s", ""), ("x", ""), ("es", "")):
+            if piece.endswith(ending) and len(piece) > len(ending) + 2:
+                stem = piece[: -len(ending)] + replacement
+                if stem in self.variants:
+                    return Word(piece, self.variants[stem], "plural")
+                if stem in self.neutral:
+                    return Word(piece, stem, "plural")
+        return None
+
+    def _prefix(self, piece: str) -> Word | None:
+        lemmas = self._prefixes.get(piece) if len(piece) >= MIN_PREFIX else None
+        if lemmas is not None and len(lemmas) == 1:
+            return Word(piece, next(iter(lemmas)), "prefix")
+        return None
+
+    def _split(self, piece: str) -> list[Word] | None:
+        """The cheapest cover of `piece` by known pieces: lexicon words and abbreviations cost 1,
+        words of the language 1.2, stop words 1.3; at least two pieces, one of them not a stop
+        word. None if no cover exists. A piece is never guessed from the start of a word here:
+        inside a compound that reads `changement` as `change` + `ment(al)`."""
+        n = len(piece)
+        best: list[tuple[float, list[Word]] | None] = [None] * (n + 1)
+        best[0] = (0.0, [])
+        words = self.dictionary()
+        for end in range(1, n + 1):
+            for start in range(max(0, end - 24), end):
+                head = best[start]
+                if head is None:
+                    continue
+                sub = piece[start:end]
+                word = self._known(sub) if len(sub) >= 2 else None
+                cost = 1.3 if word is not None and word.how == "stop" else 1.0
+                if word is None and len(sub) >= MIN_SPLIT and sub in words:
+                    word, cost = Word(sub, sub, "word"), 1.2
+                if word is None:
+                    continue
+                candidate = (head[0] + cost, [*head[1], word])
+                current = best[end]
+                if current is None or candidate[0] < current[0]:
+                    best[end] = candidate
+        result = best[n]
+        if result is None or len(result[1]) < 2 or all(w.how == "stop" for w in result[1]):
+            return None
+        return result[1]
+
+    def _piece(self, piece: str) -> list[Word]:
+        if piece.isdigit():
+            return [Word(piece, piece, "number")]
+        word = self._known(piece)
+        if word is not None:
+            return [word]
+        if piece in self.dictionary():
+            return [Word(piece, piece, "word")]
+        if len(piece) >= MIN_SPLIT:
+            parts = self._split(piece)
+            if parts is not None:
+                return parts
+        word = self._prefix(piece) if MIN_WHOLE_PREFIX <= len(piece) <= MAX_WHOLE_PREFIX else None
+        return [word] if word is not None else [Word(piece, piece, "unknown")]
+
+    # -- a whole name ------------------------------------------------------------------------
+    def read(self, name: str) -> Reading:
+        cached = self._cache.get(name)
+        if cached is not None:
+            return cached
+        words = [w for piece in split_identifier(name) for w in self._piece(piece)]
+        words = [w for w in words if w.how != "stop"]
+        reading = Reading(tuple(self._phrases(words)))
+        self._cache[name] = reading
+        return reading
+
+    def read_text(self, text: str) -> Reading:
+        """A comment or a label read word by word (no compound splitting of long prose)."""
+        words = []
+        for piece in split_identifier(text):
+            word = self._known(piece) or (Word(piece, piece, "number") if piece.isdigit() else None)
+            words.append(word or Word(piece, piece, "unknown"))
+        return Reading(tuple(self._phrases([w for w in words if w.how != "stop"])))
+
+    def _phrases(self, words: list[Word]) -> list[Word]:
+        out: list[Word] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self._longest_phrase, len(words) - i), 1, -1):
+                key = tuple(w.lemma for w in words[i:i + size])
+                lemma = self.phrases.get(key)
+                if lemma is not None:
+                    out.append(Word("_".join(w.text for w in words[i:i + size]), lemma, "phrase"))
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+
+def lexicon_lemmas(lexicon: Lexicon) -> frozenset[str]:
+    """Every lemma a reading can produce: words, abbreviations, phrases, neutral words."""
+    return frozenset([*lexicon.variants.values(), *lexicon.abbreviations.values(), *lexicon.phrases.values(),
+                      *lexicon.neutral])
