@@ -21,6 +21,7 @@ from auditor.checks.minimisation import check_minimisation
 from auditor.checks.retention import check_retention
 from auditor.checks.retention import check_settings as check_retention_settings
 from auditor.checks.security import check_security
+from auditor.checks.subjects import check_uncovered_subjects
 from auditor.classify.columns import classify
 from auditor.classify.detectors import load_detectors
 from auditor.classify.free_text import load_lexicon
@@ -55,8 +56,8 @@ from auditor.sources.sample_values import profile_values
 from auditor.sources.samples import SampleCounts, count_samples
 from auditor.waivers import apply_waivers, expired_waiver_findings
 
-CHECKS = (check_minimisation, check_granularity, check_free_text, check_retention, check_access,
-          check_security)
+CHECKS = (check_minimisation, check_uncovered_subjects, check_granularity, check_free_text, check_retention,
+          check_access, check_security)
 
 
 def load_catalogue_for(settings: Settings) -> Catalogue:
@@ -140,12 +141,25 @@ def classify_service(settings: Settings, raw_config: object = None,
         subjects = {t: s.subject for t, s in settings.tables.items() if s.subject}
         columns = classify(inventory, catalogue.taxonomy, vocabulary, settings.overrides, subjects,
                            detectors, values)
-        scan_errors = scan_samples(samples, columns, load_lexicon(catalogue.taxonomy)) if samples else []
+        scan_errors = (scan_samples(samples, columns, load_lexicon(catalogue.taxonomy)) if samples
+                       else unscanned_text(columns))
     except BaseException:
         if samples is not None:
             samples.close()
         raise
     return Classified(catalogue, inventory, samples, values, columns, scan_errors)
+
+
+def unscanned_text(columns: list[ColumnClassification]) -> list[ReadError]:
+    """With no rows read, the columns that hold typed text or documents were not scanned: say so,
+    rather than let a schema-only audit look as if the notes had been read."""
+    text = [c.target for c in columns if c.subject is not None and "free_text" in c.categories]
+    if not text:
+        return []
+    shown = ", ".join(text[:10]) + (f" and {len(text) - 10} more" if len(text) > 10 else "")
+    return [ReadError(source="notes", location="schema",
+                      message=f"{len(text)} free-text or document columns were not scanned, since no rows "
+                              f"were read (give `data:` or a live database to scan them): {shown}")]
 
 
 def run_audit(settings: Settings, raw_config: object = None,

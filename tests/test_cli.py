@@ -106,7 +106,7 @@ def test_unparseable_statement_is_reported_and_audit_goes_on(tmp_path):
 def test_rules_and_profiles_commands():
     listing = run("rules", "list").output.splitlines()
     assert [line.split()[0] for line in listing] == ["ACC001", "ACC002", "ACC003", "ACC004", "ACC005", "ACC006",
-                                                          "MIN001", "MIN002", "MIN003", "MIN004", "MIN005", "MIN006",
+                                                          "MIN001", "MIN002", "MIN003", "MIN004", "MIN005", "MIN006", "MIN007",
                                                           "RET001", "RET002", "RET003", "RET004",
                                                           "SEC001", "SEC002", "SEC003", "SEC004", "TXT001", "TXT002", "TXT003",
                                                           "WAI001"]

@@ -37,11 +37,13 @@ EXPECTED = [  # (rule, severity, target, role, waived)
     ("MIN005", "low", "entretien.notes", None, False),
     ("MIN005", "low", "usager.mot_de_passe_caf", None, False),
     ("MIN005", "low", "usager.nationalite", None, False),
+    ("MIN007", "low", "agent", None, False),  # staff accounts: no declared profile covers staff
     ("ACC001", "info", "", "comptable", False),  # beyond the recipient's list (unverified: info)
     ("ACC001", "info", "", "direction", False),
     ("ACC001", "info", "", "travailleur_social", False),
     ("MIN005", "info", "usager.casier_judiciaire", None, False),
     ("MIN005", "info", "usager.religion", None, False),
+    ("MIN007", "info", "journal_acces", None, False),  # the agents' access log, likewise
     ("RET002", "info", "journal_acces", None, False),  # access log past 6 months (unverified clause: info)
     ("SEC003", "info", "aide_financiere.iban_beneficiaire", None, False),  # readable where encryption is due
     ("SEC003", "info", "export_statistique.nir", None, False),
@@ -65,9 +67,9 @@ def test_example_audit_finds_exactly_the_expected_findings(tmp_path):
     got = [(f["rule"], f["severity"], f"{f['table']}.{f['column']}" if f["column"] else f["table"] or "",
             f["role"], f["waived"]) for f in report["findings"]]
     assert got == EXPECTED
-    assert report["summary"]["by_severity"] == {"critical": 0, "high": 5, "medium": 17, "low": 3,
-                                                "info": 11}
-    assert (report["summary"]["total"], report["summary"]["waived"]) == (36, 1)
+    assert report["summary"]["by_severity"] == {"critical": 0, "high": 5, "medium": 17, "low": 4,
+                                                "info": 12}
+    assert (report["summary"]["total"], report["summary"]["waived"]) == (38, 1)
     assert report["errors"] == [] and report["tables_read"] == 9 and report["rows_read"] == 3012
     assert report["dpia_required"] is True
     assert report["tool"]["name"] == "gdpr-auditor" and report["as_of"] == "2026-11-01"
@@ -125,3 +127,22 @@ def test_html_report_is_self_contained_and_escaped(tmp_path):
     assert "<script" not in text and "http-equiv=\"Content-Security-Policy\"" in text
     assert not re.search(r"<(link|img|iframe)\b[^>]*\b(src|href)=\"https?:", text)
     assert "Visa du délégué à la protection des données" in text
+
+
+def test_a_staff_religion_is_never_passed_over(tmp_path):
+    """Art. 9 data about people no declared profile covers is a finding of its own (issue 15)."""
+    import shutil
+
+    copy = tmp_path / "service"
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("gdpr-audit-report.*"))
+    schema = copy / "schema.sql"
+    schema.write_text(schema.read_text(encoding="utf-8").replace(
+        "    service         varchar(100)\n", "    service         varchar(100),\n    religion_declaree varchar(40)\n"),
+        encoding="utf-8")
+    js = tmp_path / "r.json"
+    result = CliRunner().invoke(main, ["audit", str(copy), "--as-of", "2026-11-01", "--json", str(js)])
+    assert result.exit_code == 1, result.output
+    findings = json.loads(js.read_text(encoding="utf-8"))["findings"]
+    staff = [f for f in findings if f["rule"] == "MIN007" and f["table"] == "agent"]
+    assert [(f["severity"], f["category"]) for f in staff] == [("high", "special.religion")]
+    assert "religion_declaree: special.religion" in staff[0]["evidence"]

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from auditor.cli import main
 from auditor.profiles import load_catalogue
+from auditor.ruleset import load_rules
 from tests.conftest import EXAMPLE
 
 CLAUSE = re.compile(r"§|\bart\.|\b[RLD]\.\s?\d|\bdélib\.|Délib\.|Décret|Référentiel \d{4}-\d{3}|CNIL, « .+ », \d+ \w+ \d{4}")
@@ -32,7 +33,7 @@ CASES = {  # profile -> findings that must be among the results (rule, severity,
 
 
 # Access rules that apply the GDPR itself (PUBLIC, art. 9 data read by accounting…), not a profile fact
-GDPR_ONLY = {"ACC002", "ACC003", "ACC004", "ACC005", "ACC006", "SEC001", "SEC002"}
+GDPR_ONLY = {"ACC002", "ACC003", "ACC004", "ACC005", "ACC006", "SEC001", "SEC002", "MIN007"}
 
 
 def _audit(tmp_path, profile_id):
@@ -84,6 +85,11 @@ def test_severity_follows_the_force_of_the_text(tmp_path, profile_id):
         labels = [r["label"] for r in finding["references"]]
         if finding["rule"] in fixed:
             assert finding["severity"] == fixed[finding["rule"]]
+            continue
+        if finding["rule"] == "MIN007":  # no profile covers the subject: the data's sensitivity decides
+            rule = load_rules().get("MIN007")
+            sensitivity = load_catalogue().taxonomy.sensitivity(finding["category"])
+            assert finding["severity"] == rule.severity_by_sensitivity[sensitivity]
             continue
         facts = labels[labels.index(profile.source.reference.fr) + 1:]
         if finding["rule"] in {"MIN002", "MIN003", "MIN004"}:  # art. 9, art. 10, NIR: fixed by the rule

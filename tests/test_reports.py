@@ -116,11 +116,11 @@ def test_baseline_lets_known_findings_pass_and_new_ones_fail(tmp_path):
     created = _run("baseline", "create", d, "--as-of", "2026-11-01")
     assert created.exit_code == 0, created.output
     baseline = json.loads((d / "gdpr-audit-baseline.json").read_text(encoding="utf-8"))
-    assert baseline["format"] == "gdpr-audit-baseline/1" and len(baseline["findings"]) == 36
+    assert baseline["format"] == "gdpr-audit-baseline/1" and len(baseline["findings"]) == 38
     again = _run("audit", d, "--as-of", "2026-11-01", "--baseline", d / "gdpr-audit-baseline.json")
     assert again.exit_code == 0, again.output
     report = json.loads((d / "gdpr-audit-report.json").read_text(encoding="utf-8"))
-    assert report["summary"]["baselined"] == 36 and report["summary"]["status"] == "pass"
+    assert report["summary"]["baselined"] == 38 and report["summary"]["status"] == "pass"
     # a new column no purpose needs: a new finding, and the audit fails again (baseline from the config)
     _service(d, "ALTER TABLE usager ADD COLUMN orientation_sexuelle varchar(30);\n",
              baseline="gdpr-audit-baseline.json")
@@ -138,7 +138,7 @@ def test_fingerprints_are_stable_across_runs_languages_and_machines(tmp_path):
     assert one.exit_code == two.exit_code == 1
     a = {f["fingerprint"] for f in json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["findings"]}
     b = {f["fingerprint"] for f in json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["findings"]}
-    assert a == b and len(a) == 37
+    assert a == b and len(a) == 39
 
 
 def test_expired_waiver_is_a_finding_and_unused_one_a_warning(tmp_path):

@@ -33,6 +33,7 @@ def value_signals(values: ColumnValues | None, detectors: Detectors) -> list[Sig
                                          detector=det.id, matched=count.valid, sampled=values.sampled,
                                          validator=det.validator),
                                   strong=True))
+    signals += vocabulary_signals(values, detectors)
     bd, rules = values.birth_dates, detectors.birth_dates
     if bd is not None:
         share = bd.parsed / values.sampled
@@ -45,6 +46,28 @@ def value_signals(values: ColumnValues | None, detectors: Detectors) -> list[Sig
                                          detector="birth_dates", matched=bd.parsed, sampled=values.sampled,
                                          span_years=bd.span_years, median_age=round(bd.median_age)),
                                   strong=True))
+    return signals
+
+
+def vocabulary_signals(values: ColumnValues, detectors: Detectors) -> list[Signal]:
+    """A categorical column (few distinct values) whose values are mostly of one vocabulary (faiths,
+    origins, parties, illnesses, family situations…); when several match, the ones matching most."""
+    vocabs = detectors.vocabularies
+    if vocabs is None or values.distinct is None or values.distinct > vocabs.max_distinct:
+        return []
+    passing = [c for c in values.vocabularies
+               if c.rows / values.sampled >= vocabs.min_share and c.distinct >= min(vocabs.min_distinct,
+                                                                                     values.distinct)]
+    best = max((c.rows for c in passing), default=0)
+    signals = []
+    for c in passing:
+        if c.rows < best:
+            continue
+        vocab = c.vocabulary
+        reason = Reason(source="vocabulary", category=vocab.category, confidence=vocab.confidence,
+                        detector=vocab.id, matched=c.rows, sampled=values.sampled, distinct=c.distinct,
+                        distinct_sampled=values.distinct)
+        signals.append(Signal(vocab.category, vocab.confidence, reason, strong=True))
     return signals
 
 

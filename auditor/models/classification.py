@@ -29,6 +29,8 @@ class Reason(BaseModel):
     span_years: int | None = Field(default=None,
                                    description="Birth dates: years between the oldest and latest")
     median_age: int | None = Field(default=None, description="Birth dates: median age at the audit date")
+    distinct: int | None = Field(default=None, description="Vocabulary: distinct sampled values it matches")
+    distinct_sampled: int | None = Field(default=None, description="Vocabulary: distinct values sampled")
     partial: bool = Field(default=False, description="The name says more than the words that matched")
 
     def text(self, lang: str = "en") -> str:
@@ -61,10 +63,12 @@ class Reason(BaseModel):
                     f"values: {self.matched} of {self.sampled} sampled values pass detector "
                     f"'{self.detector}'{check}{share}")
         if self.source == "vocabulary":
-            return (f"valeurs : {self.matched} sur {self.sampled} valeurs distinctes d'échantillon sont du "
-                    f"vocabulaire « {self.detector} »{share}" if fr else
-                    f"values: {self.matched} of {self.sampled} distinct sampled values are in vocabulary "
-                    f"'{self.detector}'{share}")
+            if fr:
+                return (f"valeurs : {self.matched} sur {self.sampled} valeurs d'échantillon ({self.distinct} "
+                        f"valeurs distinctes sur {self.distinct_sampled}) sont du vocabulaire "
+                        f"« {self.detector} »{share}")
+            return (f"values: {self.matched} of {self.sampled} sampled values ({self.distinct} of "
+                    f"{self.distinct_sampled} distinct values) are in vocabulary '{self.detector}'{share}")
         return (f"dérogation « {self.subject} » de la configuration d'audit" if fr
                 else f"override '{self.subject}' in the audit configuration")
 

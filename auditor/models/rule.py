@@ -17,7 +17,7 @@ class RuleMatch(Strict):
                                 "|role_reads_beyond_recipient|restricted_role_sensitive|public_access|excess_privilege"
                                 "|statistics_on_nominative|unmapped_role"
                                 "|weak_password_storage|secret_in_clear|sensitive_in_clear|no_access_log"
-                                "|waiver_expired)$")
+                                "|waiver_expired|subject_not_covered)$")
     sensitivity: list[Sensitivity] = Field(default_factory=list,
                                            description="Empty: any sensitivity")
     measure: str | None = Field(default=None,
@@ -33,9 +33,13 @@ class Rule(Strict):
     remedy: Text
     message: Text = Field(description="Finding message; placeholders: {target} {category} "
                                       "{category_label} {purposes} {condition} {profile} {form} {detail} "
+                                      "{subject} {profiles} "
                                       "{rows} {scanned} {example} {event} {active} {intermediate} "
                                       "{retention} {retention_rule} {role} {recipient} {privilege} "
                                       "{categories} {rule} {expires} {reason}")
-    severity: str = Field(pattern="^(from_profile|critical|high|medium|low|info)$")
+    severity: str = Field(pattern="^(from_profile|from_sensitivity|critical|high|medium|low|info)$")
+    severity_by_sensitivity: dict[Sensitivity, str] = Field(
+        default_factory=dict, description="With `severity: from_sensitivity`: the severity of the most "
+                                          "sensitive category concerned")
     references: list[Reference] = Field(min_length=1)
     match: RuleMatch

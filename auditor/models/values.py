@@ -38,6 +38,30 @@ class BirthDates(Strict):
     confidence: float = Field(gt=0, le=1)
 
 
+class ValueVocabulary(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    category: str
+    confidence: float = Field(gt=0, le=1)
+    entries: list[str] = Field(min_length=1, description="RE2 fragments matched as whole words at the start "
+                                                         "of the normalised value")
+
+
+class ValueVocabularies(Strict):
+    version: int
+    max_distinct: int = Field(ge=2, description="A column with more distinct sampled values is not "
+                                                "categorical")
+    min_share: float = Field(gt=0, le=1, description="Share of the sampled values a vocabulary must match")
+    min_distinct: int = Field(ge=1, description="Distinct values a vocabulary must match")
+    vocabularies: list[ValueVocabulary]
+
+
+@dataclass
+class VocabularyCount:
+    vocabulary: ValueVocabulary
+    rows: int      # sampled values that match
+    distinct: int  # distinct values that match
+
+
 @dataclass
 class DetectorCount:
     detector: ValueDetector
@@ -57,6 +81,8 @@ class ColumnValues:
     sampled: int  # non-empty values in the sample
     counts: list[DetectorCount] = field(default_factory=list)
     birth_dates: BirthDateStats | None = None
+    distinct: int | None = None  # distinct non-empty values in the sample
+    vocabularies: list[VocabularyCount] = field(default_factory=list)
 
 
 @dataclass

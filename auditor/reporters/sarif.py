@@ -56,7 +56,7 @@ def to_sarif(result: AuditResult) -> dict[str, Any]:
             "help": {"text": f"{rule.remedy.get(lang)}\n\n{refs}",
                      "markdown": f"**{rule.summary.get(lang)}**\n\n{rule.rationale.get(lang)}\n\n"
                                  f"{rule.remedy.get(lang)}\n\n{refs}"},
-            "defaultConfiguration": {"level": "warning" if rule.severity == "from_profile"
+            "defaultConfiguration": {"level": "warning" if rule.severity.startswith("from_")
                                      else _LEVEL[Severity(rule.severity)]},
             "properties": {"tags": ["gdpr", "privacy", rule.kind.value]},
         })

@@ -11,10 +11,10 @@ from typing import Any
 
 import duckdb
 
-from auditor.classify.detectors import NORMALISE, Detectors
+from auditor.classify.detectors import NORMALISE, VOCABULARY_NORMALISE, Detectors, vocabulary_pattern
 from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.inventory import Inventory, ReadError, Table
-from auditor.models.values import BirthDateStats, ColumnValues, DetectorCount, ValueProfile
+from auditor.models.values import BirthDateStats, ColumnValues, DetectorCount, ValueProfile, VocabularyCount
 from auditor.sources.engine_errors import engine_message, identifiers_of
 from auditor.sources.row_store import literal as _literal
 from auditor.sources.row_store import quote as _quote
@@ -34,7 +34,14 @@ def _aggregates(detectors: Detectors) -> list[str]:
         parts.append(f"count(*) FILTER (WHERE regexp_full_match({norm}, {_literal(det.pattern)}))")
     fmts = ", ".join(f"try_strptime(v, {_literal(f)})" for f in detectors.birth_dates.formats)
     d = f"CAST(coalesce({fmts}) AS DATE)"
-    return [*parts, f"count({d})", f"min(year({d}))", f"max(year({d}))", f"median(year({d}))", f"max({d})"]
+    parts += [f"count({d})", f"min(year({d}))", f"max(year({d}))", f"median(year({d}))", f"max({d})",
+              "count(DISTINCT v)"]
+    if detectors.vocabularies is not None:  # what categorical values reveal: rows, then distinct values
+        nv = VOCABULARY_NORMALISE.format(v="v")
+        for vocab in detectors.vocabularies.vocabularies:
+            test = f"regexp_matches({nv}, {_literal(vocabulary_pattern(vocab.entries))})"
+            parts += [f"count(*) FILTER (WHERE {test})", f"count(DISTINCT v) FILTER (WHERE {test})"]
+    return parts
 
 
 def _column_values(con: duckdb.DuckDBPyConnection, header: str, row: tuple[Any, ...],
@@ -54,10 +61,17 @@ def _column_values(con: duckdb.DuckDBPyConnection, header: str, row: tuple[Any, 
             valid = sum(1 for (value,) in rows if passes(check, value))
             del rows
         result.counts.append(DetectorCount(det, int(matched), valid))
-    parsed, low, high, median, latest = row[1 + n:]
+    parsed, low, high, median, latest, distinct = row[1 + n:7 + n]
     if parsed and isinstance(latest, dt.date) and latest <= as_of:
         result.birth_dates = BirthDateStats(int(parsed), int(high) - int(low),
                                             as_of.year - float(median))
+    result.distinct = int(distinct or 0)
+    if detectors.vocabularies is not None:
+        counts = row[7 + n:]
+        for i, vocab in enumerate(detectors.vocabularies.vocabularies):
+            rows, distinct_rows = counts[2 * i], counts[2 * i + 1]
+            if rows:
+                result.vocabularies.append(VocabularyCount(vocab, int(rows), int(distinct_rows)))
     return result
 
 
@@ -77,7 +91,8 @@ def _profile_table(con: duckdb.DuckDBPyConnection, table: Table, counts: TableCo
                        f"(UNPIVOT (SELECT {columns} FROM sample) ON {columns} INTO NAME col VALUE v)) "
                        f"GROUP BY col").fetchall()
     found = {header: tuple(values) for header, *values in rows}
-    empty = (0,) * len(detectors.values) + (0, None, None, None, None)
+    vocabularies = len(detectors.vocabularies.vocabularies) if detectors.vocabularies else 0
+    empty = (0,) * len(detectors.values) + (0, None, None, None, None, 0) + (0,) * (2 * vocabularies)
     return {name: _column_values(con, header, found.get(header, (0, *empty)), detectors, as_of)
             for header, name in headers.items()}
 
