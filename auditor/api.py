@@ -49,7 +49,7 @@ from auditor.sources.database import read_database
 from auditor.sources.database.gx_validation import run_in_database
 from auditor.sources.database.table_scan import ProgressFn, ScanOptions, scan_database
 from auditor.sources.ddl_reader import read_ddl
-from auditor.sources.free_text_scan import scan_samples
+from auditor.sources.free_text_scan import row_keys, scan_samples
 from auditor.sources.query_runner import DatabaseQueryRunner, QueryRunner, SampleQueryRunner
 from auditor.sources.row_store import RowStore
 from auditor.sources.sample_values import profile_values
@@ -141,8 +141,9 @@ def classify_service(settings: Settings, raw_config: object = None,
         subjects = {t: s.subject for t, s in settings.tables.items() if s.subject}
         columns = classify(inventory, catalogue.taxonomy, vocabulary, settings.overrides, subjects,
                            detectors, values)
-        scan_errors = (scan_samples(samples, columns, load_lexicon(catalogue.taxonomy)) if samples
-                       else unscanned_text(columns))
+        scan_errors = (scan_samples(samples, columns, load_lexicon(catalogue.taxonomy),
+                                    row_keys(inventory, columns))
+                       if samples else unscanned_text(columns))
     except BaseException:
         if samples is not None:
             samples.close()

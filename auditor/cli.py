@@ -117,6 +117,9 @@ def _memory_size(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="JUnit XML path.")
 @click.option("--md", "markdown_path", type=click.Path(path_type=Path), help="Markdown summary path.")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="CSV of findings path.")
+@click.option("--notes-rows", "notes_rows_path", type=click.Path(path_type=Path),
+              help="The flagged notes, one row each: table, column, key, categories, qualifiers; never the "
+                   "text (CSV, or JSON Lines for a .jsonl name).")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path),
               help="Baseline file: its findings are reported but do not fail (baseline create).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Report language (default fr).")
@@ -138,7 +141,8 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
           dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
           html_path: Path | None, json_path: Path | None, sarif_path: Path | None,
           junit_path: Path | None, markdown_path: Path | None, csv_path: Path | None,
-          baseline_path: Path | None, lang: str | None, fail_on: str | None, as_of: dt.datetime | None,
+          notes_rows_path: Path | None, baseline_path: Path | None, lang: str | None, fail_on: str | None,
+          as_of: dt.datetime | None,
           sample: int | None, jobs: int | None, memory_limit: str | None, gx_run: bool | None,
           progress: bool | None) -> None:
     """Audit a schema against purpose profiles; write the reports; exit 0, 1 or 2."""
@@ -156,7 +160,8 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
                "sarif": sarif_path or _default(settings, report.sarif),
                "junit": junit_path or _default(settings, report.junit),
                "markdown": markdown_path or _default(settings, report.markdown),
-               "csv": csv_path or _default(settings, report.csv)}
+               "csv": csv_path or _default(settings, report.csv),
+               "notes_rows": notes_rows_path or _default(settings, report.notes_rows)}
     written = {fmt: out for fmt, out in outputs.items() if out is not None}
     for fmt, out in written.items():
         _write(out, fmt, result)
@@ -245,7 +250,8 @@ def _default(settings: Any, name: str | None) -> Path | None:
 def _write(out: Path, fmt: str, result: Any) -> None:
     try:
         with open(out, "w", encoding="utf-8") as stream:
-            REPORTERS[fmt](result, stream)
+            jsonl = fmt == "notes_rows" and out.suffix == ".jsonl"
+            REPORTERS[f"{fmt}_jsonl" if jsonl else fmt](result, stream)
     except OSError as err:
         raise AuditorError(f"cannot write the {fmt.upper()} report ({err.strerror})",
                            file=str(out)) from None

@@ -119,6 +119,9 @@ class ReportSettings(Strict):
     junit: str | None = Field(default=None, description="JUnit XML path (CI test view)")
     markdown: str | None = Field(default=None, description="Markdown summary path (merge-request comment)")
     csv: str | None = Field(default=None, description="CSV of findings path")
+    notes_rows: str | None = Field(default=None, description=(
+        "The flagged notes, one row each (table, column, key or note number, categories, qualifiers; never "
+        "the text): CSV, or JSON Lines for a .jsonl name"))
     lang: str = Field(default="fr", pattern="^(fr|en)$")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 
@@ -146,3 +147,26 @@ def test_a_staff_religion_is_never_passed_over(tmp_path):
     staff = [f for f in findings if f["rule"] == "MIN007" and f["table"] == "agent"]
     assert [(f["severity"], f["category"]) for f in staff] == [("high", "special.religion")]
     assert "religion_declaree: special.religion" in staff[0]["evidence"]
+
+
+def test_notes_rows_name_each_flagged_note_by_its_key_and_never_hold_text(tmp_path):
+    """--notes-rows: one row per flagged note, by the table's key (entretien.id holds no personal
+    data), with its categories and qualifiers; the CSV and the JSON Lines say the same (issue 16)."""
+    rows, lines = tmp_path / "notes.csv", tmp_path / "notes.jsonl"
+    for out in (rows, lines):
+        result, _, js = _audit(tmp_path, "--notes-rows", str(out))
+        assert result.exit_code == 1, result.output
+    with open(rows, encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    as_json = [json.loads(line) for line in lines.read_text(encoding="utf-8").splitlines()]
+    assert len(table) == len(as_json) == 14
+    assert {(r["table"], r["column"], r["sampled"]) for r in table} == {("entretien", "notes", "False")}
+    assert [r["key"] for r in table] == [j["key"] for j in as_json]
+    report = json.loads(js.read_text(encoding="utf-8"))
+    counted = {f["category"]: f["rows"] for f in report["findings"] if f["rule"].startswith("TXT")}
+    for category, n in counted.items():
+        assert sum(category in j["categories"] for j in as_json) == n, category
+    violence = [j for j in as_json if "offences.violence" in j["categories"]]
+    assert all(j["reported"] == ["offences.violence"] for j in violence)
+    written = rows.read_text(encoding="utf-8") + lines.read_text(encoding="utf-8")
+    assert leaked(example_personal_values(), written) == []

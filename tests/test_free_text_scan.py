@@ -1,51 +1,105 @@
-"""The free-text scan: masked snippets and identifiers, per-row flags, counts from the engine."""
+"""The free-text scan: cues from the lexicon, identifier forms, per-row flags and keys, counts and
+estimates, and never a note's text."""
 
 from __future__ import annotations
 
 import duckdb
 import pytest
 
-from auditor.classify.free_text import load_lexicon, masked_snippet, term_pattern
+from auditor.classify.free_text import load_lexicon
+from auditor.classify.notes import NoteReader
+from auditor.classify.term_cues import CueFinder, is_closed, literal_prefix
+from auditor.models.classification import IdentifierForm
 from auditor.profiles import load_taxonomy
-from auditor.sources.free_text_scan import flag_rows, mask_identifier, scan_relation
+from auditor.sources.free_text_scan import estimate, flag_rows, scan_relation, wilson
 
 LEXICON = load_lexicon(load_taxonomy())
-HEALTH = next(c for c in LEXICON.categories if c.category == "special.health")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Mme Dupont, 43 ans, suivie au CMP de Rennes pour une dépression depuis 2019.",
-     "… ••• ••• suivie au cmp de ••• pour une …"),
-    ("Diabète.", "diabete"),
-    ("Rien à signaler.", None),
+@pytest.mark.parametrize("pattern, closed", [
+    ("diabete", True),
+    ("maladies?( chronique| grave)?", True),
+    ("(sous|placee? sous) (tutelle|curatelle)", True),
+    ("tel[ .\\-]?fixe", True),
+    ("incontinen\\w*", False),
+    ("en [a-z]+ a sa sortie", False),
+    ("suivi.{0,10}cmp", False),
+    ("coups?+", False),
+    ("[^.]{0,40} hopital", False),
+    ("a{2,}", False),
 ])
-def test_masked_snippet_keeps_terms_and_function_words_only(text, expected):
-    assert masked_snippet(text, term_pattern(HEALTH)) == expected
+def test_a_pattern_is_closed_when_it_spells_out_every_string_it_matches(pattern, closed):
+    assert is_closed(pattern) is closed
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("2 85 05 78 006 084 41", "2 85 05 ** *** *** 41"),
-    ("285057800608441", "28505********41"),
-    ("FR7630006000011234567890189", "FR763********************89"),
-    ("06 12 34 56 78", "06 ** ** ** 78"),
-    ("marie.dupont@mail.example", "m***@***.example"),
+@pytest.mark.parametrize("pattern, prefix", [
+    ("incontinen\\w*", "incontinen"), ("prostitu\\w*", "prostitu"), ("alcoolique?s?", "alcooliqu"),
+    ("(sous|mise) tutelle", ""), ("dublin\\w*", "dublin"),
 ])
-def test_identifiers_are_masked(value, expected):
-    assert mask_identifier(value) == expected
+def test_an_open_pattern_is_shown_by_its_literal_beginning(pattern, prefix):
+    assert literal_prefix(pattern) == prefix
 
 
-def test_scan_counts_rows_and_never_returns_a_note():
+def test_a_cue_is_built_from_the_lexicon_never_from_the_matched_text():
+    finder = CueFinder({"special.health": ["diabete", "incontinen\\w*", "(x|[a-z]+) malade"]}, ["asthme"])
+    assert finder.cue("special.health", "diabete") == "diabete"
+    assert finder.cue("special.health", "asthme") == "asthme"
+    assert finder.cue("special.health", "incontinence") == "incontinen…"
+    assert finder.cue("special.health", "dupont malade") is None
+    assert finder.cue("special.religion", "diabete") is None
+
+
+def test_a_reading_holds_cues_and_identifier_forms_not_values():
+    reader = NoteReader(LEXICON)
+    reading = reader.read("Mme Durand est incontinente, sous curatelle renforcée. NIR 2 85 05 78 006 084 41, "
+                          "tél. 0612345678.")
+    assert reading.categories == {"special.health": set()}
+    assert reading.cues == {"special.health": "incontinen…"}
+    assert reading.identifiers == {"identity.nir": [IdentifierForm(length=15, separated=True)],
+                                   "contact.phone": [IdentifierForm(length=10, separated=False)]}
+    assert "durand" not in repr(reading).lower() and "084" not in repr(reading)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("NIR 1850578006084 transmis à la CAF.", {"identity.nir"}),
+    ("Numéro de dossier 1850578006084 créé.", set()),          # 13 digits and no word naming a NIR
+    ("n° sécu : 1 85 05 78 006 084", {"identity.nir"}),
+    ("NIR 2/70/12/67/482/340/35 (format du logiciel)", {"identity.nir"}),
+    ("RIB : banque 12345 guichet 67890 compte 01234567890 clé 61.", {"financial.bank_account"}),
+    ("RIB : banque 12345 guichet 67890 compte 01234567890 clé 62.", set()),  # wrong key
+    ("RIB 12345-67890-01234567890-61", {"financial.bank_account"}),
+])
+def test_identifiers_as_people_write_them(text, found):
+    assert set(NoteReader(LEXICON).read(text).identifiers) == found
+
+
+def test_scan_counts_rows_keys_and_never_returns_a_note():
     con = duckdb.connect()
-    notes = ["Violences conjugales signalées.", "Pas de violence au domicile.", "Mme Santé est venue.",
-             "Hospitalisé en psychiatrie, NIR 2 85 05 78 006 084 41.", "", None, "Tél 06 12 34 56 78"]
-    con.execute("CREATE TABLE n (note VARCHAR)")
-    con.executemany("INSERT INTO n VALUES (?)", [(t,) for t in notes])
-    scan = scan_relation(con, "n", "note", LEXICON)
-    assert scan.rows == 5
+    notes = [(10, "Violences conjugales signalées."), (11, "Pas de violence au domicile."),
+             (12, "Mme Santé est venue."), (13, "Hospitalisé en psychiatrie, NIR 2 85 05 78 006 084 41."),
+             (14, ""), (15, None), (16, "Tél 06 12 34 56 78"), (17, "Selon sa sœur, son fils est diabétique.")]
+    con.execute("CREATE TABLE n (id INTEGER, note VARCHAR)")
+    con.executemany("INSERT INTO n VALUES (?, ?)", notes)
+    scan = scan_relation(con, "n", "note", LEXICON, key_sql="id")
+    assert scan.rows == 6
     assert {m.category: m.rows for m in scan.matches} == {
-        "offences.violence": 1, "special.health": 1, "identity.nir": 1, "contact.phone": 1}
-    assert {m.category: m.snippets for m in scan.matches}["identity.nir"] == ["2 85 05 ** *** *** 41"]
+        "offences.violence": 1, "special.health": 2, "identity.nir": 1, "contact.phone": 1}
+    health = next(m for m in scan.matches if m.category == "special.health")
+    assert (health.third_party, health.reported) == (1, 1)
+    assert [(f.key, f.row, f.categories, f.third_party, f.reported) for f in scan.flagged] == [
+        ("10", 0, ["offences.violence"], [], []),
+        ("13", 3, ["identity.nir", "special.health"], [], []),
+        ("16", 4, ["contact.phone"], [], []),
+        ("17", 5, ["special.health"], ["special.health"], ["special.health"])]
     shown = repr(scan)
-    assert "Santé" not in shown and "084" not in shown and "56 78" not in shown
+    assert "Santé" not in shown and "084" not in shown and "56 78" not in shown and "sœur" not in shown
     assert flag_rows(con, "n", "note", LEXICON) == [
-        {"offences.violence"}, set(), set(), {"special.health", "identity.nir"}, {"contact.phone"}]
+        {"offences.violence"}, set(), set(), {"special.health", "identity.nir"}, {"contact.phone"},
+        {"special.health"}]
+
+
+def test_a_sample_gives_an_estimate_with_its_wilson_interval():
+    low, high = wilson(20, 100)
+    assert (round(low, 4), round(high, 4)) == (0.1334, 0.2888)  # statsmodels proportion_confint(20, 100, method="wilson")
+    assert estimate(20, 100, 10_000) == (2000, 1333, 2889)
+    assert wilson(0, 0) == (0.0, 1.0)

@@ -1,16 +1,18 @@
 """The free-text lexicon (rules/classification/free_text_lexicon.yaml) and the SQL it compiles to.
 
-Every step of the scan is one SQL expression per category, so that it runs where the notes are
-(DuckDB for sample files, the audited database otherwise) and only counts come back. The
-snippets shown in a report are masked in Python from a handful of rows: words that are not
-lexicon terms or function words become "•••", digits are never shown.
+The engine's part of the scan is SQL: the notes normalised and tested with one regular expression
+per category, per chunk of terminology names and for the identifiers, so that only the candidate
+notes reach the reader (auditor/classify/notes.py). The qualifier settings build edsnlp's pipes.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 
@@ -23,26 +25,210 @@ from auditor.resources import data_dir
 from auditor.yaml_source import load_yaml_file, locate, validate
 
 
+class Near(Strict):
+    first: str
+    then: str
+    within: int = Field(default=50, ge=1, le=200)
+
+    def pattern(self) -> str:
+        return f"(?:{self.first})\\b[^.;!?\\n]{{0,{self.within}}}?\\b(?:{self.then})"
+
+
 class TextCategory(Strict):
     category: str
     terms: list[str] = Field(min_length=1)
     exclude: list[str] = Field(default_factory=list)
+    near: list[Near] = Field(default_factory=list, description=(
+        "Two phrases in one sentence, the second at most `within` characters after the first "
+        "(« Mme … sa compagne »); the engine looks for the second only"))
+    affirmed: list[str] = Field(default_factory=list, description=(
+        "Phrases whose negation is the fact (« n'a pas de titre de séjour »): mentions that no qualifier "
+        "removes"))
+    linked: list[str] = Field(default_factory=list, description=(
+        "Terms naming a service or a benefit: a mention only when a word of `link_words` ties the person "
+        "to it just before (« suivi au CMP »)"))
 
 
 class TextIdentifier(Strict):
     category: str
     pattern: str
     validator: str | None = None
-    strip: str = Field(default="[ .\\-]", description="Characters removed before validation")
+    strip: str = Field(default="[ .\\-]", description=(
+        "Characters removed before validation, when the pattern captures no group (else the groups are "
+        "the value)"))
+    bare_length: int | None = Field(default=None, description="A match of this length written with no "
+                                                              "separator is ambiguous (a file number, a "
+                                                              "barcode): it counts only after `cue`")
+    cue: str | None = Field(default=None, description="Words that name the identifier, within `cue_window` "
+                                                      "characters before a bare match")
+    cue_window: int = 80
+
+
+class NegationCues(Strict):
+    remove_preceding: list[str] = Field(default_factory=list, description="Taken from edsnlp's")
+    remove_following: list[str] = Field(default_factory=list, description="Taken from edsnlp's")
+    preceding_regex: list[str] = Field(default_factory=list, description="Added to edsnlp's")
+    preceding: list[str] = Field(default_factory=list, description="Added to edsnlp's")
+    following: list[str] = Field(default_factory=list, description="Added to edsnlp's")
+    verbs: list[str] = Field(default_factory=list, description="Added to edsnlp's, conjugated by edsnlp")
+    pseudo: list[str] = Field(default_factory=list, description="Added to edsnlp's")
+
+
+class HypothesisCues(Strict):
+    keep_preceding: list[str] = Field(description="edsnlp's preceding cues kept")
+    preceding: list[str] = Field(default_factory=list)
+    keep_following: list[str] = Field(description="edsnlp's following cues kept")
+    following: list[str] = Field(default_factory=list)
+    verbs_hyp: list[str] = Field(default_factory=list, description="In every tense")
+    verbs_conditional: list[str] = Field(default_factory=list, description="In the conditional")
+
+
+class FamilyCues(Strict):
+    add: list[str] = Field(default_factory=list, description="Added to edsnlp's family words")
+
+
+class ReportedCues(Strict):
+    verbs: list[str] = Field(default_factory=list, description="Replace edsnlp's")
+    preceding: list[str] = Field(default_factory=list, description="Added to edsnlp's")
+
+
+class QualifierSettings(Strict):
+    """How edsnlp's qualifiers are configured for case notes (rules/classification/free_text_lexicon.yaml)."""
+
+    termination: list[str] = Field(default_factory=list, description="Added to edsnlp's, for every qualifier")
+    negation: NegationCues
+    hypothesis: HypothesisCues
+    family: FamilyCues
+    reported_speech: ReportedCues
+
+    def _lists(self) -> dict[str, dict[str, list[str]]]:
+        from edsnlp.pipes.qualifiers.family import patterns as family
+        from edsnlp.pipes.qualifiers.hypothesis import patterns as hypothesis
+        from edsnlp.pipes.qualifiers.negation import patterns as negation
+        from edsnlp.pipes.qualifiers.reported_speech import patterns as reported
+        from edsnlp.pipes.terminations import termination
+
+        neg, hyp = self.negation, self.hypothesis
+        ends = [*termination, *self.termination]
+        return {
+            "negation": {"preceding": [*(c for c in negation.preceding if c not in neg.remove_preceding),
+                                       *neg.preceding],
+                         "preceding_regex": [*negation.preceding_regex, *neg.preceding_regex],
+                         "termination": ends,
+                         "following": [*(c for c in negation.following if c not in neg.remove_following),
+                                       *neg.following],
+                         "verbs": [*negation.verbs, *neg.verbs], "pseudo": [*negation.pseudo, *neg.pseudo]},
+            "hypothesis": {"preceding": [*hyp.keep_preceding, *hyp.preceding],
+                           "following": [*hyp.keep_following, *hyp.following],
+                           "verbs_hyp": hyp.verbs_hyp, "verbs_eds": hyp.verbs_conditional,
+                           "pseudo": list(hypothesis.pseudo), "termination": ends},
+            "family": {"family": [*family.family, *self.family.add], "termination": ends},
+            "reported_speech": {"verbs": self.reported_speech.verbs,
+                                "preceding": [*reported.preceding, *self.reported_speech.preceding]},
+        }
+
+    def pipeline(self) -> Qualifiers:
+        """edsnlp's four qualifiers with these cues, written as the notes are normalised (lower case,
+        no accents, apostrophes as spaces), so that no normaliser runs on each note; the verbs are
+        conjugated from edsnlp's table with the tenses each qualifier uses."""
+        import edsnlp
+        import edsnlp.pipes as eds
+        from edsnlp.utils.resources import get_verbs
+
+        def norm(cues: list[str]) -> list[str]:
+            return list(dict.fromkeys(" ".join(_CUE_WORD.findall(plain(c).replace("'", " "))) or c
+                                      for c in cues))
+
+        def forms(verbs: list[str], keep: Any) -> list[str]:
+            if not verbs:
+                return []
+            table = get_verbs(verbs, check_contains=False)
+            return list(table.loc[keep(table)]["term"].unique())
+
+        lists = self._lists()
+        neg, hyp, fam, rep = (lists[k] for k in ("negation", "hypothesis", "family", "reported_speech"))
+        neg_pre = forms(neg["verbs"], lambda t: ((t["mode"] == "Indicatif") & (t["tense"] == "Présent"))
+                        | t["tense"].isin(["Participe Présent", "Participe Passé", "Infinitif Présent"]))
+        neg_post = forms(neg["verbs"], lambda t: t["tense"] == "Participe Passé")
+        hyp_pre = (forms(hyp["verbs_eds"], lambda t: t["mode"] == "Conditionnel")
+                   + forms(hyp["verbs_hyp"], lambda t: t["verb"].notna()))
+        hyp_post = forms(hyp["verbs_hyp"], lambda t: t["tense"] == "Participe Passé")
+        rep_verbs = forms(rep["verbs"], lambda t: ((t["mode"] == "Indicatif") & (t["tense"] == "Présent")
+                                                   & t["person"].isin(["3s", "3p"]))
+                          | t["tense"].isin(["Participe Présent", "Participe Passé"]))
+        ends = norm(neg["termination"])
+        nlp = edsnlp.blank("eds")
+        pipes = {
+            # edsnlp conjugates `verbs` itself, with accents, which the notes no longer have: the same
+            # verbs are given (an empty list would mean all verbs) and their accent-free forms added
+            "negation": eds.negation(nlp, preceding=norm([*neg["preceding"], *neg_pre]), verbs=neg["verbs"],
+                                     following=norm([*neg["following"], *neg_post]),
+                                     pseudo=norm(neg["pseudo"]), preceding_regex=neg["preceding_regex"],
+                                     termination=ends),
+            "hypothesis": eds.hypothesis(nlp, preceding=norm([*hyp["preceding"], *hyp_pre]),
+                                         following=norm([*hyp["following"], *hyp_post]),
+                                         verbs_hyp=hyp["verbs_hyp"], verbs_eds=hyp["verbs_eds"],
+                                         pseudo=norm(hyp["pseudo"]), termination=ends),
+            "family": eds.family(nlp, family=norm(fam["family"]), termination=ends, use_sections=False),
+            "reported_speech": eds.reported_speech(nlp, verbs=rep["verbs"],
+                                                   preceding=norm([*rep["preceding"], *rep_verbs])),
+        }
+        cues = {
+            "negation": [*norm([*neg["preceding"], *neg_pre, *neg["following"], *neg_post]), "ne", "n"],
+            "hypothesis": [*norm([*hyp["preceding"], *hyp_pre, *hyp["following"], *hyp_post]), "?"],
+            "family": norm(fam["family"]),
+            "reported_speech": [*norm([*rep["preceding"], *rep_verbs]), "«", "»", '"'],
+        }
+        patterns = {}
+        for name, phrases in cues.items():
+            # a cue holds all its words: its longest word is the rarest anchor (« a avoue »: avoue)
+            firsts = {max(p.split(), key=len) if p.split() else p for p in phrases}
+            words = sorted(re.escape(w) for w in firsts if w[:1].isalnum())
+            marks = "".join(re.escape(w) for w in firsts if w and not w[:1].isalnum())
+            marked = f"|[{marks}]" if marks else ""
+            patterns[name] = re.compile(r"\b(?:" + "|".join(words) + r")\b" + marked)
+        return Qualifiers(nlp, pipes, patterns)
+
+
+@dataclass
+class Qualifiers:
+    """edsnlp's qualifier pipes, and per qualifier a pattern of the first words of its cues: a
+    sentence holding none of them has nothing for that qualifier to find."""
+
+    nlp: Any
+    pipes: dict[str, Any]
+    first_words: dict[str, re.Pattern[str]]
+
+
+_CUE_WORD = re.compile(r"[a-z0-9]+|:")  # a colon is part of a cue (« diabete : non »)
+
+
+class Terminology(Strict):
+    category: str
+    source: str = Field(pattern="^(cim10|drugs)$")
+    max_words: int = Field(default=3, ge=1)
+    min_letters: int = Field(default=5, ge=1)
 
 
 class LexiconFile(Strict):
     version: int
     civilities: list[str]
-    negations: list[str]
-    fillers: list[str]
+    qualifiers: QualifierSettings
+    terminologies: list[Terminology] = Field(default_factory=list)
+    ambiguous_names: list[str] = Field(default_factory=list, description=(
+        "Terminology names that are common words (« goutte », « rage »)"))
+    link_words: list[str] = Field(default_factory=list, description=(
+        "What ties a person to a service or benefit named by a linked term"))
+    link_window: int = Field(default=6, ge=1, description="Words before a linked term a link word may be")
+    no_person: list[str] = Field(default_factory=list,
+                                 description="A note that says it is about no one (a meeting): no category")
     categories: list[TextCategory]
     identifiers: list[TextIdentifier] = Field(default_factory=list)
+
+
+# ICD-10 chapters of diseases, disorders, injuries and malformations (A00–T98); not external causes
+# (V–Y: « agression ») nor factors influencing health status (Z: « difficultés liées au logement »).
+_CIM10_CHAPTERS = tuple("ABCDEFGHIJKLMNOPQRST")
 
 
 @dataclass
@@ -58,39 +244,86 @@ class Lexicon:
     def identifiers(self) -> list[TextIdentifier]:
         return self.model.identifiers
 
+    def qualifier_settings(self) -> QualifierSettings:
+        return self.model.qualifiers
+
+    def terminology(self) -> dict[str, str]:
+        """Normalised names of the terminologies -> category (loaded once per process)."""
+        return _terminology(self.model.model_dump_json(include={"terminologies", "ambiguous_names"}))
+
+
+@cache
+def _terminology(config: str) -> dict[str, str]:
+    import csv
+    import gzip
+    import json
+
+    from auditor.classify.tokens import general_words
+
+    data = json.loads(config)
+    ambiguous = {plain(n) for n in data["ambiguous_names"]}
+    names: dict[str, str] = {}
+    try:
+        from edsnlp import BASE_DIR
+    except ImportError:  # pragma: no cover - edsnlp is a dependency
+        return names
+    for term in data["terminologies"]:
+        if term["source"] == "cim10":
+            with gzip.open(BASE_DIR / "resources" / "cim10.csv.gz", "rt", encoding="utf-8") as fh:
+                labels = [row["long"] for row in csv.DictReader(fh)
+                          if row["code"].startswith(_CIM10_CHAPTERS)]
+        else:
+            drugs = json.loads((BASE_DIR / "resources" / "drugs.json").read_text(encoding="utf-8"))
+            common = general_words()
+            labels = [n for ns in drugs.values() for n in ns if plain(n) not in common]
+        for label in labels:
+            words = _CUE_WORD.findall(plain(label).replace("'", " "))
+            phrase = " ".join(words)
+            long_enough = sum(len(w) for w in words) >= term["min_letters"]
+            if words and len(words) <= term["max_words"] and long_enough and phrase not in ambiguous:
+                names.setdefault(phrase, term["category"])
+    return names
+
 
 def _alt(fragments: list[str]) -> str:
     return "(?:" + "|".join(fragments) + ")"
 
 
 def normalised_sql(column_sql: str, lexicon: Lexicon) -> str:
-    """Names after a civility removed, lower case, no accents, straight apostrophes as spaces."""
-    civ = _alt(lexicon.model.civilities)
-    no_names = f"regexp_replace({column_sql}, '\\b{civ}\\s+\\p{{Lu}}[\\pL\\-]+', ' ', 'g')"
-    return (f"regexp_replace(lower(strip_accents(replace(replace({no_names}, 'œ', 'oe'), 'Œ', 'oe'))), "
-            "'[’`'']', ' ', 'g')")
+    """Lower case, no accents, « œ » as « oe », apostrophes as spaces: the engine's side of the
+    reader's normalisation (auditor/classify/notes.py). The reader also blanks the surname after a
+    civility; the engine keeps it, so it keeps a superset of the notes the reader finds anything in."""
+    return (f"translate(lower(strip_accents(replace(replace({column_sql}, 'œ', 'oe'), 'Œ', 'oe'))), "
+            "'’`''', '   ')")
 
 
-def any_term_sql(norm_sql: str, lexicon: Lexicon) -> str:
-    """A boolean SQL expression: the (normalised) note holds a term of some category. One regex
-    that lets a note with none skip every category's test."""
-    terms = _alt([term for cat in lexicon.categories for term in cat.terms])
-    return f"regexp_matches({norm_sql}, '\\b{terms}\\b')"
+TERMINOLOGY_CHUNK = 1_000  # names per regular expression: a larger one costs the engine more than its parts
 
 
-def category_sql(norm_sql: str, cat: TextCategory, lexicon: Lexicon) -> str:
-    """A boolean SQL expression: the (normalised) note mentions the category, not negated."""
-    text = norm_sql
-    if cat.exclude:
-        text = f"regexp_replace({text}, '\\b{_alt(cat.exclude)}\\b', ' ', 'g')"
-    terms = _alt(cat.terms)
-    negated = (f"\\b{_alt(lexicon.model.negations)}\\b\\s*(?:{_alt(lexicon.model.fillers)}\\b\\s*){{0,5}}"
-               f"{terms}\\b")
-    text = f"regexp_replace({text}, '{negated}', ' ', 'g')"
-    # the exclusions and negations are removed only from notes where a term occurs at all: CASE
-    # evaluates its branch on those rows alone (most notes mention no given category)
-    return (f"CASE WHEN regexp_matches({norm_sql}, '\\b{terms}\\b') "
-            f"THEN regexp_matches({text}, '\\b{terms}\\b') ELSE false END")
+def pattern_sqls(lexicon: Lexicon) -> list[tuple[str, str]]:
+    """(flag, RE2 pattern) for the engine: one per category (its terms, linked and affirmed
+    phrases), the terminology in chunks, and the identifiers. A category's pattern flags the notes
+    the reader must read for it; one regular expression of everything would cost the engine more
+    than its parts (its automaton outgrows RE2's memory)."""
+    b = chr(92) + "b"
+    patterns = [(f"c{i}", b + _alt([*c.terms, *c.linked, *c.affirmed, *(n.then for n in c.near)]) + b)
+                for i, c in enumerate(lexicon.categories)]
+    names = [re.escape(n) for n in sorted(lexicon.terminology())]
+    patterns += [(f"n{i}", b + _alt(names[j:j + TERMINOLOGY_CHUNK]) + b)
+                 for i, j in enumerate(range(0, len(names), TERMINOLOGY_CHUNK))]
+    if lexicon.identifiers:
+        patterns.append(("ids", _alt([ident.pattern for ident in lexicon.identifiers])))
+    return patterns
+
+
+def candidate_sql(norm_sql: str, lexicon: Lexicon) -> str:
+    """A boolean SQL expression: the (normalised) note holds a term of some category, a name of a
+    terminology or an identifier pattern. The notes with none (most) are done."""
+    return " OR ".join(f"regexp_matches({norm_sql}, {_sql_string(p)})" for _, p in pattern_sqls(lexicon))
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
@@ -105,7 +338,7 @@ def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
         problem = taxonomy.check_key(cat.category)
         if problem:
             fail(problem, ("categories", i, "category"))
-        for attr in ("terms", "exclude"):
+        for attr in ("terms", "exclude", "linked", "affirmed"):
             for j, fragment in enumerate(getattr(cat, attr)):
                 if "'" in fragment:
                     fail("write apostrophes as spaces (the scan turns them into spaces)",
@@ -114,6 +347,11 @@ def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
                     re.compile(fragment)
                 except re.error as err:
                     fail(f"invalid regular expression: {err}", ("categories", i, attr, j))
+    for i, term in enumerate(model.terminologies):
+        problem = taxonomy.check_key(term.category)
+        if problem:
+            fail(problem, ("terminologies", i, "category"))
+    _check_verbs(model.qualifiers, fail)
     for i, ident in enumerate(model.identifiers):
         problem = taxonomy.check_key(ident.category)
         if problem:
@@ -123,43 +361,24 @@ def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
     return Lexicon(model, str(path))
 
 
-# -- masked snippets -----------------------------------------------------------------------
-_SAFE = {"le", "la", "les", "l", "de", "des", "du", "d", "un", "une", "et", "ou", "en", "au", "aux",
-         "a", "pour", "par", "sur", "sous", "avec", "sans", "dans", "est", "sont", "il", "elle", "ils",
-         "elles", "on", "nous", "vous", "je", "j", "se", "s", "sa", "son", "ses", "leur", "leurs", "ne",
-         "n", "pas", "plus", "que", "qu", "qui", "ce", "cette", "ces", "y", "lui", "eux", "mais",
-         "donc", "car", "suivi", "suivie", "depuis", "lors", "chez", "the", "of", "and", "or", "to",
-         "in", "for", "with", "is", "was", "has", "have", "he", "she", "they", "not", "no", "his",
-         "her"}
-_WORD = re.compile(r"[a-z0-9]+")
-MASK = "•••"
+def _check_verbs(settings: QualifierSettings, fail: Callable[[str, tuple[str | int, ...]], None]) -> None:
+    """edsnlp conjugates the qualifiers' verbs from its own table: a verb it does not know would
+    stop the pipeline from being built; say which one, where."""
+    try:
+        from edsnlp.utils.resources import get_verbs
+    except ImportError:  # pragma: no cover - edsnlp is a dependency
+        return
+    known = set(get_verbs()["verb"])
+    lists = {("qualifiers", "negation", "verbs"): settings.negation.verbs,
+             ("qualifiers", "hypothesis", "verbs_hyp"): settings.hypothesis.verbs_hyp,
+             ("qualifiers", "hypothesis", "verbs_conditional"): settings.hypothesis.verbs_conditional,
+             ("qualifiers", "reported_speech", "verbs"): settings.reported_speech.verbs}
+    for loc, verbs in lists.items():
+        for j, verb in enumerate(verbs):
+            if verb not in known:
+                fail(f"edsnlp cannot conjugate {verb!r}: write its forms as cues instead", (*loc, j))
 
 
 def plain(text: str) -> str:
-    """The Python twin of the SQL normalisation (lower case, no accents), for snippets."""
+    """The Python twin of the SQL normalisation (lower case, no accents), for cues and names."""
     return strip_accents(text.replace("œ", "oe").replace("Œ", "oe")).lower()
-
-
-def masked_snippet(text: str, terms: re.Pattern[str], window: int = 4) -> str | None:
-    """± `window` words around the first mention; anything but function words and lexicon terms
-    masked, digits always masked. None if the term is not found."""
-    low = plain(text)
-    match = terms.search(low)
-    if match is None:
-        return None
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(low)]
-    first = next(i for i, (s, e, _) in enumerate(words) if e > match.start())
-    last = max(i for i, (s, _, _) in enumerate(words) if s < match.end())
-    out = []
-    for i in range(max(0, first - window), min(len(words), last + window + 1)):
-        word = words[i][2]
-        inside = first <= i <= last
-        keep = not any(c.isdigit() for c in word) and (inside or word in _SAFE or bool(terms.fullmatch(word)))
-        out.append(word if keep else MASK)
-    prefix = "… " if first - window > 0 else ""
-    suffix = " …" if last + window + 1 < len(words) else ""
-    return prefix + " ".join(out) + suffix
-
-
-def term_pattern(cat: TextCategory) -> re.Pattern[str]:
-    return re.compile(r"\b" + _alt(cat.terms) + r"\b")

@@ -27,6 +27,22 @@ def _phone(value: str) -> bool:
     return bool(phonenumbers.is_valid_number(number))
 
 
+_RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
+
+
+def _rib(value: str) -> bool:
+    """A French RIB: bank (5), branch (5), account (11, letters allowed) and key (2), where
+    key = 97 - (89 × bank + 15 × branch + 3 × account) mod 97, letters counted as the Banque de
+    France table says (A, J -> 1; B, K, S -> 2; …)."""
+    if len(value) != 23 or not value[:10].isdigit() or not value[21:].isdigit():
+        return False
+    account = value[10:21].translate(_RIB_LETTERS)
+    if not account.isdigit():
+        return False
+    key = 97 - (89 * int(value[:5]) + 15 * int(value[5:10]) + 3 * int(account)) % 97
+    return key == int(value[21:])
+
+
 def _ip(value: str) -> bool:
     try:
         ipaddress.ip_address(value)
@@ -63,6 +79,7 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "siren": lambda v: bool(siren.is_valid(v)),
     "siret": lambda v: bool(siret.is_valid(v)),
     "iban": lambda v: bool(iban.is_valid(v)),
+    "rib": _rib,
     "bic": lambda v: bool(bic.is_valid(v)),
     "luhn": lambda v: bool(luhn.is_valid(v)),
     "phone": _phone,

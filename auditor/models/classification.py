@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.models.inventory import SourceLocation
 
@@ -73,13 +73,42 @@ class Reason(BaseModel):
                 else f"override '{self.subject}' in the audit configuration")
 
 
+class IdentifierForm(BaseModel):
+    """How an identifier found in a note is written, without its value."""
+
+    model_config = ConfigDict(frozen=True)
+
+    length: int = Field(description="Characters of the identifier, separators removed (13 or 15 for a NIR)")
+    separated: bool = Field(description="Written with separators (spaces, dots, dashes, slashes, words)")
+
+
 class TextMention(BaseModel):
-    """What the notes of a free-text column mention, counted in the engine."""
+    """What the notes of a free-text column reveal, counted where the rows are."""
 
     category: str
-    rows: int = Field(description="Notes (sampled rows) that mention the category")
-    snippets: list[str] = Field(default_factory=list,
-                                description="Masked: lexicon terms and function words only")
+    rows: int = Field(description="Notes read that reveal the category, neither negated nor hypothetical")
+    third_party: int = Field(default=0, description="Of those, notes where it concerns someone else only")
+    reported: int = Field(default=0, description="Of those, notes where it is reported speech")
+    cues: list[str] = Field(default_factory=list, description=(
+        "Up to three of the lexicon's terms that matched, as the lexicon spells them (an open term by its "
+        "literal beginning and « … »); never note text"))
+    forms: list[IdentifierForm] = Field(default_factory=list, description=(
+        "For an identifier: up to three forms it was written in"))
+    estimate: int | None = Field(default=None, description="Notes of the whole column, when the rows read "
+                                                             "are a sample of it")
+    estimate_low: int | None = Field(default=None, description="95 % interval of the estimate")
+    estimate_high: int | None = None
+
+
+class FlaggedNote(BaseModel):
+    """A note that reveals something: its number in the scan order and what it reveals. Never its text."""
+
+    row: int = Field(description="Number of the note among the column's non-empty notes, in the scan order")
+    key: str | None = Field(default=None, description="The row's primary key, when it is one column that "
+                                                      "holds no personal data")
+    categories: list[str]
+    third_party: list[str] = Field(default_factory=list)
+    reported: list[str] = Field(default_factory=list)
 
 
 class ColumnClassification(BaseModel):
@@ -95,7 +124,11 @@ class ColumnClassification(BaseModel):
                                             description="Detector id -> share of sampled values it accepts")
     hashed: bool | None = Field(default=None, description="Values are hashes of a secret (None: unknown)")
     text_scanned: int | None = Field(default=None, description="Non-empty notes scanned (free-text columns)")
+    text_population: int | None = Field(default=None, description="Non-empty notes of the whole column, when "
+                                                                     "those scanned are a sample of it")
     text_mentions: list[TextMention] = Field(default_factory=list)
+    flagged_notes: list[FlaggedNote] = Field(default_factory=list, exclude=True,
+                                             description="Per note: for --notes-rows only, not in reports")
     location: SourceLocation = Field(default_factory=SourceLocation)
 
     @property

@@ -1,0 +1,297 @@
+"""Read a note as a careful reader would: what it mentions, and whether it says so as a fact.
+
+The engine (auditor/sources/free_text_scan.py) keeps the candidate notes, those where some term or
+identifier pattern occurs; this module reads them, one by one, in memory, and returns for each the
+categories it reveals with their qualifiers. It never writes a note anywhere: what it returns
+holds the lexicon's words that matched (auditor/classify/term_cues.py), the forms of the identifiers
+(length, separators) and qualifiers, never the note's text nor an identifier's value.
+
+For each candidate note:
+  1. normalise it as the engine does (surnames after a civility blanked, lower case, no accents);
+  2. per category, blank the phrases that use its words in another sense (`exclude`), then find
+     its terms and the names of its terminologies (ICD-10 labels, drug names, from edsnlp);
+  3. qualify every mention with edsnlp's rule-based pipes for French clinical text (negation,
+     hypothesis, family, reported speech), configured by the lexicon; a note with no cue of any
+     qualifier skips this step: its mentions are plain facts;
+  4. find the identifiers written in it and check them (key, numbering plan).
+A category is revealed when one of its mentions is neither negated nor hypothetical; it concerns a
+third party when every such mention does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from auditor.classify.free_text import Lexicon, Qualifiers, QualifierSettings
+from auditor.classify.term_cues import CueFinder
+from auditor.classify.validators import VALIDATORS, passes
+from auditor.models.classification import IdentifierForm
+
+_WORD = re.compile(r"[a-z0-9]+")
+_SENTENCE = re.compile(r"[^.;!?\n]+[.;!?\n]*")
+_ADDRESSES = re.compile(r"[\w.%+\-]+ ?@ ?[\w.\-]+\.[a-z]{2,}|\b(?:https?://|www\.)\S+")
+_APOSTROPHES = re.compile(r"[’`'']")
+
+
+def normalise(text: str, civilities: re.Pattern[str]) -> str:
+    """The Python twin of the engine's normalisation (auditor/classify/free_text.py)."""
+    text = civilities.sub(r"\1 ", text)  # the surname goes, the civility stays: it says who
+    text = text.replace("œ", "oe").replace("Œ", "oe")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+    return _APOSTROPHES.sub(" ", text)
+
+
+@dataclass(frozen=True)
+class Mention:
+    category: str
+    start: int
+    end: int
+    negated: bool = False
+    hypothetical: bool = False
+    third_party: bool = False
+    reported: bool = False
+
+    @property
+    def affirmed(self) -> bool:
+        return not (self.negated or self.hypothetical)
+
+
+@dataclass
+class NoteReading:
+    """What one note reveals: category -> its qualifiers, plus the valid identifiers found."""
+
+    categories: dict[str, set[str]] = field(default_factory=dict)  # category -> {third_party, reported}
+    cues: dict[str, str] = field(default_factory=dict)  # category -> the lexicon's words matched first
+    identifiers: dict[str, list[IdentifierForm]] = field(default_factory=dict)  # category -> their forms
+    negated: set[str] = field(default_factory=set)
+    hypothetical: set[str] = field(default_factory=set)
+
+    @property
+    def found(self) -> set[str]:
+        return set(self.categories) | set(self.identifiers)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A note the engine kept: its number, its text (in memory only) and the patterns it holds
+    (`c<i>`: category i, `n<i>`: a terminology chunk, `ids`: an identifier)."""
+
+    row: int
+    raw: str
+    patterns: frozenset[str] | None = None  # None: not known, read for everything
+    key: str | None = None  # the row's key, when the table has one that is not personal
+
+
+@dataclass
+class _Category:
+    category: str
+    terms: re.Pattern[str]
+    exclude: re.Pattern[str] | None
+    linked: re.Pattern[str] | None
+    affirmed: re.Pattern[str] | None
+
+
+@dataclass
+class _Identifier:
+    category: str
+    pattern: re.Pattern[str]
+    validator: str | None
+    strip: re.Pattern[str]
+    bare_length: int | None = None
+    cue: re.Pattern[str] | None = None
+    window: int = 0
+
+
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
+def _alt(fragments: list[str]) -> str:
+    return "(?:" + "|".join(f"(?:{f})" for f in fragments) + ")"
+
+
+class NoteReader:
+    """Compiled once per scan; `read` is called for each candidate note, `read_many` for a batch."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        model = lexicon.model
+        self.lexicon = lexicon
+        civ = _alt(model.civilities)
+        self.civilities = re.compile(rf"\b({civ})\s+[A-ZÀ-ÖØ-Þ][\w\-]+")
+        self.categories = [
+            _Category(c.category, re.compile(rf"\b{_alt([*c.terms, *(n.pattern() for n in c.near)])}\b"),
+                      re.compile(rf"\b{_alt(c.exclude)}\b") if c.exclude else None,
+                      re.compile(rf"\b{_alt(c.linked)}\b") if c.linked else None,
+                      re.compile(rf"\b{_alt(c.affirmed)}\b") if c.affirmed else None)
+            for c in model.categories]
+        self.link = re.compile(rf"\b{_alt(model.link_words)}\b") if model.link_words else None
+        self.link_window = model.link_window
+        self.no_person = re.compile(rf"\b{_alt(model.no_person)}\b") if model.no_person else None
+        self.identifiers = [
+            _Identifier(i.category, re.compile(i.pattern), i.validator, re.compile(i.strip), i.bare_length,
+                        re.compile(rf"\b(?:{i.cue})\b") if i.cue else None, i.cue_window)
+            for i in model.identifiers]
+        self.terminology = lexicon.terminology()  # normalised phrase -> category
+        self.cues = CueFinder({c.category: [*c.terms, *c.linked, *c.affirmed, *(n.pattern() for n in c.near)]
+                               for c in model.categories}, self.terminology)
+        self.max_words = max((len(p.split()) for p in self.terminology), default=0)
+        self.settings: QualifierSettings = lexicon.qualifier_settings()
+        self._qualifiers: Qualifiers | None = None
+
+    # -- finding mentions ----------------------------------------------------------------------
+    def affirmed_mentions(self, text: str, patterns: frozenset[str] | None = None) -> list[Mention]:
+        """Mentions whose negation is the fact itself: no qualifier applies to them."""
+        return [Mention(cat.category, m.start(), m.end()) for i, cat in enumerate(self.categories)
+                if cat.affirmed is not None and (patterns is None or f"c{i}" in patterns)
+                for m in cat.affirmed.finditer(text)]
+
+    def mentions(self, text: str, patterns: frozenset[str] | None = None) -> list[Mention]:
+        found: list[Mention] = []
+        for i, cat in enumerate(self.categories):
+            if patterns is not None and f"c{i}" not in patterns:
+                continue
+            scope = text
+            if cat.exclude is not None:
+                scope = cat.exclude.sub(lambda m: " " * len(m.group()), scope)
+            found += [Mention(cat.category, m.start(), m.end()) for m in cat.terms.finditer(scope)]
+            if cat.linked is not None and self.link is not None:
+                for m in cat.linked.finditer(scope):
+                    before = " ".join(_WORD.findall(scope[:m.start()])[-self.link_window:])
+                    if self.link.search(before):
+                        found.append(Mention(cat.category, m.start(), m.end()))
+        if self.terminology and (patterns is None or any(p.startswith("n") for p in patterns)):
+            words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+            for i in range(len(words)):
+                for n in range(min(self.max_words, len(words) - i), 0, -1):
+                    phrase = " ".join(w[2] for w in words[i:i + n])
+                    category = self.terminology.get(phrase)
+                    if category is not None:
+                        found.append(Mention(category, words[i][0], words[i + n - 1][1]))
+                        break
+        return found
+
+    def identifiers_in(self, text: str) -> dict[str, list[IdentifierForm]]:
+        """The valid identifiers of a note, each by its form: how many characters, written with
+        separators or not. Their values are not kept."""
+        result: dict[str, list[IdentifierForm]] = {}
+        for ident in self.identifiers:
+            check = VALIDATORS[ident.validator] if ident.validator else None
+            for m in ident.pattern.finditer(text):
+                value = ("".join(m.groups()) if m.groups() else ident.strip.sub("", m.group())).upper()
+                bare = ident.bare_length is not None and len(value) == ident.bare_length == len(m.group())
+                before = max(0, m.start() - ident.window)
+                named = ident.cue is not None and ident.cue.search(text, before, m.start())
+                if bare and not named:
+                    continue
+                if check is None or passes(check, value):
+                    result.setdefault(ident.category, []).append(
+                        IdentifierForm(length=len(value), separated=len(m.group()) > len(value)))
+        return result
+
+    # -- qualifiers ----------------------------------------------------------------------------
+    @property
+    def qualifiers(self) -> Qualifiers:
+        if self._qualifiers is None:
+            self._qualifiers = self.settings.pipeline()
+        return self._qualifiers
+
+    def qualify(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Qualify each mention in its sentence, with the edsnlp pipes whose cues occur there only:
+        a sentence with no cue of any qualifier states plain facts."""
+        if not mentions:
+            return mentions
+        quals = self.qualifiers
+        from spacy.util import filter_spans
+
+        result: list[Mention] = []
+        for sentence in _SENTENCE.finditer(text):
+            start, end = sentence.span()
+            inside = [m for m in mentions if start <= m.start < end]
+            if not inside:
+                continue
+            words = sentence.group()
+            needed = [name for name, cue in quals.first_words.items() if cue.search(words)]
+            if not needed:
+                result += inside
+                continue
+            # a hyphen inside a word (« serait-elle ») is no list dash: no end of scope there
+            doc = quals.nlp.make_doc(_INNER_HYPHEN.sub(" ", words))
+            for i, token in enumerate(doc):
+                token.is_sent_start = i == 0
+            spans = [doc.char_span(m.start - start, m.end - start, label=str(i), alignment_mode="expand")
+                     for i, m in enumerate(inside)]
+            doc.ents = filter_spans([span for span in spans if span is not None])
+            for name in needed:
+                doc = quals.pipes[name](doc)
+            ents = [(e.start_char + start, e.end_char + start, e) for e in doc.ents]
+            for m in inside:
+                ent = next((e for s_, e_, e in ents if s_ <= m.start < e_ or m.start <= s_ < m.end), None)
+                if ent is None:
+                    result.append(m)
+                    continue
+                q = ent._
+                result.append(Mention(m.category, m.start, m.end, bool(q.negation), bool(q.hypothesis),
+                                      bool(q.family), bool(q.reported_speech)))
+        return result
+
+    # -- a note --------------------------------------------------------------------------------
+    def read(self, raw: str, patterns: frozenset[str] | None = None) -> NoteReading:
+        """What a note reveals; `patterns`, from the engine, says which categories to read it for."""
+        text = normalise(raw, self.civilities)
+        reading = NoteReading(identifiers=self.identifiers_in(text) if patterns is None or "ids" in patterns
+                              else {})
+        text = _ADDRESSES.sub(lambda m: " " * len(m.group()), text)  # no term inside an e-mail or a URL
+        if self.no_person is not None and self.no_person.search(text):
+            return reading
+        by_category: dict[str, list[Mention]] = {}
+        for m in [*self.qualify(text, self.mentions(text, patterns)),
+                  *self.affirmed_mentions(text, patterns)]:
+            by_category.setdefault(m.category, []).append(m)
+        for category, mentions in by_category.items():
+            affirmed = [m for m in mentions if m.affirmed]
+            if not affirmed:
+                if any(m.negated for m in mentions):
+                    reading.negated.add(category)
+                else:
+                    reading.hypothetical.add(category)
+                continue
+            qualifiers = set()
+            if all(m.third_party for m in affirmed):
+                qualifiers.add("third_party")
+            if any(m.reported for m in affirmed):
+                qualifiers.add("reported")
+            reading.categories[category] = qualifiers
+            first = min(affirmed, key=lambda m: m.start)
+            cue = self.cues.cue(category, text[first.start:first.end])
+            if cue is not None:
+                reading.cues[category] = cue
+        return reading
+
+    def normalise(self, raw: str) -> str:
+        return normalise(raw, self.civilities)
+
+    def read_many(self, notes: Iterable[Candidate | str]) -> list[NoteReading]:
+        return [self.read(n) if isinstance(n, str) else self.read(n.raw, n.patterns) for n in notes]
+
+
+def read_batch(batch: list[Candidate]) -> list[NoteReading]:
+    """For a worker process: read a batch of notes with the worker's reader."""
+    assert _WORKER is not None
+    return _WORKER.read_many(batch)
+
+
+_WORKER: NoteReader | None = None
+
+
+def adopt_reader(reader: NoteReader) -> None:
+    """For a forked worker: the parent's reader, already built, is this process's copy."""
+    global _WORKER
+    _WORKER = reader
+
+
+def init_worker(lexicon: Lexicon) -> None:
+    global _WORKER
+    _WORKER = NoteReader(lexicon)
+    _WORKER.qualifiers  # noqa: B018 - build the pipeline once per worker, before the first batch
