@@ -133,16 +133,16 @@ def _projects(rows: list, key: str) -> list[str]:
 
 # The notes detector before issue 16 (commit 99bf05f) on the same notes: (precision, recall) per split.
 BEFORE_NOTES = {
-    "dev": {"any": (0.872, 0.486), "special.health": (0.804, 0.433), "special.religion": (0.903, 0.651),
-            "special.ethnic_origin": (1.0, 0.222), "special.political_opinion": (1.0, 0.244),
-            "special.trade_union": (1.0, 0.692), "special.sex_life": (1.0, 0.25), "offences": (0.816, 0.548),
-            "offences.violence": (0.804, 0.411), "residence_status": (1.0, 0.0), "identity.nir": (1.0, 0.541),
-            "financial.bank_account": (1.0, 0.64), "contact.phone": (1.0, 0.946), "contact.email": (1.0, 1.0)},
-    "test": {"any": (0.883, 0.484), "special.health": (0.846, 0.452), "special.religion": (0.941, 0.64),
-             "special.ethnic_origin": (1.0, 0.25), "special.political_opinion": (1.0, 0.0),
-             "special.trade_union": (0.909, 0.5), "special.sex_life": (0.75, 0.2), "offences": (0.8, 0.4),
-             "offences.violence": (0.88, 0.595), "residence_status": (1.0, 0.0), "identity.nir": (1.0, 0.6),
-             "financial.bank_account": (1.0, 0.727), "contact.phone": (1.0, 0.882), "contact.email": (1.0, 1.0)},
+    "dev": {"any": (0.887, 0.479), "special.health": (0.836, 0.443), "special.religion": (0.887, 0.635),
+            "special.ethnic_origin": (1.0, 0.216), "special.political_opinion": (0.938, 0.205),
+            "special.trade_union": (0.979, 0.644), "special.sex_life": (1.0, 0.235), "offences": (0.851, 0.54),
+            "offences.violence": (0.878, 0.512), "residence_status": (1.0, 0.0), "identity.nir": (1.0, 0.473),
+            "financial.bank_account": (1.0, 0.644), "contact.phone": (1.0, 0.946), "contact.email": (1.0, 1.0)},
+    "test": {"any": (0.893, 0.479), "special.health": (0.883, 0.495), "special.religion": (0.885, 0.561),
+             "special.ethnic_origin": (1.0, 0.188), "special.political_opinion": (1.0, 0.103),
+             "special.trade_union": (0.889, 0.533), "special.sex_life": (0.889, 0.286), "offences": (0.844, 0.482),
+             "offences.violence": (0.828, 0.522), "residence_status": (1.0, 0.0), "identity.nir": (1.0, 0.5),
+             "financial.bank_account": (1.0, 0.667), "contact.phone": (1.0, 0.885), "contact.email": (1.0, 1.0)},
 }
 
 
@@ -151,9 +151,12 @@ def notes_corpus() -> list[str]:
     from tests.dev_notes import CATEGORIES, score
 
     out = ["## Notes on the development corpus", "",
-           "1,120 case notes in the style of real files (telegraphic, abbreviations, typos, reported speech, third "
-           "parties, traps), written and labelled by two helper sessions that never saw the detector, following "
+           "1,720 case notes in the style of real files (telegraphic, abbreviations, typos, reported speech, third "
+           "parties, traps), written and labelled by three helper sessions that never saw the detector, following "
            "written rules (`tests/fixtures/dev/notes/LABELLING.md`), committed before the detector ran on them. "
+           "Batch C (600 notes) was written after the detector had been tuned on A and B: on it, before any "
+           "change, the detector scored any-sensitive P 0.936 / R 0.855 (sex life R 0.52, political opinion "
+           "R 0.64, religion R 0.72), the nearest thing here to a held-out measure of that version. "
            "Notes whose id ends in 0, 3 or 7 are the test split: its errors are never read. The development "
            "split's errors were read to tune the lexicon: its scores are not a held-out measure. A note counts "
            "for a category when it reveals it as a fact (negated and hypothetical mentions are not findings); "

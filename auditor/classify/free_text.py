@@ -71,6 +71,7 @@ class NegationCues(Strict):
     preceding: list[str] = Field(default_factory=list, description="Added to edsnlp's")
     following: list[str] = Field(default_factory=list, description="Added to edsnlp's")
     verbs: list[str] = Field(default_factory=list, description="Added to edsnlp's, conjugated by edsnlp")
+    remove_verbs: list[str] = Field(default_factory=list, description="Taken from edsnlp's")
     pseudo: list[str] = Field(default_factory=list, description="Added to edsnlp's")
 
 
@@ -117,7 +118,8 @@ class QualifierSettings(Strict):
                          "termination": ends,
                          "following": [*(c for c in negation.following if c not in neg.remove_following),
                                        *neg.following],
-                         "verbs": [*negation.verbs, *neg.verbs], "pseudo": [*negation.pseudo, *neg.pseudo]},
+                         "verbs": [*(v for v in negation.verbs if v not in neg.remove_verbs), *neg.verbs],
+                         "pseudo": [*negation.pseudo, *neg.pseudo]},
             "hypothesis": {"preceding": [*hyp.keep_preceding, *hyp.preceding],
                            "following": [*hyp.keep_following, *hyp.following],
                            "verbs_hyp": hyp.verbs_hyp, "verbs_eds": hyp.verbs_conditional,

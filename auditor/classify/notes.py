@@ -36,12 +36,29 @@ _ADDRESSES = re.compile(r"[\w.%+\-]+ ?@ ?[\w.\-]+\.[a-z]{2,}|\b(?:https?://|www\
 _APOSTROPHES = re.compile(r"[’`'']")
 
 
+def _plain_table() -> dict[int, str]:
+    """Each accented letter, ligature, special space or combining mark of the Latin and punctuation
+    blocks -> its compatibility decomposition without marks (« é » -> « e », « œ » -> « oe », a
+    non-breaking space -> a space). One `str.translate` does what decomposing each character would."""
+    table: dict[int, str] = {ord("œ"): "oe", ord("Œ"): "OE"}
+    for block in (range(0x80, 0x250), range(0x2000, 0x2070), range(0xFB00, 0xFB07)):
+        for cp in block:
+            char = chr(cp)
+            plain = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+            if plain != char and cp not in table:
+                table[cp] = plain
+    for cp in range(0x300, 0x370):  # marks of a text already decomposed
+        table[cp] = ""
+    return table
+
+
+_PLAIN = _plain_table()
+
+
 def normalise(text: str, civilities: re.Pattern[str]) -> str:
     """The Python twin of the engine's normalisation (auditor/classify/free_text.py)."""
     text = civilities.sub(r"\1 ", text)  # the surname goes, the civility stays: it says who
-    text = text.replace("œ", "oe").replace("Œ", "oe")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
-    return _APOSTROPHES.sub(" ", text)
+    return _APOSTROPHES.sub(" ", text.translate(_PLAIN).lower())
 
 
 @dataclass(frozen=True)
@@ -199,7 +216,8 @@ class NoteReader:
 
     def qualify(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Qualify each mention in its sentence, with the edsnlp pipes whose cues occur there only:
-        a sentence with no cue of any qualifier states plain facts."""
+        a sentence with no cue of any qualifier states plain facts. (One document per sentence that
+        needs it costs less than one per note: most of a note's sentences need none.)"""
         if not mentions:
             return mentions
         quals = self.qualifiers
@@ -218,8 +236,12 @@ class NoteReader:
                 continue
             # a hyphen inside a word (« serait-elle ») is no list dash: no end of scope there
             doc = quals.nlp.make_doc(_INNER_HYPHEN.sub(" ", words))
-            for i, token in enumerate(doc):
-                token.is_sent_start = i == 0
+            if len(doc) < 2:  # a mention alone: no cue beside it
+                result += inside
+                continue
+            # one sentence: spaCy takes the first token as its start once another token says it is
+            # none (setting every token costs more than the qualifiers)
+            doc[1].is_sent_start = False
             spans = [doc.char_span(m.start - start, m.end - start, label=str(i), alignment_mode="expand")
                      for i, m in enumerate(inside)]
             doc.ents = filter_spans([span for span in spans if span is not None])
