@@ -13,64 +13,16 @@ which also turns the text of a sample file or a SQLite column into a comparable 
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlglot.expressions as exp
 
-from auditor.models.inventory import Inventory, Table
+from auditor.models.foreign_keys import Hop
+from auditor.models.inventory import Table
 
-MAX_HOPS = 4
+MAX_HOPS = 4  # joins from an audited table to the table holding its start date, at most
 TableRef = Callable[[Table], exp.Table]
-
-
-@dataclass(frozen=True)
-class Hop:
-    """One join: `child.columns` reference `parent.ref_columns`; `forward` when it goes child → parent."""
-
-    src: Table
-    dst: Table
-    src_columns: tuple[str, ...]
-    dst_columns: tuple[str, ...]
-
-
-def _edges(inventory: Inventory, table: Table) -> list[Hop]:
-    hops = []
-    for fk in table.foreign_keys:
-        parent = inventory.find_table(fk.ref_table, fk.ref_schema)
-        if parent is not None and parent is not table:
-            ref = fk.ref_columns or parent.primary_key
-            if len(ref) == len(fk.columns):
-                hops.append(Hop(table, parent, tuple(fk.columns), tuple(ref)))
-    for other in inventory.tables:
-        if other is table or other.kind != "table":
-            continue
-        for fk in other.foreign_keys:
-            if inventory.find_table(fk.ref_table, fk.ref_schema) is table:
-                ref = fk.ref_columns or table.primary_key
-                if len(ref) == len(fk.columns):
-                    hops.append(Hop(table, other, tuple(ref), tuple(fk.columns)))
-    return hops
-
-
-def fk_path(inventory: Inventory, start: Table, goal: Table) -> list[Hop] | None:
-    """The shortest chain of foreign-key joins from `start` to `goal` (breadth first)."""
-    if start is goal:
-        return []
-    seen = {id(start)}
-    queue: deque[tuple[Table, list[Hop]]] = deque([(start, [])])
-    while queue:
-        table, path = queue.popleft()
-        if len(path) >= MAX_HOPS:
-            continue
-        for hop in _edges(inventory, table):
-            if hop.dst is goal:
-                return [*path, hop]
-            if id(hop.dst) not in seen:
-                seen.add(id(hop.dst))
-                queue.append((hop.dst, [*path, hop]))
-    return None
 
 
 def _col(alias: str, name: str) -> exp.Column:
