@@ -2,8 +2,9 @@
 
 A check builds its SQL with sqlglot for `runner.dialect`, naming tables through
 `runner.table_ref(table)`, and gets back one row of counts. The database runner opens one
-read-only connection (the same guarantees as the scan: read-only transaction, statement timeout)
-and keeps it until `close()`; the sample runner exposes each sample file as a view of the
+read-only connection (the same guarantees as the scan: read-only transactions, statement timeout)
+and keeps it until `close()`, each query in a transaction of its own, ended as soon as its row is
+read; the sample runner exposes each sample file as a view of the
 in-memory row store. Failures raise QueryError with a first line that names no value.
 """
 
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 import sqlglot.expressions as exp
 
 from auditor.models.inventory import Inventory, Table
-from auditor.sources.database.connection import Target, parse_target, read_only_connection, restart
+from auditor.sources.database.connection import Target, parse_target, read_only_connection, statement
 from auditor.sources.database.counts import DIALECTS
 from auditor.sources.engine_errors import engine_message, identifiers_of
 from auditor.sources.row_store import connect, quote
@@ -120,10 +121,9 @@ class DatabaseQueryRunner:
             else:
                 if self._conn is None:
                     self._conn = self._stack.enter_context(read_only_connection(self.target, self.timeout_s))
-                row = self._conn.execute(sa.text(sql)).fetchone()
+                with statement(self._conn, self.target):
+                    row = self._conn.execute(sa.text(sql)).fetchone()
         except (sa.exc.SQLAlchemyError, duckdb.Error) as err:
-            if self._conn is not None:
-                restart(self._conn, self.target)
             raise QueryError(engine_message(err, self.known)) from None
         assert row is not None
         return tuple(row)
