@@ -102,7 +102,6 @@ def _whole(directory: Path, config: str, memory_limit: str | None = None) -> dic
 
 def _stages(directory: Path, with_baselines: bool = False) -> dict[str, Any]:
     """Run in a child process: one audit, timed stage by stage."""
-    from auditor.api import query_runner
     from auditor.checks.context import AuditContext
     from auditor.classify.columns import classify
     from auditor.classify.detectors import load_detectors
@@ -117,6 +116,7 @@ def _stages(directory: Path, with_baselines: bool = False) -> dict[str, Any]:
     from auditor.sources.row_store import RowStore
     from auditor.sources.sample_values import profile_values
     from auditor.sources.samples import count_samples
+    from auditor.sources.source import open_source
 
     times: dict[str, float] = {}
     peaks: dict[str, int] = {}  # the process's peak RSS once the stage is done: the memory profile
@@ -148,7 +148,7 @@ def _stages(directory: Path, with_baselines: bool = False) -> dict[str, Any]:
     lap("free-text scan")
     ctx = AuditContext(settings, catalogue, load_rules(), declared_purposes(settings, catalogue), columns,
                        samples, "fr", inventory=inventory)
-    ctx.query = query_runner(settings, inventory, samples)
+    ctx.query = open_source(settings).query_runner(inventory, samples)
     from auditor.api import CHECKS
 
     findings = {}

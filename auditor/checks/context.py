@@ -13,6 +13,7 @@ from auditor.models.profile import Fact, Profile, Purpose, Verification
 from auditor.models.rule import Rule
 from auditor.models.table_index import TableIndex
 from auditor.profiles import Catalogue
+from auditor.progress import Progress
 from auditor.ruleset import RuleSet
 from auditor.sources.query_runner import QueryRunner
 from auditor.sources.samples import SampleCounts
@@ -32,6 +33,7 @@ class AuditContext:
     query: QueryRunner | None = None  # where checks that count rows run their SQL
     retention: list[RetentionStatus] = field(default_factory=list)  # filled by the retention check
     access: list[AccessRow] = field(default_factory=list)  # the access matrix, filled by the access check
+    progress: Progress | None = None  # told the tables done by the checks that go table by table
 
     @cached_property
     def table_index(self) -> TableIndex:

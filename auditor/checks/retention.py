@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 import sqlglot
 import sqlglot.expressions as exp
@@ -277,9 +278,8 @@ def check_retention(ctx: AuditContext) -> list[Finding]:
     findings: list[Finding] = []
     as_of = ctx.settings.as_of or dt.date.today()
     finder = DateFinder(ctx, inventory)
-    for table in inventory.tables:
-        if table.kind != "table":
-            continue
+    tables = [t for t in inventory.tables if t.kind == "table"]
+    for table in ctx.progress.each(tables, attrgetter("qualified_name")) if ctx.progress else tables:
         for app in applicable_rules(ctx, table):
             app.sources = finder.sources(table, app.rule.start_event)
             status = RetentionStatus(table=table.qualified_name, profile=app.profile.id, rule=app.rule.id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import duckdb
@@ -15,6 +16,7 @@ import duckdb
 from auditor.classify.detectors import NORMALISE, Detectors, ValueDetector
 from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.inventory import Inventory, ReadError, Table
+from auditor.progress import Progress
 from auditor.sources.engine_errors import engine_message, identifiers_of
 from auditor.sources.row_store import literal as _literal
 from auditor.sources.row_store import quote as _quote
@@ -113,17 +115,18 @@ def _profile_table(con: duckdb.DuckDBPyConnection, table: Table, counts: TableCo
 
 
 def profile_values(samples: SampleCounts, inventory: Inventory, detectors: Detectors,
-                   as_of: dt.date, sample_rows: int = SAMPLE_ROWS) -> ValueProfile:
+                   as_of: dt.date, sample_rows: int = SAMPLE_ROWS,
+                   progress: Progress | None = None) -> ValueProfile:
     profile = ValueProfile()
     if samples.store is None:
         return profile
     con = samples.store.cursor()
     try:
         con.execute("SET threads = 1")  # a reservoir sample is repeatable only on one thread
-        for table in inventory.tables:
-            counts = samples.tables.get(table.qualified_name)
-            if counts is None or counts.relation is None:
-                continue
+        read = [t for t in inventory.tables if (c := samples.tables.get(t.qualified_name)) and c.relation]
+        for table in progress.each(read, attrgetter("qualified_name")) if progress else read:
+            counts = samples.tables[table.qualified_name]
+            assert counts.relation is not None
             try:
                 found = _profile_table(con, table, counts, detectors, as_of, sample_rows)
             except duckdb.Error as err:
