@@ -95,10 +95,11 @@ def classify_service(settings: Settings, raw_config: object = None,
 
     The caller closes `samples` (its in-memory row store) when it is done with the result."""
     progress = progress or Progress()
-    catalogue = load_catalogue_for(settings)
-    check_against_catalogue(settings, raw_config, catalogue)
-    vocabulary = load_vocabulary(catalogue.taxonomy)
-    detectors = load_detectors(catalogue.taxonomy)
+    with progress.phase("profiles and rules"):
+        catalogue = load_catalogue_for(settings)
+        check_against_catalogue(settings, raw_config, catalogue)
+        vocabulary = load_vocabulary(catalogue.taxonomy)
+        detectors = load_detectors(catalogue.taxonomy)
     source = open_source(settings)
     with progress.phase("schema", unit="statements"):
         inventory = source.read_inventory(progress)

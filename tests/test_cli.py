@@ -149,7 +149,7 @@ def test_progress_tells_each_phase_and_the_tables_done():
     phases = Progress(lambda p: heard.append((p.name, p.done, p.total)))
     run_audit(settings, raw, phases)
     assert [(name, items) for name, _, items in phases.timings()] == [
-        ("schema", "32 statements"), ("rows", "9 tables"), ("value detectors", "8 tables"), ("classification", ""),
+        ("profiles and rules", ""), ("schema", "32 statements"), ("rows", "9 tables"), ("value detectors", "8 tables"), ("classification", ""),
         ("free-text scan", ""), ("minimisation", ""), ("granularity", ""), ("free-text", ""),
         ("retention", "8 tables"), ("access", ""), ("security", "")]
     retention = [done for name, done, _ in heard if name == "retention"]
@@ -163,9 +163,9 @@ def test_timings_line_names_every_phase(tmp_path):
     assert result.exit_code == 1
     line = result.stderr.splitlines()[-1]
     names = re.findall(r"(?:^time: |, )([a-z -]+) \d+\.\d\d s", line)
-    assert names == ["schema", "rows", "value detectors", "classification", "free-text scan", "minimisation",
+    assert names == ["profiles and rules", "schema", "rows", "value detectors", "classification", "free-text scan", "minimisation",
                      "granularity", "free-text", "retention", "access", "security", "reports"]
-    assert re.match(r"time: schema \d+\.\d\d s \(32 statements\), rows \d+\.\d\d s \(9 tables\), .*"
+    assert re.match(r"time: profiles and rules \d+\.\d\d s, schema \d+\.\d\d s \(32 statements\), rows \d+\.\d\d s \(9 tables\), .*"
                     r"retention \d+\.\d\d s \(8 tables\), .*reports \d+\.\d\d s; total \d+\.\d\d s$", line)
 
 
