@@ -53,10 +53,10 @@ def sample_sql(table: Table, dialect: str, n: int, total_rows: int | None, *,
     if total_rows is not None and total_rows <= n:
         order = ([exp.column(_ident(c.name)) for c in pk] if pk else
                  [exp.cast(exp.column(_ident(c.name)), "TEXT") for c in columns])
-        return select.order_by(*order).sql(dialect=dialect)
+        return select.order_by(*order).sql(dialect=dialect, copy=False)
     parts: list[exp.Expr] = [exp.Literal.string(SEED)]
     for c in keys:
         parts.append(exp.Coalesce(this=exp.cast(exp.column(_ident(c.name)), "TEXT"),
                                   expressions=[exp.Literal.string("")]))
     key = exp.MD5(this=exp.Concat(expressions=parts))
-    return select.order_by(key).limit(n).sql(dialect=dialect)
+    return select.order_by(key).limit(n).sql(dialect=dialect, copy=False)
