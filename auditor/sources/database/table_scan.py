@@ -123,8 +123,11 @@ def _timed(conn: sa.Connection, target: Target, budget: _Budget) -> Iterator[sa.
     if timer is not None:
         timer.daemon = True
         timer.start()
+    # PostgreSQL ends a SET with the transaction: the session's own timeout (the same) needs none,
+    # one round trip saved; MariaDB keeps a session SET, so it is sent every time
+    lowered = seconds < budget.timeout_s or target.backend != "postgresql"
     try:
-        with statement(conn, target, seconds):
+        with statement(conn, target, seconds if lowered else None):
             yield conn
     finally:
         if timer is not None:
