@@ -18,13 +18,13 @@ from auditor.config import Settings
 from auditor.models.findings import GxCheck
 from auditor.models.inventory import Inventory, ReadError
 from auditor.progress import Progress
+from auditor.sources.ddl_reader import read_ddl
 from auditor.sources.query_runner import QueryRunner, SampleQueryRunner
 from auditor.sources.row_store import RowStore
-from auditor.sources.samples import SampleCounts
+from auditor.sources.samples import SampleCounts, count_samples
 
 
 class Source(Protocol):
-    description: str
     runs_expectations: bool  # great-expectations suites can be run where the data lives
 
     def read_inventory(self, progress: Progress) -> Inventory: ...
@@ -46,8 +46,6 @@ class SampleFiles:
         self.directory, self.memory_limit = directory, memory_limit
 
     def read_rows(self, inventory: Inventory, progress: Progress) -> SampleCounts:
-        from auditor.sources.samples import count_samples
-
         return count_samples(self.directory, inventory, RowStore(self.memory_limit), progress)
 
     def query_runner(self, inventory: Inventory, samples: SampleCounts | None) -> QueryRunner | None:
@@ -63,11 +61,8 @@ class SchemaFiles:
 
     def __init__(self, files: list[Path], dialect: str, samples: SampleFiles | None) -> None:
         self.files, self.dialect, self.samples = files, dialect, samples
-        self.description = ", ".join(str(f) for f in files)
 
     def read_inventory(self, progress: Progress) -> Inventory:
-        from auditor.sources.ddl_reader import read_ddl
-
         return read_ddl(self.files, self.dialect, progress)
 
     def read_rows(self, inventory: Inventory, progress: Progress) -> SampleCounts | None:
@@ -90,7 +85,6 @@ class LiveDatabase:
         self.db, self.samples = settings.database, samples
         self.sample_rows, self.memory_limit = settings.sample, settings.memory_limit
         self.runs_expectations = self.db.gx
-        self.description = self.db.url
 
     def read_inventory(self, progress: Progress) -> Inventory:
         from auditor.sources.database import read_database
