@@ -145,12 +145,12 @@ def set_timeout(conn: sa.Connection, target: Target, seconds: float) -> None:
 
 def _mysql_timeout(conn: sa.Connection, timeout_s: int) -> None:
     """MariaDB's max_statement_time (seconds), else MySQL's max_execution_time (ms)."""
-    for statement in (
+    for sql in (
         f"SET SESSION max_statement_time = {timeout_s}",
         f"SET SESSION max_execution_time = {timeout_s * 1000}",
     ):
         try:
-            conn.execute(sa.text(statement))
+            conn.execute(sa.text(sql))
             return
         except sa.exc.SQLAlchemyError:
             conn.rollback()
