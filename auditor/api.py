@@ -1,7 +1,8 @@
 """run_audit(settings) -> AuditResult: the whole pipeline, used by the CLI and the tests.
 
 config → profiles → source → inventory → classify → checks → findings → waivers → result.
-Nothing here prints or exits.
+The source (schema files or a live database) is chosen once, by `open_source`. Nothing here
+prints or exits; a `Progress` hears the phases and times them.
 """
 
 from __future__ import annotations
@@ -43,17 +44,13 @@ from auditor.models.inventory import Inventory, ReadError
 from auditor.models.values import ValueProfile
 from auditor.profiles import Catalogue, load_catalogue
 from auditor.profiles.matrix import compliance_matrix
+from auditor.progress import Progress
 from auditor.reporters.gx_suites import build_suites
 from auditor.ruleset import load_rules
-from auditor.sources.database import read_database
-from auditor.sources.database.gx_validation import run_in_database
-from auditor.sources.database.table_scan import ProgressFn, ScanOptions, scan_database
-from auditor.sources.ddl_reader import read_ddl
 from auditor.sources.free_text_scan import row_keys, scan_samples
-from auditor.sources.query_runner import DatabaseQueryRunner, QueryRunner, SampleQueryRunner
-from auditor.sources.row_store import RowStore
 from auditor.sources.sample_values import profile_values
-from auditor.sources.samples import SampleCounts, count_samples
+from auditor.sources.samples import SampleCounts
+from auditor.sources.source import Source, open_source
 from auditor.waivers import apply_waivers, expired_waiver_findings
 
 CHECKS = (check_minimisation, check_uncovered_subjects, check_granularity, check_free_text, check_retention,
@@ -81,6 +78,7 @@ class Classified:
     """The inventory stage: what was read, and every column classified with its reasons."""
 
     catalogue: Catalogue
+    source: Source
     inventory: Inventory
     samples: SampleCounts | None
     values: ValueProfile | None
@@ -93,62 +91,42 @@ class Classified:
                 *(self.values.errors if self.values else []), *self.scan_errors]
 
 
-def read_source(settings: Settings) -> Inventory:
-    """The inventory, from DDL files or from a live database (read-only)."""
-    if settings.database is not None:
-        db = settings.database
-        return read_database(db.url, password_env=db.password_env, schemas=db.schemas, tables=db.tables,
-                             exclude=db.exclude, timeout_s=db.timeout)
-    schema = settings.schema_source
-    assert schema is not None
-    return read_ddl([settings.path(f) for f in schema.files], schema.dialect)
-
-
-def read_counts(settings: Settings, inventory: Inventory,
-                progress: ProgressFn | None = None) -> SampleCounts | None:
-    """Sample files when `data:` names them, else counts and a row sample from the live database."""
-    if settings.data is not None:
-        return count_samples(settings.path(settings.data.dir), inventory, RowStore(settings.memory_limit))
-    db = settings.database
-    if db is not None and db.counts:
-        options = ScanOptions(timeout_s=db.timeout, table_budget_s=db.table_budget,
-                              sample_rows=settings.sample, jobs=db.jobs)
-        store = RowStore(settings.memory_limit)
-        try:
-            return scan_database(db.url, inventory, store, password_env=db.password_env,
-                                 options=options, progress=progress)
-        except BaseException:
-            store.close()
-            raise
-    return None
-
-
 def classify_service(settings: Settings, raw_config: object = None,
-                     progress: ProgressFn | None = None) -> Classified:
+                     progress: Progress | None = None) -> Classified:
     """config → profiles → source → inventory → classify (no checks): `gdpr-audit classify`.
 
     The caller closes `samples` (its in-memory row store) when it is done with the result."""
-    catalogue = load_catalogue_for(settings)
-    check_against_catalogue(settings, raw_config, catalogue)
-    vocabulary = load_vocabulary(catalogue.taxonomy)
-    detectors = load_detectors(catalogue.taxonomy)
-    inventory = read_source(settings)
-    samples = read_counts(settings, inventory, progress)
+    progress = progress or Progress()
+    with progress.phase("profiles and rules"):
+        catalogue = load_catalogue_for(settings)
+        check_against_catalogue(settings, raw_config, catalogue)
+        vocabulary = load_vocabulary(catalogue.taxonomy)
+        detectors = load_detectors(catalogue.taxonomy)
+    source = open_source(settings)
+    with progress.phase("schema", unit="statements"):
+        inventory = source.read_inventory(progress)
+    with progress.phase("rows"):
+        samples = source.read_rows(inventory, progress)
     try:
         as_of = settings.as_of or dt.date.today()
-        values = (profile_values(samples, inventory, detectors, as_of, settings.sample)
-                  if samples else None)
+        values = None
+        if samples:
+            with progress.phase("value detectors"):
+                values = profile_values(samples, inventory, detectors, as_of, settings.sample, progress)
         subjects = {t: s.subject for t, s in settings.tables.items() if s.subject}
-        columns = classify(inventory, catalogue.taxonomy, vocabulary, settings.overrides, subjects,
-                           detectors, values)
-        scan_errors = (scan_samples(samples, columns, load_lexicon(catalogue.taxonomy),
-                                    row_keys(inventory, columns))
-                       if samples else unscanned_text(columns))
+        with progress.phase("classification"):
+            columns = classify(inventory, catalogue.taxonomy, vocabulary, settings.overrides, subjects,
+                               detectors, values)
+        scan_errors = unscanned_text(columns)
+        if samples:
+            with progress.phase("free-text scan"):
+                scan_errors = scan_samples(samples, columns, load_lexicon(catalogue.taxonomy),
+                                           row_keys(inventory, columns))
     except BaseException:
         if samples is not None:
             samples.close()
         raise
-    return Classified(catalogue, inventory, samples, values, columns, scan_errors)
+    return Classified(catalogue, source, inventory, samples, values, columns, scan_errors)
 
 
 def unscanned_text(columns: list[ColumnClassification]) -> list[ReadError]:
@@ -164,10 +142,12 @@ def unscanned_text(columns: list[ColumnClassification]) -> list[ReadError]:
 
 
 def run_audit(settings: Settings, raw_config: object = None,
-              progress: ProgressFn | None = None) -> AuditResult:
+              progress: Progress | None = None) -> AuditResult:
+    """The whole audit. `progress` is told each phase and the tables done, and times the phases."""
     if not settings.profiles:
         raise ConfigError("no profile is declared: add `profiles:` to the configuration or give --profile; "
                           "'gdpr-audit profiles list' shows them", file=settings.config_file)
+    progress = progress or Progress()
     stage = classify_service(settings, raw_config, progress)
     catalogue, inventory, samples, columns = stage.catalogue, stage.inventory, stage.samples, stage.columns
     if not inventory.tables:
@@ -175,12 +155,15 @@ def run_audit(settings: Settings, raw_config: object = None,
                                           message="no table or view was read: nothing to audit"))
     lang = settings.report.lang
     ctx = AuditContext(settings, catalogue, load_rules(), declared_purposes(settings, catalogue),
-                       columns, samples, lang, inventory=inventory)
+                       columns, samples, lang, inventory=inventory, progress=progress)
     try:
         check_retention_settings(ctx, inventory, raw_config)
         config_warnings = check_access_settings(ctx, inventory, raw_config)
-        ctx.query = query_runner(settings, inventory, samples)
-        findings = [f for check in CHECKS for f in check(ctx)]
+        ctx.query = stage.source.query_runner(inventory, samples)
+        findings = []
+        for check in CHECKS:
+            with progress.phase(check.__name__.removeprefix("check_").replace("_", "-")):
+                findings += check(ctx)
     finally:
         if ctx.query is not None:
             ctx.query.close()
@@ -188,7 +171,7 @@ def run_audit(settings: Settings, raw_config: object = None,
             samples.close()
     retention_errors = [ReadError(source="retention", location=f"{r.table} ({r.rule})",
                                   message=f"cannot count: {r.error}") for r in ctx.retention if r.error]
-    gx_checks, gx_errors = run_gx(settings, stage)
+    gx_checks, gx_errors = run_gx(settings, stage, progress)
     findings.sort(key=lambda f: (f.severity.rank, f.rule, f.table or "", f.column or "", f.role or ""))
     as_of = settings.as_of or dt.date.today()
     waivers = apply_waivers(findings, settings.waivers, as_of)
@@ -221,24 +204,12 @@ def unverified_facts(findings: list[Finding]) -> list[str]:
     return sorted({r.label for f in findings for r in f.references if r.label.endswith(marks)})
 
 
-def query_runner(settings: Settings, inventory: Inventory,
-                 samples: SampleCounts | None) -> QueryRunner | None:
-    """Where the checks that count rows run their SQL: over the sample files, else in the
-    audited database (whole tables, read-only); None for a DDL-only audit."""
-    if settings.data is not None and samples is not None and samples.store is not None:
-        return SampleQueryRunner(samples, inventory)
-    db = settings.database
-    if db is not None and db.counts:
-        return DatabaseQueryRunner(db.url, password_env=db.password_env, timeout_s=db.timeout,
-                                   inventory=inventory)
-    return None
-
-
-def run_gx(settings: Settings, stage: Classified) -> tuple[list[GxCheck], list[ReadError]]:
+def run_gx(settings: Settings, stage: Classified,
+           progress: Progress) -> tuple[list[GxCheck], list[ReadError]]:
     """With `database.gx`, the value expectations of the recognised columns, run by
     great-expectations over whole columns inside the database."""
-    db = settings.database
-    if db is None or not db.gx:
+    if not stage.source.runs_expectations:
         return [], []
-    suites = build_suites(stage.columns, load_detectors(stage.catalogue.taxonomy), settings.service)
-    return run_in_database(db.url, suites, stage.inventory, password_env=db.password_env)
+    with progress.phase("great-expectations"):
+        suites = build_suites(stage.columns, load_detectors(stage.catalogue.taxonomy), settings.service)
+        return stage.source.run_expectations(suites, stage.inventory)

@@ -1,4 +1,7 @@
-"""Command line: the only module that prints and exits. Each command calls the library."""
+"""Command line: the only module that prints and exits. Each command calls the library.
+
+The library is imported inside the commands, not here: `--version` and `--help` load click and
+nothing else, and a DDL audit never loads SQLAlchemy or a database driver."""
 
 from __future__ import annotations
 
@@ -14,19 +17,8 @@ from typing import Any, TypeVar
 import click
 
 from auditor import __version__
-from auditor.api import classify_service, run_audit
-from auditor.baseline import baseline_document, write_baseline
-from auditor.classify.detectors import load_detectors
-from auditor.config import MEMORY_SIZE, SEVERITIES, find_config, load_settings
 from auditor.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, AuditorError
-from auditor.profiles import load_catalogue, load_taxonomy, validate_profile_file
-from auditor.profiles.schema import profile_json_schema_text
-from auditor.reporters import REPORTERS, terminal
-from auditor.reporters.classification_yaml import render_classification
-from auditor.reporters.gx_suites import build_suites, write_suites
-from auditor.reporters.profile_markdown import render_catalogue_markdown
-from auditor.reporters.profile_text import render_profile
-from auditor.ruleset import load_rules
+from auditor.setting_values import MEMORY_SIZE, SEVERITIES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -134,7 +126,8 @@ def _memory_size(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.option("--gx", "gx_run", is_flag=True, default=None,
               help="With --db: also run the value expectations in great-expectations, in the database.")
 @click.option("--progress/--no-progress", default=None,
-              help="Show table-by-table progress on stderr (default: when stderr is a terminal).")
+              help="Show the phase and the tables done on stderr (default: when stderr is a terminal).")
+@click.option("--timings", is_flag=True, help="Print where the time went, phase by phase, on stderr.")
 @_guard
 def audit(path: Path | None, config_file: Path | None, schema: str | None, db: str | None,
           db_schemas: tuple[str, ...], db_tables: tuple[str, ...], db_exclude: tuple[str, ...],
@@ -144,16 +137,18 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
           notes_rows_path: Path | None, baseline_path: Path | None, lang: str | None, fail_on: str | None,
           as_of: dt.datetime | None,
           sample: int | None, jobs: int | None, memory_limit: str | None, gx_run: bool | None,
-          progress: bool | None) -> None:
+          progress: bool | None, timings: bool) -> None:
     """Audit a schema against purpose profiles; write the reports; exit 0, 1 or 2."""
+    from auditor.api import run_audit
+    from auditor.progress import Progress
+    from auditor.reporters import terminal
+
     settings, raw = _audit_settings(path, config_file, schema, db, db_schemas, db_tables, db_exclude,
                                     dialect, profile, purposes, data, lang, fail_on, as_of, sample, jobs,
                                     gx_run, memory_limit)
     if baseline_path is not None:
         settings.baseline = str(baseline_path.resolve())
     show = sys.stderr.isatty() if progress is None else progress
-    with terminal.table_progress(sys.stderr, enabled=show) as on_table:
-        result = run_audit(settings, raw, on_table)
     report = settings.report
     outputs = {"html": html_path or _default(settings, report.html),
                "json": json_path or _default(settings, report.json_path),
@@ -163,9 +158,15 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
                "csv": csv_path or _default(settings, report.csv),
                "notes_rows": notes_rows_path or _default(settings, report.notes_rows)}
     written = {fmt: out for fmt, out in outputs.items() if out is not None}
-    for fmt, out in written.items():
-        _write(out, fmt, result)
+    with terminal.audit_progress(sys.stderr, enabled=show) as listener:
+        phases = Progress(listener)
+        result = run_audit(settings, raw, phases)
+        with phases.phase("reports"):
+            for fmt, out in written.items():
+                _write(out, fmt, result)
     terminal.render(result, sys.stdout, color=sys.stdout.isatty())
+    if timings:
+        click.echo(terminal.timings_line(phases.timings()), err=True)
     for w in result.waivers:
         if w.status == "unused":
             click.echo(f"gdpr-audit: warning: waiver {w.rule} {w.target} matches no finding", err=True)
@@ -181,6 +182,8 @@ def _audit_settings(path: Path | None, config_file: Path | None, schema: str | N
                     sample: int | None = None, jobs: int | None = None,
                     gx_run: bool | None = None, memory_limit: str | None = None) -> tuple[Any, Any]:
     """The settings of an audit: config file < flags (shared by `audit` and `baseline create`)."""
+    from auditor.config import find_config, load_settings
+
     config = config_file or (find_config(path) if path else None)
     if config is None and not ((schema or db) and profile):
         raise click.UsageError("give a directory or --config, or --schema (or --db) and --profile")
@@ -217,6 +220,12 @@ def _audit_settings(path: Path | None, config_file: Path | None, schema: str | N
 def classify_command(path: Path | None, config_file: Path | None, schema: str | None, db: str | None,
                      dialect: str | None, data: str | None, output: Path | None, gx_dir: Path | None) -> None:
     """Print every column's categories with reasons, as YAML to review and paste as overrides."""
+    from auditor.api import classify_service
+    from auditor.classify.detectors import load_detectors
+    from auditor.config import find_config, load_settings
+    from auditor.reporters.classification_yaml import render_classification
+    from auditor.reporters.gx_suites import build_suites, write_suites
+
     config = config_file or (find_config(path) if path else None)
     if config is None and not (schema or db):
         raise click.UsageError("give a directory or --config, or --schema or --db")
@@ -248,6 +257,8 @@ def _default(settings: Any, name: str | None) -> Path | None:
 
 
 def _write(out: Path, fmt: str, result: Any) -> None:
+    from auditor.reporters import REPORTERS
+
     try:
         with open(out, "w", encoding="utf-8") as stream:
             jsonl = fmt == "notes_rows" and out.suffix == ".jsonl"
@@ -281,6 +292,9 @@ def baseline_create(path: Path | None, config_file: Path | None, schema: str | N
                     dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
                     as_of: dt.datetime | None, output: Path | None) -> None:
     """Audit, then write the fingerprints of every finding (not waived) to the baseline file."""
+    from auditor.api import run_audit
+    from auditor.baseline import baseline_document, write_baseline
+
     settings, raw = _audit_settings(path, config_file, schema, db, (), (), (), dialect, profile, purposes,
                                     data, None, None, as_of)
     target = output or settings.path(settings.baseline or "gdpr-audit-baseline.json")
@@ -301,6 +315,8 @@ def rules() -> None:
 @_guard
 def rules_list(lang: str) -> None:
     """List every rule: code, kind, severity, summary."""
+    from auditor.ruleset import load_rules
+
     for code, rule in sorted(load_rules().rules.items()):
         click.echo(f"{code}  {rule.kind.value:<12} {rule.severity:<12} {rule.summary.get(lang)}")
 
@@ -311,6 +327,8 @@ def rules_list(lang: str) -> None:
 @_guard
 def rules_explain(code: str, lang: str) -> None:
     """Explain one rule: why, what to do, legal references."""
+    from auditor.ruleset import load_rules
+
     rule = load_rules().get(code)
     click.echo(f"{rule.code} ({rule.name}) — {rule.summary.get(lang)}\n")
     click.echo(rule.rationale.get(lang).strip() + "\n")
@@ -335,6 +353,8 @@ _PROFILE_DIR = click.option("--profile-dir", "profile_dirs", multiple=True, type
 @_guard
 def profiles_list(profile_dirs: tuple[Path, ...], lang: str) -> None:
     """List the known profiles."""
+    from auditor.profiles import load_catalogue
+
     for pid, profile in sorted(load_catalogue(profile_dirs).profiles.items()):
         click.echo(f"{pid}  {profile.source.reference.get(lang)}  {profile.title.get(lang)}")
 
@@ -346,6 +366,9 @@ def profiles_list(profile_dirs: tuple[Path, ...], lang: str) -> None:
 @_guard
 def profiles_show(profile_id: str, profile_dirs: tuple[Path, ...], lang: str) -> None:
     """Show a profile (with what it extends): purposes, categories, retention, recipients, sources."""
+    from auditor.profiles import load_catalogue
+    from auditor.reporters.profile_text import render_profile
+
     catalogue = load_catalogue(profile_dirs)
     click.echo(render_profile(catalogue.get(profile_id), catalogue.taxonomy, lang))
 
@@ -357,6 +380,8 @@ def profiles_show(profile_id: str, profile_dirs: tuple[Path, ...], lang: str) ->
 def profiles_validate(files: tuple[Path, ...], profile_dirs: tuple[Path, ...]) -> None:
     """Check profile files: schema, known categories, sources, extends. Exit 2 on the first error
     of any file (each file is checked)."""
+    from auditor.profiles import validate_profile_file
+
     failed = False
     for path in files:
         try:
@@ -375,6 +400,9 @@ def profiles_validate(files: tuple[Path, ...], profile_dirs: tuple[Path, ...]) -
 @_guard
 def profiles_schema() -> None:
     """Print the JSON Schema of a profile file (for editors: docs/schema/profile.schema.json)."""
+    from auditor.profiles import load_taxonomy
+    from auditor.profiles.schema import profile_json_schema_text
+
     click.echo(profile_json_schema_text(load_taxonomy()), nl=False)
 
 
@@ -384,4 +412,7 @@ def profiles_schema() -> None:
 @_guard
 def profiles_docs(profile_dirs: tuple[Path, ...], lang: str) -> None:
     """Print the catalogue as Markdown (docs/profiles.md is this output, --lang en)."""
+    from auditor.profiles import load_catalogue
+    from auditor.reporters.profile_markdown import render_catalogue_markdown
+
     click.echo(render_catalogue_markdown(load_catalogue(profile_dirs), lang), nl=False)

@@ -7,7 +7,6 @@ file are relative to the file's directory. `load_settings` is the only place tha
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +15,10 @@ from pydantic import Field, field_validator, model_validator
 from auditor.errors import ConfigError, ProfileError
 from auditor.models.profile import Strict
 from auditor.profiles import Catalogue
+from auditor.setting_values import MEMORY_SIZE
 from auditor.yaml_source import LineDict, load_yaml_file, locate, validate
 
 CONFIG_NAMES = ("gdpr-audit.yml", "gdpr-audit.yaml", ".gdpr-audit.yml")
-SEVERITIES = ("critical", "high", "medium", "low", "info", "never")
 
 
 class ProfileRef(Strict):
@@ -125,7 +124,6 @@ class ReportSettings(Strict):
     lang: str = Field(default="fr", pattern="^(fr|en)$")
 
 
-MEMORY_SIZE = re.compile(r"^[0-9]+(\.[0-9]+)?\s*[KMGT]i?B$")
 
 
 class Settings(Strict):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 
 from click.testing import CliRunner
 
@@ -134,3 +137,53 @@ def test_example_config_is_valid_and_reports_land_next_to_it(tmp_path):
     assert r.exit_code == 1
     assert f"JSON: {EXAMPLE / 'gdpr-audit-report.json'}" in r.output or \
         ("JSON: " in r.output and (EXAMPLE / "gdpr-audit-report.json").is_file())
+
+
+def test_progress_tells_each_phase_and_the_tables_done():
+    from auditor.api import run_audit
+    from auditor.config import find_config, load_settings
+    from auditor.progress import Progress
+
+    settings, raw = load_settings(find_config(EXAMPLE), {})
+    heard = []
+    phases = Progress(lambda p: heard.append((p.name, p.done, p.total)))
+    run_audit(settings, raw, phases)
+    assert [(name, items) for name, _, items in phases.timings()] == [
+        ("profiles and rules", ""), ("schema", "32 statements"), ("rows", "9 tables"), ("value detectors", "8 tables"), ("classification", ""),
+        ("free-text scan", ""), ("minimisation", ""), ("uncovered-subjects", ""), ("granularity", ""),
+        ("free-text", ""),
+        ("retention", "8 tables"), ("access", ""), ("security", "")]
+    retention = [done for name, done, _ in heard if name == "retention"]
+    assert retention == [0, 0, 1, 2, 3, 4, 5, 6, 7, 8]  # when the phase opens, when its total is known, each table done
+    assert all(seconds >= 0 for _, seconds, _ in phases.timings())
+
+
+def test_timings_line_names_every_phase(tmp_path):
+    result = CliRunner().invoke(main, ["audit", str(EXAMPLE), "--timings", "--json", str(tmp_path / "r.json"),
+                                       "--html", str(tmp_path / "r.html")])
+    assert result.exit_code == 1
+    line = result.stderr.splitlines()[-1]
+    names = re.findall(r"(?:^time: |, )([a-z -]+) \d+\.\d\d s", line)
+    assert names == ["profiles and rules", "schema", "rows", "value detectors", "classification", "free-text scan", "minimisation",
+                     "uncovered-subjects", "granularity", "free-text", "retention", "access", "security", "reports"]
+    assert re.match(r"time: profiles and rules \d+\.\d\d s, schema \d+\.\d\d s \(32 statements\), rows \d+\.\d\d s \(9 tables\), .*"
+                    r"retention \d+\.\d\d s \(8 tables\), .*reports \d+\.\d\d s; total \d+\.\d\d s$", line)
+
+
+LOADED = ("import sys\nfrom auditor.cli import main\ntry:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+          "print(sorted(m for m in {modules!r} if m in sys.modules))\n")
+
+
+def _loaded(args, modules):
+    code = LOADED.format(args=args, modules=modules)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.splitlines()[-1].replace("'", '"'))
+
+
+def test_version_and_a_ddl_audit_load_no_database_library(tmp_path):
+    heavy = ("pydantic", "sqlalchemy", "psycopg", "pymysql", "great_expectations", "duckdb", "sqlglot", "rich")
+    assert _loaded(["--version"], heavy) == []
+    audit = ["audit", "--schema", str(EXAMPLE / "schema.sql"), "--profile", "cnil.ref.social-medicosocial.2021",
+             "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html")]
+    assert _loaded(audit, ("sqlalchemy", "psycopg", "pymysql", "great_expectations")) == []
+    assert (tmp_path / "r.json").is_file()

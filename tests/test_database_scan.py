@@ -140,6 +140,29 @@ def test_a_table_that_times_out_is_skipped_and_the_others_go_on(big_postgres):
         ("verrou", "cannot count or sample: canceling statement due to statement timeout")]
 
 
+def test_no_session_is_left_in_a_transaction_between_statements(big_postgres):
+    """After each table (and once the catalogue is read), every session of the auditor is idle
+    outside any transaction: a production DBA sees no `idle in transaction` while Python works."""
+    seen: list[tuple[str, list[str]]] = []
+
+    def states(event: str) -> None:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            rows = admin.execute("SELECT state FROM pg_stat_activity WHERE application_name = 'gdpr-audit' "
+                                 "ORDER BY state").fetchall()
+        seen.append((event, [r[0] for r in rows]))
+
+    inventory = read_database(big_postgres)
+    states("catalogue read")
+    store = RowStore()
+    try:
+        scan_database(big_postgres, inventory, store, options=ScanOptions(sample_rows=1_000, jobs=1),
+                      progress=lambda event, table, rows: states(f"{event} {table}") if table else None)
+    finally:
+        store.close()
+    assert seen[0] == ("catalogue read", [])
+    assert sorted(seen[1:]) == [("done agent", ["idle"]), ("done usager", ["idle"]), ("done verrou", ["idle"])]
+
+
 # -- SQLite and DuckDB files ------------------------------------------------------------------------
 def test_sqlite_sample_is_deterministic_with_the_registered_md5(tmp_path):
     path = tmp_path / "s.sqlite"

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from auditor.cli import main
 from auditor.errors import SourceError
 from auditor.sources.database import read_database
-from auditor.sources.database.connection import parse_target, read_only_connection
+from auditor.sources.database.connection import parse_target, read_only_connection, statement
 from auditor.sources.statements import split_statements
 from tests.conftest import EXAMPLE, example_personal_values, leaked
 
@@ -57,10 +57,15 @@ def _tables_only(dialect: str) -> list[str]:
     return out
 
 
-def _write_refused(url: str, error: type[Exception]) -> str:
-    """Try an INSERT through the auditor's read-only connection; the error it must raise."""
-    with read_only_connection(parse_target(url)) as conn, pytest.raises(error) as err:
-        conn.execute(sa.text("INSERT INTO agent (nom, prenom, email, mot_de_passe) VALUES ('a', 'b', 'c', 'd')"))
+def _write_refused(url: str, error: type[Exception], autocommit: bool = False) -> str:
+    """Try an INSERT through the auditor's read-only connection, in the transaction that follows
+    one the auditor ended (or in autocommit, as the catalogue is read); the error it must raise."""
+    target = parse_target(url)
+    with read_only_connection(target, autocommit=autocommit) as conn:
+        with statement(conn, target, 5):
+            conn.execute(sa.text("SELECT 1")).fetchone()
+        with pytest.raises(error) as err, statement(conn, target):
+            conn.execute(sa.text("INSERT INTO agent (nom, prenom, email, mot_de_passe) VALUES ('a', 'b', 'c', 'd')"))
     return str(err.value)
 
 
@@ -174,6 +179,7 @@ def test_postgres_audit_gives_the_ddl_findings(postgres_url, ddl_findings, tmp_p
 
 def test_postgres_connection_refuses_writes(postgres_url):
     assert "read-only transaction" in _write_refused(postgres_url, sa.exc.InternalError)
+    assert "read-only transaction" in _write_refused(postgres_url, sa.exc.InternalError, autocommit=True)
 
 
 def test_unreachable_database_is_a_clear_error_without_the_password(tmp_path):
@@ -266,6 +272,7 @@ def test_mariadb_audit_gives_the_ddl_findings(mariadb_url, ddl_findings, tmp_pat
 
 def test_mariadb_connection_refuses_writes(mariadb_url):
     assert "READ ONLY transaction" in _write_refused(mariadb_url, sa.exc.OperationalError)
+    assert "READ ONLY transaction" in _write_refused(mariadb_url, sa.exc.OperationalError, autocommit=True)
 
 
 # -- files: SQLite and DuckDB -----------------------------------------------------------------

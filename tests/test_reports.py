@@ -219,7 +219,8 @@ def test_html_report_renders_offline_in_chromium(outputs):
     assert seen["errors"] == [] and seen["dialogs"] == []
     assert [u for u in seen["requests"] if not u.startswith("file:")] == []  # no network request
     assert headings == ["Synthèse", "Matrice de conformité : catégories trouvées × finalités déclarées", "Constats",
-                        "Conservation : durées par table", "Matrice des accès : rôles × catégories",
+                        "Conservation : durées par table", "Notes libres : ce qu'elles révèlent",
+                        "Matrice des accès : rôles × catégories",
                         "Méthode et limites", "Limites : éléments non lus", "Annexe : inventaire des colonnes",
                         "Visa du délégué à la protection des données"]
     assert "RET002" in text and "usager.origine_ethnique" in text

@@ -13,8 +13,9 @@ import yaml
 from click.testing import CliRunner
 
 from auditor.checks.retention import minus
-from auditor.checks.retention_sql import fk_path, retention_sql
+from auditor.checks.retention_sql import MAX_HOPS, retention_sql
 from auditor.cli import main
+from auditor.models.foreign_keys import ForeignKeyGraph
 from auditor.sources.ddl_reader import read_ddl
 from tests.conftest import EXAMPLE
 
@@ -107,7 +108,8 @@ def _query(tmp_path, dialect):
     def ref(table):
         return sqlglot.exp.Table(this=sqlglot.exp.to_identifier(table.name, quoted=True))
 
-    sources = [([], "date_dernier_contact"), (fk_path(inv, usager, entretien), "date_entretien")]
+    path = ForeignKeyGraph(inv).reach(usager, MAX_HOPS).path_to(entretien)
+    sources = [([], "date_dernier_contact"), (path, "date_entretien")]
     return retention_sql(usager, sources, dialect, ref, active_cutoff=dt.date(2024, 11, 1),
                          total_cutoff=None, soft_delete="deleted_at").sql
 

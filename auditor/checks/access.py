@@ -25,7 +25,7 @@ from functools import lru_cache
 from pydantic import Field
 
 from auditor.checks.context import AuditContext, fact_references, severity_from_facts
-from auditor.checks.privileges import TableAccess, effective_privileges, future_tables, role_names
+from auditor.checks.privileges import Privileges, TableAccess, role_names
 from auditor.classify.identifiers import normalise_identifier, token_pattern
 from auditor.config import RoleMapping
 from auditor.errors import ConfigError, RuleError
@@ -76,6 +76,7 @@ class RoleView:
     kind: str | None
     access: dict[str, TableAccess]
     reads: dict[str, list[str]] = field(default_factory=dict)  # category -> table.column
+    future: list[str] = field(default_factory=list)  # what default privileges give it on later tables
 
 
 def _recipient(ctx: AuditContext, recipient_id: str) -> tuple[Profile, Recipient] | None:
@@ -115,7 +116,7 @@ def _personal_columns(ctx: AuditContext) -> dict[str, list[ColumnClassification]
     return by_table
 
 
-def role_views(ctx: AuditContext, inventory: Inventory,
+def role_views(ctx: AuditContext, inventory: Inventory, privileges: Privileges,
                personal: dict[str, list[ColumnClassification]]) -> list[RoleView]:
     views = []
     for role in [*role_names(inventory), "PUBLIC"]:
@@ -126,7 +127,8 @@ def role_views(ctx: AuditContext, inventory: Inventory,
                 None if role == "PUBLIC" else infer_kind(role, recipient.id if recipient else ""))
         # PUBLIC's grants are judged once, on PUBLIC's own row (ACC003), not again on every role
         view = RoleView(role, mapping, profile, recipient, kind,
-                        effective_privileges(inventory, role, with_public=False))
+                        privileges.effective(role, with_public=False),
+                        future=privileges.future_tables(role) if role != "PUBLIC" else [])
         for table, access in sorted(view.access.items()):
             if not access.can("SELECT"):
                 continue
@@ -150,7 +152,8 @@ def check_access(ctx: AuditContext) -> list[Finding]:
         return []
     findings: list[Finding] = []
     personal = _personal_columns(ctx)  # once: every role and table reads it
-    for view in role_views(ctx, ctx.inventory, personal):
+    privileges = Privileges(ctx.inventory, ctx.table_index)
+    for view in role_views(ctx, ctx.inventory, privileges, personal):
         if not view.reads and not any(a.writes for a in view.access.values()):
             continue
         ctx.access.append(_matrix_row(ctx, ctx.inventory, view))
@@ -229,12 +232,12 @@ def _matrix_row(ctx: AuditContext, inventory: Inventory, view: RoleView) -> Acce
         cells[category] = "excess" if excess else "allowed" if known else "no_recipient"
     role = next((r for r in inventory.roles if r.name.lower() == view.role.lower()), None)
     via = sorted({v for a in view.access.values() for v in a.via if v.startswith("role ")})
-    rls = sorted(t for t in view.access if (tab := inventory.find_table(t.rsplit(".", 1)[-1])) is not None
+    rls = sorted(t for t in view.access if (tab := ctx.table_index.find(t.rsplit(".", 1)[-1])) is not None
                  and tab.row_level_security)
     return AccessRow(role=view.role, recipient=view.recipient.id if view.recipient else None, kind=view.kind,
                      login=role.login if role else None, inherits=[v.removeprefix("role ") for v in via],
                      categories=cells, tables=sorted(view.access), row_level_security=rls,
-                     future_tables=future_tables(inventory, view.role) if view.role != "PUBLIC" else [])
+                     future_tables=view.future)
 
 
 def _labels(ctx: AuditContext, categories: dict[str, list[str]], shown: int = 5) -> str:
@@ -270,7 +273,7 @@ def _finding(ctx: AuditContext, code: str, view: RoleView, *, category: str | No
     vias = sorted({v for t in tables for v in view.access.get(t, TableAccess()).via})
     if vias:
         parts.append(("through: " if en else "par : ") + ", ".join(vias))
-    future = future_tables(ctx.inventory, view.role) if ctx.inventory and view.role != "PUBLIC" else []
+    future = view.future
     if future:
         parts.append(("and on every table created later: " if en else "et sur toute table créée ensuite : ")
                      + "; ".join(future))

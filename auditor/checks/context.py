@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from auditor.config import Settings
 from auditor.models.classification import ColumnClassification
@@ -10,7 +11,9 @@ from auditor.models.findings import AccessRow, Finding, Reference, RetentionStat
 from auditor.models.inventory import Inventory
 from auditor.models.profile import Fact, Profile, Purpose, Verification
 from auditor.models.rule import Rule
+from auditor.models.table_index import TableIndex
 from auditor.profiles import Catalogue
+from auditor.progress import Progress
 from auditor.ruleset import RuleSet
 from auditor.sources.query_runner import QueryRunner
 from auditor.sources.samples import SampleCounts
@@ -30,6 +33,23 @@ class AuditContext:
     query: QueryRunner | None = None  # where checks that count rows run their SQL
     retention: list[RetentionStatus] = field(default_factory=list)  # filled by the retention check
     access: list[AccessRow] = field(default_factory=list)  # the access matrix, filled by the access check
+    progress: Progress | None = None  # told the tables done by the checks that go table by table
+
+    @cached_property
+    def table_index(self) -> TableIndex:
+        """The inventory's tables by name, indexed once for every check."""
+        return TableIndex(self.inventory.tables if self.inventory is not None else [])
+
+    @cached_property
+    def _columns_by_table(self) -> dict[str, list[ColumnClassification]]:
+        by_table: dict[str, list[ColumnClassification]] = {}
+        for col in self.columns:
+            by_table.setdefault(col.table, []).append(col)
+        return by_table
+
+    def columns_of(self, table: str) -> list[ColumnClassification]:
+        """The classified columns of one table (qualified name), in inventory order."""
+        return self._columns_by_table.get(table, [])
 
     def profiles(self) -> list[Profile]:
         return [self.catalogue.get(pid) for pid in self.purposes]

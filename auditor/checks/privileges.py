@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from auditor.models.inventory import Inventory
+from auditor.models.inventory import Grant, Inventory
+from auditor.models.table_index import TableIndex
 
 READ = "SELECT"
 WRITE = ("INSERT", "UPDATE", "DELETE", "TRUNCATE")
@@ -46,20 +47,69 @@ class TableAccess:
         return [p for p in WRITE if p in self.privileges]
 
 
+class Privileges:
+    """The grants, memberships and tables of one inventory, indexed once: what each role can do
+    is then resolved from its own grants and its parents' without reading every grant again."""
+
+    def __init__(self, inventory: Inventory, tables: TableIndex | None = None) -> None:
+        self.inventory = inventory
+        self.tables = tables or TableIndex(inventory.tables)
+        self._parents: dict[str, list[str]] = {}
+        for m in inventory.memberships:
+            self._parents.setdefault(m.member.lower(), []).append(m.role)
+        # grantee (lower case) -> its grants, numbered in script order
+        self._grants: dict[str, list[tuple[int, Grant]]] = {}
+        for i, grant in enumerate(inventory.grants):
+            self._grants.setdefault(grant.grantee.lower(), []).append((i, grant))
+
+    def inherited_roles(self, role: str) -> list[str]:
+        """`role` and every role it is a member of, directly or not, nearest first."""
+        order, todo, seen = [], [role], {role.lower()}
+        while todo:
+            current = todo.pop(0)
+            order.append(current)
+            for parent in self._parents.get(current.lower(), []):
+                if parent.lower() not in seen:
+                    seen.add(parent.lower())
+                    todo.append(parent)
+        return order
+
+    def effective(self, role: str, *, with_public: bool = True) -> dict[str, TableAccess]:
+        """Qualified table name -> what `role` can do there (PUBLIC: what everyone can). Without
+        `with_public`, what the role holds beyond what PUBLIC gives everyone."""
+        if role.upper() == "PUBLIC":
+            chain = ["PUBLIC"]
+        else:
+            chain = [*self.inherited_roles(role), *(["PUBLIC"] if with_public else [])]
+        lowered = {r.lower(): r for r in chain}
+        held = sorted((g for grantee in lowered for g in self._grants.get(grantee, [])), key=lambda g: g[0])
+        result: dict[str, TableAccess] = {}
+        for _, grant in held:
+            holder = lowered[grant.grantee.lower()]
+            table = self.tables.find(grant.table, grant.schema_name)
+            name = table.qualified_name if table else grant.table
+            access = result.setdefault(name, TableAccess())
+            privileges = _EXPANDED if grant.privilege == "ALL" else (grant.privilege,)
+            access.all_privileges = access.all_privileges or grant.privilege == "ALL"
+            for privilege in privileges:
+                access.add(privilege, grant.columns)
+            access.grant_option = access.grant_option or grant.grant_option
+            access.via.add("direct" if holder.lower() == role.lower() else
+                           "PUBLIC" if holder == "PUBLIC" else f"role {holder}")
+        return result
+
+    def future_tables(self, role: str) -> list[str]:
+        """What default privileges will give `role` (or a role it inherits) on tables created later."""
+        chain = {r.lower() for r in self.inherited_roles(role)} | {"public"}
+        return sorted({f"{d.privilege} ON {d.object_type}"
+                       + (f" IN SCHEMA {d.schema_name}" if d.schema_name else "")
+                       for d in self.inventory.default_privileges
+                       if d.grantee.lower() in chain and d.object_type == "TABLES"})
+
+
 def inherited_roles(inventory: Inventory, role: str) -> list[str]:
     """`role` and every role it is a member of, directly or not, nearest first."""
-    parents: dict[str, list[str]] = {}
-    for m in inventory.memberships:
-        parents.setdefault(m.member.lower(), []).append(m.role)
-    order, todo, seen = [], [role], {role.lower()}
-    while todo:
-        current = todo.pop(0)
-        order.append(current)
-        for parent in parents.get(current.lower(), []):
-            if parent.lower() not in seen:
-                seen.add(parent.lower())
-                todo.append(parent)
-    return order
+    return Privileges(inventory).inherited_roles(role)
 
 
 def role_names(inventory: Inventory) -> list[str]:
@@ -70,36 +120,10 @@ def role_names(inventory: Inventory) -> list[str]:
 
 def effective_privileges(inventory: Inventory, role: str, *,
                          with_public: bool = True) -> dict[str, TableAccess]:
-    """Qualified table name -> what `role` can do there (PUBLIC: what everyone can). Without
-    `with_public`, what the role holds beyond what PUBLIC gives everyone."""
-    if role.upper() == "PUBLIC":
-        chain = ["PUBLIC"]
-    else:
-        chain = [*inherited_roles(inventory, role), *(["PUBLIC"] if with_public else [])]
-    lowered = {r.lower(): r for r in chain}
-    result: dict[str, TableAccess] = {}
-    for grant in inventory.grants:
-        holder = lowered.get(grant.grantee.lower()) or (
-            "PUBLIC" if grant.grantee.upper() == "PUBLIC" and "PUBLIC" in chain else None)
-        if holder is None:
-            continue
-        table = inventory.find_table(grant.table, grant.schema_name)
-        name = table.qualified_name if table else grant.table
-        access = result.setdefault(name, TableAccess())
-        privileges = _EXPANDED if grant.privilege == "ALL" else (grant.privilege,)
-        access.all_privileges = access.all_privileges or grant.privilege == "ALL"
-        for privilege in privileges:
-            access.add(privilege, grant.columns)
-        access.grant_option = access.grant_option or grant.grant_option
-        access.via.add("direct" if holder.lower() == role.lower() else
-                       "PUBLIC" if holder == "PUBLIC" else f"role {holder}")
-    return result
+    """Qualified table name -> what `role` can do there (one role: `Privileges` for many)."""
+    return Privileges(inventory).effective(role, with_public=with_public)
 
 
 def future_tables(inventory: Inventory, role: str) -> list[str]:
     """What default privileges will give `role` (or a role it inherits) on tables created later."""
-    chain = {r.lower() for r in inherited_roles(inventory, role)} | {"public"}
-    return sorted({f"{d.privilege} ON {d.object_type}"
-                   + (f" IN SCHEMA {d.schema_name}" if d.schema_name else "")
-                   for d in inventory.default_privileges
-                   if d.grantee.lower() in chain and d.object_type == "TABLES"})
+    return Privileges(inventory).future_tables(role)

@@ -22,19 +22,22 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 import sqlglot
 import sqlglot.expressions as exp
 from pydantic import Field
 
 from auditor.checks.context import AuditContext, fact_references, severity_from_facts
-from auditor.checks.retention_sql import Hop, fk_path, retention_sql
+from auditor.checks.retention_sql import MAX_HOPS, retention_sql
 from auditor.classify.identifiers import full_pattern, normalise_identifier
 from auditor.durations import humane
 from auditor.errors import ConfigError, RuleError
 from auditor.models.findings import Finding, RetentionStatus, Severity
+from auditor.models.foreign_keys import ForeignKeyGraph, Hop, Reach
 from auditor.models.inventory import Inventory, Table
 from auditor.models.profile import Profile, RetentionRule, Strict, parse_duration
+from auditor.models.table_index import TableIndex
 from auditor.resources import data_dir
 from auditor.sources.query_runner import QueryError, QueryRunner
 from auditor.yaml_source import load_yaml_file, locate, validate
@@ -89,12 +92,12 @@ class Applicable:
     sources: list[DateSource] = field(default_factory=list)
 
 
-def _parse_target(text: str, inventory: Inventory) -> tuple[Table, str] | None:
+def _parse_target(text: str, tables: TableIndex) -> tuple[Table, str] | None:
     if "." not in text:
         return None
     table_name, column = text.rsplit(".", 1)
     schema, _, name = table_name.rpartition(".")
-    table = inventory.find_table(name, schema or None)
+    table = tables.find(name, schema or None)
     if table is None or table.column(column) is None:
         return None
     col = table.column(column)
@@ -111,12 +114,12 @@ def check_settings(ctx: AuditContext, inventory: Inventory, raw: object) -> None
         if problem:
             raise ConfigError(problem, file=file, line=locate(raw, ("retention", "start_events", event)))
         for target in targets:
-            if _parse_target(target, inventory) is None:
+            if _parse_target(target, ctx.table_index) is None:
                 raise ConfigError(f"retention.start_events.{event}: no column {target!r} in the schema "
                                   "(write table.column)", file=file,
                                   line=locate(raw, ("retention", "start_events", event)))
     for table, condition in retention.closed.items():
-        if inventory.find_table(table.rsplit(".", 1)[-1]) is None:
+        if ctx.table_index.find(table.rsplit(".", 1)[-1]) is None:
             raise ConfigError(f"retention.closed: no table {table!r} in the schema", file=file,
                               line=locate(raw, ("retention", "closed", table)))
         try:
@@ -127,11 +130,11 @@ def check_settings(ctx: AuditContext, inventory: Inventory, raw: object) -> None
 
 
 def _table_categories(ctx: AuditContext, table: Table) -> list[str]:
-    return [c for col in ctx.columns if col.table == table.qualified_name for c in col.categories]
+    return [c for col in ctx.columns_of(table.qualified_name) for c in col.categories]
 
 
 def _subject(ctx: AuditContext, table: Table) -> str | None:
-    return next((c.subject for c in ctx.columns if c.table == table.qualified_name), None)
+    return next((c.subject for c in ctx.columns_of(table.qualified_name)), None)
 
 
 def applicable_rules(ctx: AuditContext, table: Table) -> list[Applicable]:
@@ -159,45 +162,79 @@ def applicable_rules(ctx: AuditContext, table: Table) -> list[Applicable]:
     return found
 
 
-def date_sources(ctx: AuditContext, inventory: Inventory, table: Table, event: str) -> list[DateSource]:
-    """The columns that hold `event` for the rows of `table`: configured, else guessed by name."""
-    configured = ctx.settings.retention.start_events.get(event)
-    if configured:
-        out = []
-        for target in configured:
-            parsed = _parse_target(target, inventory)
-            if parsed is None:
-                continue
-            path = fk_path(inventory, table, parsed[0])
-            if path is not None:
-                out.append(DateSource(parsed[0], parsed[1], path, guessed=False))
-        return out
-    pattern = _vocabulary()[0].get(event)
-    if pattern is None:
+class DateFinder:
+    """The columns holding each start event, for every audited table of one audit.
+
+    The foreign-key graph is built once; each audited table gets one breadth-first search, shared
+    by its rules and stopped at the first level that holds the event; which column of a table holds
+    an event is decided once per table and event, each column name normalised once."""
+
+    def __init__(self, ctx: AuditContext, inventory: Inventory) -> None:
+        self.settings = ctx.settings.retention
+        self.tables = ctx.table_index
+        self.graph = ForeignKeyGraph(inventory, self.tables)
+        self.position = {id(t): i for i, t in enumerate(inventory.tables)}
+        self._normalised: dict[str, str] = {}
+        self._named: dict[tuple[int, str], str | None] = {}
+        self._configured: dict[str, list[tuple[Table, str]]] = {}
+        self._reach: Reach | None = None
+
+    def normalised(self, name: str) -> str:
+        found = self._normalised.get(name)
+        if found is None:
+            found = self._normalised[name] = normalise_identifier(name)
+        return found
+
+    def _named_column(self, table: Table, event: str, pattern: re.Pattern[str]) -> str | None:
+        key = (id(table), event)
+        if key not in self._named:
+            self._named[key] = next((c.name for c in table.columns if pattern.match(self.normalised(c.name))),
+                                    None)
+        return self._named[key]
+
+    def _reach_from(self, table: Table) -> Reach:
+        if self._reach is None or self._reach.start is not table:
+            self._reach = self.graph.reach(table, MAX_HOPS)
+        return self._reach
+
+    def _targets(self, event: str, configured: list[str]) -> list[tuple[Table, str]]:
+        if event not in self._configured:
+            self._configured[event] = [p for t in configured if (p := _parse_target(t, self.tables))]
+        return self._configured[event]
+
+    def sources(self, table: Table, event: str) -> list[DateSource]:
+        """The columns that hold `event` for the rows of `table`: configured, else guessed by name
+        on the table itself, else on the nearest tables its foreign keys reach (all those at the
+        same distance, in inventory order)."""
+        configured = self.settings.start_events.get(event)
+        if configured:
+            out = []
+            for target, column in self._targets(event, configured):
+                path = self._reach_from(table).path_to(target)
+                if path is not None:
+                    out.append(DateSource(target, column, path, guessed=False))
+            return out
+        pattern = _vocabulary()[0].get(event)
+        if pattern is None:
+            return []
+        own = self._named_column(table, event, pattern)
+        if own is not None:  # the table's own date: nothing else is guessed
+            return [DateSource(table, own, [], guessed=True)]
+        reach = self._reach_from(table)
+        for depth in range(1, MAX_HOPS + 1):
+            reached = [DateSource(other, named, path, guessed=True) for other, path in reach.level(depth)
+                       if other.kind == "table"
+                       and (named := self._named_column(other, event, pattern)) is not None]
+            if reached:
+                return sorted(reached, key=lambda s: self.position[id(s.table)])
         return []
 
-    def named(other: Table) -> str | None:
-        return next((c.name for c in other.columns if pattern.match(normalise_identifier(c.name))), None)
-
-    own = named(table)
-    if own is not None:  # the table's own date: nothing else is guessed
-        return [DateSource(table, own, [], guessed=True)]
-    reached = []
-    for other in inventory.tables:
-        column = named(other) if other is not table and other.kind == "table" else None
-        path = fk_path(inventory, table, other) if column else None
-        if column and path is not None:
-            reached.append(DateSource(other, column, path, guessed=True))
-    nearest = min((s.hops for s in reached), default=0)
-    return [s for s in reached if s.hops == nearest]
-
-
-def _soft_delete(ctx: AuditContext, table: Table) -> str | None:
-    for key in (table.qualified_name, table.name):
-        if key in ctx.settings.retention.soft_delete:
-            return ctx.settings.retention.soft_delete[key]
-    pattern = _vocabulary()[1]
-    return next((c.name for c in table.columns if pattern.match(normalise_identifier(c.name))), None)
+    def soft_delete(self, table: Table) -> str | None:
+        for key in (table.qualified_name, table.name):
+            if key in self.settings.soft_delete:
+                return self.settings.soft_delete[key]
+        pattern = _vocabulary()[1]
+        return next((c.name for c in table.columns if pattern.match(self.normalised(c.name))), None)
 
 
 def _closed(ctx: AuditContext, table: Table, source_dialect: str) -> exp.Expr | None:
@@ -240,11 +277,11 @@ def check_retention(ctx: AuditContext) -> list[Finding]:
     inventory, runner = ctx.inventory, ctx.query
     findings: list[Finding] = []
     as_of = ctx.settings.as_of or dt.date.today()
-    for table in inventory.tables:
-        if table.kind != "table":
-            continue
+    finder = DateFinder(ctx, inventory)
+    tables = [t for t in inventory.tables if t.kind == "table"]
+    for table in ctx.progress.each(tables, attrgetter("qualified_name")) if ctx.progress else tables:
         for app in applicable_rules(ctx, table):
-            app.sources = date_sources(ctx, inventory, table, app.rule.start_event)
+            app.sources = finder.sources(table, app.rule.start_event)
             status = RetentionStatus(table=table.qualified_name, profile=app.profile.id, rule=app.rule.id,
                                      start_event=app.rule.start_event, active=app.rule.active,
                                      intermediate=app.rule.intermediate,
@@ -256,7 +293,7 @@ def check_retention(ctx: AuditContext) -> list[Finding]:
                 continue
             if runner is None or not runner.has_rows(table):
                 continue
-            _count(ctx, runner, table, app, status, as_of)
+            _count(ctx, runner, table, app, status, as_of, finder.soft_delete(table))
             for code, rows in _violations(app, status):
                 if rows:
                     findings.append(_finding(ctx, code, table, app, status, rows))
@@ -264,7 +301,7 @@ def check_retention(ctx: AuditContext) -> list[Finding]:
 
 
 def _count(ctx: AuditContext, runner: QueryRunner, table: Table, app: Applicable,
-           status: RetentionStatus, as_of: dt.date) -> None:
+           status: RetentionStatus, as_of: dt.date, soft_delete: str | None) -> None:
     rule = app.rule
     active_end = minus(as_of, *parse_duration(rule.active))
     total_end = minus(active_end, *parse_duration(rule.intermediate)) if rule.intermediate else None
@@ -273,7 +310,6 @@ def _count(ctx: AuditContext, runner: QueryRunner, table: Table, app: Applicable
     if absent:
         status.error = f"no column {', '.join(absent)} in the data read"
         return
-    soft_delete = _soft_delete(ctx, table)
     source_dialect = ctx.inventory.dialect if ctx.inventory and ctx.inventory.dialect else "postgres"
     query = retention_sql(table, [(s.path, s.column) for s in app.sources], runner.dialect, runner.table_ref,
                           active_cutoff=active_end, total_cutoff=total_end, soft_delete=soft_delete,

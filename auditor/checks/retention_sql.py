@@ -13,64 +13,16 @@ which also turns the text of a sample file or a SQLite column into a comparable 
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlglot.expressions as exp
 
-from auditor.models.inventory import Inventory, Table
+from auditor.models.foreign_keys import Hop
+from auditor.models.inventory import Table
 
-MAX_HOPS = 4
+MAX_HOPS = 4  # joins from an audited table to the table holding its start date, at most
 TableRef = Callable[[Table], exp.Table]
-
-
-@dataclass(frozen=True)
-class Hop:
-    """One join: `child.columns` reference `parent.ref_columns`; `forward` when it goes child → parent."""
-
-    src: Table
-    dst: Table
-    src_columns: tuple[str, ...]
-    dst_columns: tuple[str, ...]
-
-
-def _edges(inventory: Inventory, table: Table) -> list[Hop]:
-    hops = []
-    for fk in table.foreign_keys:
-        parent = inventory.find_table(fk.ref_table, fk.ref_schema)
-        if parent is not None and parent is not table:
-            ref = fk.ref_columns or parent.primary_key
-            if len(ref) == len(fk.columns):
-                hops.append(Hop(table, parent, tuple(fk.columns), tuple(ref)))
-    for other in inventory.tables:
-        if other is table or other.kind != "table":
-            continue
-        for fk in other.foreign_keys:
-            if inventory.find_table(fk.ref_table, fk.ref_schema) is table:
-                ref = fk.ref_columns or table.primary_key
-                if len(ref) == len(fk.columns):
-                    hops.append(Hop(table, other, tuple(ref), tuple(fk.columns)))
-    return hops
-
-
-def fk_path(inventory: Inventory, start: Table, goal: Table) -> list[Hop] | None:
-    """The shortest chain of foreign-key joins from `start` to `goal` (breadth first)."""
-    if start is goal:
-        return []
-    seen = {id(start)}
-    queue: deque[tuple[Table, list[Hop]]] = deque([(start, [])])
-    while queue:
-        table, path = queue.popleft()
-        if len(path) >= MAX_HOPS:
-            continue
-        for hop in _edges(inventory, table):
-            if hop.dst is goal:
-                return [*path, hop]
-            if id(hop.dst) not in seen:
-                seen.add(id(hop.dst))
-                queue.append((hop.dst, [*path, hop]))
-    return None
 
 
 def _col(alias: str, name: str) -> exp.Column:
@@ -84,20 +36,21 @@ def as_timestamp(expr: exp.Expr) -> exp.Expr:
 def _join_condition(left: str, right: str, hop: Hop) -> exp.Expr:
     parts = [exp.EQ(this=_col(left, a), expression=_col(right, b))
              for a, b in zip(hop.src_columns, hop.dst_columns, strict=True)]
-    return exp.and_(*parts)
+    return exp.and_(*parts, copy=False)
 
 
 def latest_per_key(path: list[Hop], column: str, table_ref: TableRef) -> exp.Select:
     """The latest `column` of the rows `path` leads to, per value of the first join's key:
     `SELECT j1.k AS k0…, MAX(…) AS latest … GROUP BY j1.k`, joined once to the audited rows."""
     aliases = [f"j{i}" for i in range(1, len(path) + 1)]
-    keys = [_col(aliases[0], c).as_(f"k{i}") for i, c in enumerate(path[0].dst_columns)]
-    select = exp.select(*keys, exp.Max(this=as_timestamp(_col(aliases[-1], column))).as_("latest"))
-    select = select.from_(table_ref(path[0].dst).as_(aliases[0]))
+    keys = [_col(aliases[0], c).as_(f"k{i}", copy=False) for i, c in enumerate(path[0].dst_columns)]
+    latest = exp.Max(this=as_timestamp(_col(aliases[-1], column))).as_("latest", copy=False)
+    select = exp.select(*keys, latest)
+    select = select.from_(table_ref(path[0].dst).as_(aliases[0], copy=False), copy=False)
     for i, hop in enumerate(path[1:], start=1):
-        select = select.join(table_ref(hop.dst).as_(aliases[i]),
-                             on=_join_condition(aliases[i - 1], aliases[i], hop))
-    return select.group_by(*[_col(aliases[0], c) for c in path[0].dst_columns])
+        select = select.join(table_ref(hop.dst).as_(aliases[i], copy=False),
+                             on=_join_condition(aliases[i - 1], aliases[i], hop), copy=False)
+    return select.group_by(*[_col(aliases[0], c) for c in path[0].dst_columns], copy=False)
 
 
 def latest_of(dates: list[exp.Expr]) -> exp.Expr:
@@ -136,27 +89,29 @@ def retention_sql(table: Table, sources: list[DateSource], dialect: str, table_r
     def count_if(cond: exp.Expr) -> exp.Expr:
         return exp.Count(this=exp.Case(ifs=[exp.If(this=cond, true=exp.Literal.number(1))]))
 
-    rows = exp.select().from_(table_ref(table).as_("t"))
+    rows = exp.select().from_(table_ref(table).as_("t", copy=False), copy=False)
     dates: list[exp.Expr] = []
     for i, (path, column) in enumerate(sources):
         if not path:
-            rows = rows.select(as_timestamp(_col("t", column)).as_(f"d{i}"))
+            rows = rows.select(as_timestamp(_col("t", column)).as_(f"d{i}", copy=False), copy=False)
         else:
             alias = f"s{i}"
             on = exp.and_(*[exp.EQ(this=_col("t", c), expression=_col(alias, f"k{n}"))
-                            for n, c in enumerate(path[0].src_columns)])
+                            for n, c in enumerate(path[0].src_columns)], copy=False)
             rows = rows.join(exp.Subquery(this=latest_per_key(path, column, table_ref),
                                           alias=exp.TableAlias(this=exp.to_identifier(alias))),
-                             on=on, join_type="left")
-            rows = rows.select(_col(alias, "latest").as_(f"d{i}"))
+                             on=on, join_type="left", copy=False)
+            rows = rows.select(_col(alias, "latest").as_(f"d{i}", copy=False), copy=False)
         dates.append(_col("y", f"d{i}"))
-    rows = rows.select((closed.copy() if closed is not None else exp.false()).as_("closed"))
+    rows = rows.select((closed.copy() if closed is not None else exp.false()).as_("closed", copy=False),
+                       copy=False)
     marker = (exp.Not(this=exp.Is(this=_col("t", soft_delete), expression=exp.null()))
               if soft_delete else exp.false())
-    rows = rows.select(marker.as_("deleted"))
+    rows = rows.select(marker.as_("deleted", copy=False), copy=False)
     start = exp.select(latest_of(dates).as_("d"), _col("y", "closed").as_("closed"),
                        _col("y", "deleted").as_("deleted"))
-    start = start.from_(exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier("y"))))
+    start = start.from_(exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier("y"))),
+                        copy=False)
     total = (count_if(exp.LT(this=d, expression=timestamp_literal(total_cutoff)))
              if total_cutoff else exp.null())
     outer = exp.select(
@@ -168,4 +123,4 @@ def retention_sql(table: Table, sources: list[DateSource], dialect: str, table_r
         count_if(exp.and_(exp.Is(this=d, expression=exp.null()), exp.column("closed"))).as_("closed_no_date"),
         count_if(exp.column("deleted")).as_("deleted"),
     ).from_(exp.Subquery(this=start, alias=exp.TableAlias(this=exp.to_identifier("x"))))
-    return RetentionQuery(outer.sql(dialect=dialect), (active_cutoff, total_cutoff))
+    return RetentionQuery(outer.sql(dialect=dialect, copy=False), (active_cutoff, total_cutoff))

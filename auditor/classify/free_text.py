@@ -174,7 +174,8 @@ class QualifierSettings(Strict):
             "family": eds.family(nlp, family=norm(fam["family"]), termination=ends, use_sections=False,
                                  attr="TEXT"),
             "reported_speech": eds.reported_speech(nlp, verbs=rep["verbs"],
-                                                   preceding=norm([*rep["preceding"], *rep_verbs]), attr="TEXT"),
+                                                   preceding=norm([*rep["preceding"], *rep_verbs]),
+                                                   attr="TEXT"),
         }
         cues = {
             "negation": [*norm([*neg["preceding"], *neg_pre, *neg["following"], *neg_post]), "ne", "n"],

@@ -35,8 +35,9 @@ class Taxonomy:
         return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
     def covers(self, allowed: str, key: str) -> bool:
-        """True if allowing `allowed` allows `key` (same key or one of its descendants)."""
-        return allowed in self.ancestors(key)
+        """True if allowing `allowed` allows `key` (same key or one of its descendants): `allowed`
+        is one of `ancestors(key)`."""
+        return key == allowed or key.startswith(allowed + ".")
 
     def sensitivity(self, key: str) -> Sensitivity:
         return self.categories[key].sensitivity

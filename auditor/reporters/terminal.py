@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from auditor.models.findings import AuditResult
+from auditor.progress import Listener, Phase
 from auditor.reporters.labels import labels
 from auditor.reporters.text_safety import printable
 
@@ -45,27 +46,33 @@ def render(result: AuditResult, stream: TextIO, *, color: bool = False) -> None:
 
 
 @contextmanager
-def table_progress(stream: TextIO, *,
-                   enabled: bool) -> Iterator[Callable[[str, str, int | None], None] | None]:
-    """A progress callback for a live-database scan (tables done of all, last table, its rows),
-    drawn on `stream` while the audit runs; None when disabled. Table names are escaped."""
+def audit_progress(stream: TextIO, *, enabled: bool) -> Iterator[Listener | None]:
+    """A listener that draws the audit's progress on `stream` while it runs: the phase, the tables
+    done of its total, the time, the last table; None when disabled. Table names are escaped."""
     if not enabled:
         yield None
         return
     console = Console(file=stream, stderr=True, highlight=False)
     lock = threading.Lock()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+    with Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TextColumn("{task.fields[last]}"), console=console,
                   transient=True) as bar:
-        task = bar.add_task("tables", total=None, last="")
+        shown: list[tuple[Phase, TaskID]] = []  # the phase drawn, and its bar
 
-        def on_table(event: str, table: str, rows: int | None) -> None:
+        def on_phase(phase: Phase) -> None:
             with lock:
-                if event == "start":
-                    bar.update(task, total=rows)
-                    return
-                shown = escape(printable(table, 60))
-                last = shown + (f" ({rows:,} rows)" if rows is not None else " (skipped)")
-                bar.update(task, advance=1, last=last)
+                if not shown or shown[-1][0] is not phase:  # a new phase: a new bar (its own total)
+                    if shown:
+                        bar.remove_task(shown[-1][1])
+                    shown.append((phase, bar.add_task(escape(phase.name), total=phase.total, last="")))
+                bar.update(shown[-1][1], total=phase.total, completed=phase.done,
+                           last=escape(printable(phase.last, 60)))
 
-        yield on_table
+        yield on_phase
+
+
+def timings_line(timings: list[tuple[str, float, str]]) -> str:
+    """Where the time went, on one line: each phase, with what it went through."""
+    shown = [f"{name} {seconds:.2f} s" + (f" ({items})" if items else "") for name, seconds, items in timings]
+    total_s = sum(seconds for _, seconds, _ in timings)
+    return "time: " + ", ".join(shown) + f"; total {total_s:.2f} s"

@@ -31,6 +31,7 @@ class InventoryBuilder:
         self.inventory = Inventory(source=source, dialect=dialect)
         self.default_schema = default_schema
         self._tables: dict[tuple[str | None, str], Table] = {}
+        self._by_name: dict[str, dict[tuple[str | None, str], Table]] = {}  # name -> the keys with it
         self._roles: dict[str, Role] = {}
 
     # -- tables ---------------------------------------------------------------------------
@@ -42,6 +43,7 @@ class InventoryBuilder:
         if key in self._tables:
             self.inventory.tables.remove(self._tables[key])
         self._tables[key] = table
+        self._by_name.setdefault(key[1], {})[key] = table
         self.inventory.tables.append(table)
 
     def table(self, schema: str | None, name: str) -> Table | None:
@@ -50,8 +52,8 @@ class InventoryBuilder:
             return found
         if schema is None or (self.default_schema and schema.lower() == self.default_schema):
             # An unqualified name, or the default schema: match by name alone if unambiguous.
-            same = [t for (s, n), t in self._tables.items()
-                    if n == name.lower() and (schema is None or s is None)]
+            same = [t for (s, _), t in self._by_name.get(name.lower(), {}).items()
+                    if schema is None or s is None]
             if len(same) == 1:
                 return same[0]
         return None

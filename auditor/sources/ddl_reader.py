@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import sqlglot
@@ -18,6 +18,7 @@ from sqlglot.errors import ParseError, TokenError
 
 from auditor.errors import SourceError
 from auditor.models.inventory import Column, Inventory, SourceLocation, Table
+from auditor.progress import Progress
 from auditor.sources import ddl_access as access
 from auditor.sources import ddl_tables as tables
 from auditor.sources.builder import InventoryBuilder
@@ -53,7 +54,8 @@ def resolve_dialect(name: str) -> str:
     return key
 
 
-def read_ddl(paths: Iterable[str | Path], dialect: str) -> Inventory:
+def read_ddl(paths: Iterable[str | Path], dialect: str, progress: Progress | None = None) -> Inventory:
+    """The inventory the files declare; `progress` hears each statement read."""
     dialect = resolve_dialect(dialect)
     path_list = [Path(p) for p in paths]
     builder = InventoryBuilder(", ".join(str(p) for p in path_list), dialect,
@@ -65,9 +67,14 @@ def read_ddl(paths: Iterable[str | Path], dialect: str) -> Inventory:
         split = split_statements(text, dialect)
         for err in split.errors:
             builder.error("ddl", f"{path}:{err.line}", err.message)
-        for stmt in split.statements:
+        statements = progress.each(split.statements, _line(path)) if progress else split.statements
+        for stmt in statements:
             _read_statement(stmt, str(path), dialect, builder)
     return builder.build()
+
+
+def _line(path: Path) -> Callable[[Statement], str]:
+    return lambda stmt: f"{path.name}:{stmt.line}"
 
 
 def _read_statement(stmt: Statement, file: str, dialect: str, builder: InventoryBuilder) -> None:

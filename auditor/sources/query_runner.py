@@ -1,26 +1,22 @@
 """Where a check's SQL runs: inside the audited database, or over the sample files in the row store.
 
 A check builds its SQL with sqlglot for `runner.dialect`, naming tables through
-`runner.table_ref(table)`, and gets back one row of counts. The database runner opens one
-read-only connection (the same guarantees as the scan: read-only transaction, statement timeout)
-and keeps it until `close()`; the sample runner exposes each sample file as a view of the
-in-memory row store. Failures raise QueryError with a first line that names no value.
+`runner.table_ref(table)`, and gets back one row of counts. The sample runner, here, exposes each
+sample file as a view of the in-memory row store; the database runner is
+`auditor/sources/database/queries.py`. Failures raise QueryError with a first line that names no
+value.
 """
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from typing import Any, Protocol
 
 import duckdb
-import sqlalchemy as sa
 import sqlglot.expressions as exp
 
 from auditor.models.inventory import Inventory, Table
-from auditor.sources.database.connection import Target, parse_target, read_only_connection, restart
-from auditor.sources.database.counts import DIALECTS
 from auditor.sources.engine_errors import engine_message, identifiers_of
-from auditor.sources.row_store import connect, quote
+from auditor.sources.row_store import quote
 from auditor.sources.samples import SampleCounts
 
 
@@ -84,51 +80,3 @@ class SampleQueryRunner:
 
     def close(self) -> None:
         self.con.close()
-
-
-class DatabaseQueryRunner:
-    """The audited database itself, through one read-only connection opened on first use."""
-
-    def __init__(self, url: str, *, password_env: str | None = None, timeout_s: int = 30,
-                 inventory: Inventory | None = None) -> None:
-        self.target: Target = parse_target(url, password_env)
-        self.dialect = DIALECTS.get(self.target.backend, self.target.backend)
-        self.timeout_s = timeout_s
-        self._stack = ExitStack()
-        self._conn: sa.Connection | None = None
-        self._duck: duckdb.DuckDBPyConnection | None = None
-        self.known = identifiers_of(inventory.tables if inventory else [])
-
-    def has_rows(self, table: Table) -> bool:
-        return table.kind == "table"
-
-    def missing(self, table: Table, columns: list[str]) -> list[str]:
-        return [c for c in columns if table.column(c) is None]
-
-    def table_ref(self, table: Table) -> exp.Table:
-        schema = table.schema_name or (self.target.default_schema if self.target.backend == "postgresql"
-                                       else None)
-        return exp.Table(this=exp.to_identifier(table.name, quoted=True),
-                         db=exp.to_identifier(schema, quoted=True) if schema else None)
-
-    def run(self, sql: str) -> tuple[Any, ...]:
-        try:
-            if self.target.backend == "duckdb":
-                if self._duck is None:
-                    self._duck = connect(self.target.url.database or "", read_only=True)
-                row = self._duck.execute(sql).fetchone()
-            else:
-                if self._conn is None:
-                    self._conn = self._stack.enter_context(read_only_connection(self.target, self.timeout_s))
-                row = self._conn.execute(sa.text(sql)).fetchone()
-        except (sa.exc.SQLAlchemyError, duckdb.Error) as err:
-            if self._conn is not None:
-                restart(self._conn, self.target)
-            raise QueryError(engine_message(err, self.known)) from None
-        assert row is not None
-        return tuple(row)
-
-    def close(self) -> None:
-        if self._duck is not None:
-            self._duck.close()
-        self._stack.close()

@@ -15,6 +15,7 @@ from auditor.classify.detectors import NORMALISE, VOCABULARY_NORMALISE, Detector
 from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.inventory import Inventory, ReadError, Table
 from auditor.models.values import BirthDateStats, ColumnValues, DetectorCount, ValueProfile, VocabularyCount
+from auditor.progress import Progress
 from auditor.sources.engine_errors import engine_message, identifiers_of
 from auditor.sources.row_store import literal as _literal
 from auditor.sources.row_store import quote as _quote
@@ -44,7 +45,7 @@ def _aggregates(detectors: Detectors) -> list[str]:
     return parts
 
 
-def _column_values(con: duckdb.DuckDBPyConnection, header: str, row: tuple[Any, ...],
+def _column_values(con: duckdb.DuckDBPyConnection, sample: str, header: str, row: tuple[Any, ...],
                    detectors: Detectors, as_of: dt.date) -> ColumnValues:
     n = len(detectors.values)
     result = ColumnValues(sampled=int(row[0]))
@@ -56,7 +57,7 @@ def _column_values(con: duckdb.DuckDBPyConnection, header: str, row: tuple[Any, 
         if det.validator:
             check = VALIDATORS[det.validator]
             norm = NORMALISE[det.normalise].format(v=v)
-            rows = con.execute(f"SELECT {norm} FROM sample WHERE regexp_full_match({norm}, ?)",
+            rows = con.execute(f"SELECT {norm} FROM {sample} WHERE regexp_full_match({norm}, ?)",
                                [det.pattern]).fetchall()
             valid = sum(1 for (value,) in rows if passes(check, value))
             del rows
@@ -75,49 +76,74 @@ def _column_values(con: duckdb.DuckDBPyConnection, header: str, row: tuple[Any, 
     return result
 
 
+BATCH_TABLES = 32  # tables whose samples one aggregate query reads
 
-def _profile_table(con: duckdb.DuckDBPyConnection, table: Table, counts: TableCounts,
-                   detectors: Detectors, as_of: dt.date, sample_rows: int) -> dict[str, ColumnValues]:
-    con.execute("DROP TABLE IF EXISTS sample")
-    con.execute(f"CREATE TEMP TABLE sample AS SELECT * FROM {counts.relation} "
-                f"USING SAMPLE reservoir({int(sample_rows)} ROWS) REPEATABLE ({SEED})")
-    headers = {counts.header[col.name.lower()]: col.name.lower() for col in table.columns
-               if col.name.lower() in counts.header}
-    if not headers:
-        return {}
-    columns = ", ".join(_quote(h) for h in headers)
-    rows = con.execute(f"SELECT col, {', '.join(_aggregates(detectors))} FROM "
-                       f"(SELECT col, NULLIF(trim(v), '') AS v FROM "
-                       f"(UNPIVOT (SELECT {columns} FROM sample) ON {columns} INTO NAME col VALUE v)) "
-                       f"GROUP BY col").fetchall()
-    found = {header: tuple(values) for header, *values in rows}
+
+def _profile_tables(con: duckdb.DuckDBPyConnection, tables: list[tuple[Table, TableCounts]],
+                    detectors: Detectors, as_of: dt.date,
+                    sample_rows: int) -> dict[str, dict[str, ColumnValues]]:
+    """Each table's sample (its own reservoir, as when read alone), then one aggregate over all of
+    them, unpivoted and grouped by table and column: the detector patterns are compiled once per
+    batch of tables, not once per table. Qualified table name -> column (lower case) -> values."""
+    branches, headers = [], {}
+    for k, (table, counts) in enumerate(tables):
+        sample = f"sample_{k}"
+        con.execute(f"DROP TABLE IF EXISTS {sample}")
+        con.execute(f"CREATE TEMP TABLE {sample} AS SELECT * FROM {counts.relation} "
+                    f"USING SAMPLE reservoir({int(sample_rows)} ROWS) REPEATABLE ({SEED})")
+        headers[k] = {counts.header[col.name.lower()]: col.name.lower() for col in table.columns
+                      if col.name.lower() in counts.header}
+        if headers[k]:
+            columns = ", ".join(_quote(h) for h in headers[k])
+            branches.append(f"SELECT {k} AS k, col, CAST(v AS VARCHAR) AS v FROM "
+                            f"(UNPIVOT (SELECT {columns} FROM {sample}) ON {columns} INTO NAME col VALUE v)")
+    found: dict[tuple[int, str], tuple[Any, ...]] = {}
+    if branches:
+        rows = con.execute(f"SELECT k, col, {', '.join(_aggregates(detectors))} FROM "
+                           f"(SELECT k, col, NULLIF(trim(v), '') AS v FROM ({' UNION ALL '.join(branches)})) "
+                           "GROUP BY k, col").fetchall()
+        found = {(int(k), header): tuple(values) for k, header, *values in rows}
     vocabularies = len(detectors.vocabularies.vocabularies) if detectors.vocabularies else 0
     empty = (0,) * len(detectors.values) + (0, None, None, None, None, 0) + (0,) * (2 * vocabularies)
-    return {name: _column_values(con, header, found.get(header, (0, *empty)), detectors, as_of)
-            for header, name in headers.items()}
+    return {table.qualified_name: {name: _column_values(con, f"sample_{k}", header,
+                                                        found.get((k, header), (0, *empty)), detectors, as_of)
+                                   for header, name in headers[k].items()}
+            for k, (table, _) in enumerate(tables)}
 
 
 def profile_values(samples: SampleCounts, inventory: Inventory, detectors: Detectors,
-                   as_of: dt.date, sample_rows: int = SAMPLE_ROWS) -> ValueProfile:
+                   as_of: dt.date, sample_rows: int = SAMPLE_ROWS,
+                   progress: Progress | None = None) -> ValueProfile:
     profile = ValueProfile()
     if samples.store is None:
         return profile
     con = samples.store.cursor()
     try:
         con.execute("SET threads = 1")  # a reservoir sample is repeatable only on one thread
-        for table in inventory.tables:
-            counts = samples.tables.get(table.qualified_name)
-            if counts is None or counts.relation is None:
-                continue
+        read = [(t, c) for t in inventory.tables
+                if (c := samples.tables.get(t.qualified_name)) is not None and c.relation]
+        if progress is not None:
+            progress.set_total(len(read))
+        for start in range(0, len(read), BATCH_TABLES):
+            batch = read[start:start + BATCH_TABLES]
             try:
-                found = _profile_table(con, table, counts, detectors, as_of, sample_rows)
-            except duckdb.Error as err:
-                first = engine_message(err, identifiers_of([table]) | {"sample", "v", "col"})
-                profile.errors.append(ReadError(source="samples", location=counts.file,
-                                                message=f"cannot profile values: {first}"))
-                continue
-            for name, col_values in found.items():
-                profile.columns[(table.qualified_name, name)] = col_values
+                found = _profile_tables(con, batch, detectors, as_of, sample_rows)
+            except duckdb.Error:  # one table of the batch cannot be read: each alone, to name it
+                found = {}
+                for table, counts in batch:
+                    try:
+                        found.update(_profile_tables(con, [(table, counts)], detectors, as_of, sample_rows))
+                    except duckdb.Error as err:
+                        first = engine_message(err, identifiers_of([table]) | {"sample_0", "v", "col", "k"})
+                        profile.errors.append(ReadError(source="samples", location=counts.file,
+                                                        message=f"cannot profile values: {first}"))
+            for table, _ in batch:
+                for name, col_values in found.get(table.qualified_name, {}).items():
+                    profile.columns[(table.qualified_name, name)] = col_values
+                if progress is not None:
+                    progress.advance(table.qualified_name)
+            for k in range(len(batch)):
+                con.execute(f"DROP TABLE IF EXISTS sample_{k}")
     finally:
         con.execute("RESET threads")
         con.close()

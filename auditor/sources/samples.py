@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,7 @@ import duckdb
 from auditor.classify.identifiers import strip_accents
 from auditor.errors import SourceError
 from auditor.models.inventory import Inventory, ReadError, Table
+from auditor.progress import Progress
 from auditor.sources.engine_errors import engine_message, identifiers_of
 from auditor.sources.row_store import RowStore, quote
 from auditor.sources.sample_files import SERIAL_ONLY, SUFFIXES, open_sample, sample_file_for
@@ -71,13 +73,15 @@ def _count_table(con: duckdb.DuckDBPyConnection, path: Path, relation: str, tabl
                        present, relation=relation)
 
 
-def count_samples(directory: Path, inventory: Inventory, store: RowStore | None = None) -> SampleCounts:
+def count_samples(directory: Path, inventory: Inventory, store: RowStore | None = None,
+                  progress: Progress | None = None) -> SampleCounts:
     if not directory.is_dir():
         raise SourceError("sample data directory not found", file=str(directory))
     store = store or RowStore()
     result = SampleCounts(store=store)
     used: set[Path] = set()
-    for table in inventory.tables:
+    tables = progress.each(inventory.tables, attrgetter("qualified_name")) if progress else inventory.tables
+    for table in tables:
         path = sample_file_for(directory, [table.qualified_name, table.name])
         if path is None:
             continue

@@ -1,17 +1,22 @@
 """Tables, views, columns, comments and keys of a live database, as inventory tables.
 
-SQLAlchemy's inspector for SQLite, PostgreSQL, MySQL/MariaDB and other dialects; DuckDB's own
-catalog functions (duckdb-engine's reflection breaks on SQLAlchemy 2.1). Tables in the default
+SQLAlchemy's inspector for SQLite, PostgreSQL, MySQL/MariaDB and other dialects, asked for every
+table of a schema at once (on PostgreSQL a handful of catalogue queries for the whole database,
+whatever its size; other dialects answer table by table behind the same calls), and table by table
+only when the batch fails, to name the table that cannot be read; DuckDB's own catalog functions
+(duckdb-engine's reflection breaks on SQLAlchemy 2.1). Tables in the default
 schema (public, main, the MySQL database) are named without it, as in a DDL file.
 """
 
 from __future__ import annotations
 
 import fnmatch
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import sqlalchemy as sa
+from sqlalchemy.engine.reflection import ObjectKind
 
 from auditor.models.inventory import Column, ForeignKey, SourceLocation, Table
 from auditor.sources.builder import InventoryBuilder
@@ -56,16 +61,82 @@ def read_sqlalchemy(
             ("table", inspector.get_table_names(schema=schema)),
             ("view", inspector.get_view_names(schema=schema)),
         ):
-            for name in listed:
+            kept = [n for n in listed if wanted(f"{shown}.{n}" if shown else n, tables, exclude)
+                    or wanted(n, tables, exclude)]
+            if not kept:
+                continue
+            try:
+                found = _catalogue(conn, inspector, schema, kind, kept, len(kept) < len(listed))
+            except sa.exc.SQLAlchemyError:  # an object the batch cannot read: table by table, to name it
+                found = None
+            for name in kept:
                 qualified = f"{shown}.{name}" if shown else name
-                if not wanted(qualified, tables, exclude) and not wanted(name, tables, exclude):
-                    continue
                 try:
-                    builder.add_table(_table(inspector, conn.dialect, schema, shown, name, kind, target))
+                    table = _table(inspector, conn.dialect, schema, shown, name, kind, target, found)
+                    builder.add_table(table)
                 except sa.exc.SQLAlchemyError as err:
                     builder.error(
                         "database", qualified, f"cannot read the table: {engine_message(err, {schema, name})}"
                     )
+
+
+@dataclass
+class _Catalogue:
+    """What the catalogue says of the tables (or views) of one schema, read in a few queries."""
+
+    columns: dict[str, list[Any]]
+    primary_keys: dict[str, list[str]]
+    foreign_keys: dict[str, list[Any]]
+    comments: dict[str, str | None]
+    views: dict[str, str | None]
+
+
+def _catalogue(conn: sa.Connection, inspector: sa.Inspector, schema: str, kind: str, names: list[str],
+               filtered: bool) -> _Catalogue:
+    """Columns, keys, comments (and view definitions) of the `names` of one schema: one query
+    each for the whole schema where the dialect reflects many tables at once (PostgreSQL), one per
+    table otherwise."""
+    objects = ObjectKind.TABLE if kind == "table" else ObjectKind.VIEW
+    only = names if filtered else None
+
+    def by_name(found: dict[tuple[str | None, str], Any]) -> dict[str, Any]:
+        return {name: value for (_, name), value in found.items()}
+
+    columns = by_name(inspector.get_multi_columns(schema=schema, filter_names=only, kind=objects))
+    keys: dict[str, list[str]] = {}
+    fks: dict[str, list[Any]] = {}
+    if kind == "table":
+        keys = {n: pk.get("constrained_columns") or [] for n, pk in
+                by_name(inspector.get_multi_pk_constraint(schema=schema, filter_names=only)).items()}
+        fks = by_name(inspector.get_multi_foreign_keys(schema=schema, filter_names=only))
+    try:
+        comments = {n: c.get("text") for n, c in
+                    by_name(inspector.get_multi_table_comment(schema=schema, filter_names=only,
+                                                              kind=objects)).items()}
+    except NotImplementedError:
+        comments = {}
+    views = _view_definitions(conn, inspector, schema, names) if kind == "view" else {}
+    return _Catalogue(columns, keys, fks, comments, views)
+
+
+_PG_VIEWS = sa.text(
+    "SELECT c.relname, pg_get_viewdef(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = :schema AND c.relkind IN ('v', 'm')"
+)
+
+
+def _view_definitions(conn: sa.Connection, inspector: sa.Inspector, schema: str,
+                      names: list[str]) -> dict[str, str | None]:
+    if conn.dialect.name == "postgresql":  # what get_view_definition reads, for every view at once
+        found = {name: text for name, text in conn.execute(_PG_VIEWS, {"schema": schema})}
+        return {name: found.get(name) for name in names}
+    definitions: dict[str, str | None] = {}
+    for name in names:
+        try:
+            definitions[name] = inspector.get_view_definition(name, schema=schema)
+        except (NotImplementedError, sa.exc.SQLAlchemyError):
+            definitions[name] = None
+    return definitions
 
 
 def _table(
@@ -76,17 +147,13 @@ def _table(
     name: str,
     kind: str,
     target: Target,
+    found: _Catalogue | None,
 ) -> Table:
+    """One table or view, from what the batch read (`found`), else asked table by table."""
     where = SourceLocation(object=f"{target.masked}#{schema}.{name}")
-    try:
-        comment = inspector.get_table_comment(name, schema=schema).get("text")
-    except NotImplementedError:
-        comment = None
-    pk = (
-        inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or []
-        if kind == "table"
-        else []
-    )
+    if found is None:
+        found = _one(inspector, schema, name, kind)
+    pk = found.primary_keys.get(name, []) if kind == "table" else []
     columns = [
         Column(
             name=c["name"],
@@ -97,7 +164,7 @@ def _table(
             primary_key=c["name"] in pk,
             location=where,
         )
-        for c in inspector.get_columns(name, schema=schema)
+        for c in found.columns.get(name, [])
     ]
     fks = (
         []
@@ -110,26 +177,39 @@ def _table(
                 ref_columns=fk.get("referred_columns") or [],
                 on_delete=(fk.get("options") or {}).get("ondelete"),
             )
-            for fk in inspector.get_foreign_keys(name, schema=schema)
+            for fk in found.foreign_keys.get(name, [])
         ]
     )
-    view_sql = None
-    if kind == "view":
-        try:
-            view_sql = inspector.get_view_definition(name, schema=schema)
-        except (NotImplementedError, sa.exc.SQLAlchemyError):
-            view_sql = None
     return Table(
         schema_name=shown,
         name=name,
         kind=kind,
-        comment=comment,
+        comment=found.comments.get(name),
         columns=columns,
         primary_key=pk,
         foreign_keys=fks,
-        view_sql=view_sql,
+        view_sql=found.views.get(name) if kind == "view" else None,
         location=where,
     )
+
+
+def _one(inspector: sa.Inspector, schema: str, name: str, kind: str) -> _Catalogue:
+    """The same as `_catalogue`, for one table, one round trip per question."""
+    try:
+        comment = inspector.get_table_comment(name, schema=schema).get("text")
+    except NotImplementedError:
+        comment = None
+    table = kind == "table"
+    pk = inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or [] if table else []
+    view = None
+    if not table:
+        try:
+            view = inspector.get_view_definition(name, schema=schema)
+        except (NotImplementedError, sa.exc.SQLAlchemyError):
+            view = None
+    return _Catalogue({name: inspector.get_columns(name, schema=schema)}, {name: pk},
+                      {name: inspector.get_foreign_keys(name, schema=schema) if table else []},
+                      {name: comment}, {name: view})
 
 
 def read_duckdb(

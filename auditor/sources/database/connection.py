@@ -1,9 +1,13 @@
-"""Opening a live database read-only.
+"""Opening a live database read-only, and keeping its transactions short.
 
-Every connection the auditor opens refuses writes by construction: PostgreSQL and MariaDB run in
-a READ ONLY transaction with a statement timeout; SQLite opens the file with `mode=ro`; DuckDB with
-`read_only=True`. The password comes from the URL or from an environment variable named in the
-config, and URLs are only ever shown with the password masked.
+Every connection the auditor opens refuses writes by construction: on PostgreSQL and MariaDB every
+transaction of the session is READ ONLY (set when the session opens) and every statement has a
+timeout; SQLite opens the file with `mode=ro`; DuckDB with `read_only=True`. A transaction lasts
+one statement: `statement()` ends it (rolled back: nothing was written) as soon as the rows are
+read, so the session is never left idle in a transaction while the auditor works in Python; the
+catalogue is read on an autocommit connection, one transaction per query. The password comes from
+the URL or from an environment variable named in the config, and URLs are only ever shown with the
+password masked.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
 from auditor.errors import SourceError
+
+APPLICATION_NAME = "gdpr-audit"  # how the auditor's sessions show in pg_stat_activity
 
 
 @dataclass
@@ -73,6 +79,7 @@ def _engine(target: Target, timeout_s: int) -> sa.Engine:
         connect_args = {
             "options": f"-c default_transaction_read_only=on -c statement_timeout={timeout_s * 1000}",
             "connect_timeout": 10,
+            "application_name": APPLICATION_NAME,
         }
     elif target.backend == "mysql":
         connect_args = {
@@ -84,16 +91,19 @@ def _engine(target: Target, timeout_s: int) -> sa.Engine:
 
 
 @contextmanager
-def read_only_connection(target: Target, timeout_s: int = 30) -> Iterator[sa.Connection]:
-    """A connection that cannot write; errors name the masked URL, never the password."""
+def read_only_connection(target: Target, timeout_s: int = 30, *,
+                         autocommit: bool = False) -> Iterator[sa.Connection]:
+    """A connection that cannot write, with no transaction open; errors name the masked URL, never
+    the password. With `autocommit`, each statement is its own (read-only) transaction; without,
+    run statements through `statement()`, which ends the transaction it opens."""
     engine = _engine(target, timeout_s)
     try:
         with engine.connect() as conn:
-            if target.backend == "postgresql":
-                conn.execute(sa.text("SET TRANSACTION READ ONLY"))
-            elif target.backend == "mysql":
+            if target.backend == "mysql":
                 _mysql_timeout(conn, timeout_s)
-                conn.execute(sa.text("START TRANSACTION READ ONLY"))
+                conn.rollback()
+            if autocommit:
+                conn.execution_options(isolation_level="AUTOCOMMIT")
             yield conn
             conn.rollback()
     except sa.exc.OperationalError as err:
@@ -112,6 +122,19 @@ def _sqlite_functions(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.create_function("MD5", 1, md5, deterministic=True)
 
 
+@contextmanager
+def statement(conn: sa.Connection, target: Target, timeout_s: float | None = None) -> Iterator[sa.Connection]:
+    """One short transaction around one statement (and the reading of its rows): with `timeout_s`,
+    the statement timeout is set for it first (on PostgreSQL, `SET` inside the transaction lasts
+    until its end); the transaction is rolled back on leaving, whatever happened."""
+    try:
+        if timeout_s is not None:
+            set_timeout(conn, target, timeout_s)
+        yield conn
+    finally:
+        conn.rollback()
+
+
 def set_timeout(conn: sa.Connection, target: Target, seconds: float) -> None:
     """The statement timeout for what follows on this connection (PostgreSQL, MariaDB)."""
     if target.backend == "postgresql":
@@ -120,23 +143,14 @@ def set_timeout(conn: sa.Connection, target: Target, seconds: float) -> None:
         _mysql_timeout(conn, max(1, int(seconds)))
 
 
-def restart(conn: sa.Connection, target: Target) -> None:
-    """After a failed statement: roll back, and open a new read-only transaction."""
-    conn.rollback()
-    if target.backend == "postgresql":
-        conn.execute(sa.text("SET TRANSACTION READ ONLY"))
-    elif target.backend == "mysql":
-        conn.execute(sa.text("START TRANSACTION READ ONLY"))
-
-
 def _mysql_timeout(conn: sa.Connection, timeout_s: int) -> None:
     """MariaDB's max_statement_time (seconds), else MySQL's max_execution_time (ms)."""
-    for statement in (
+    for sql in (
         f"SET SESSION max_statement_time = {timeout_s}",
         f"SET SESSION max_execution_time = {timeout_s * 1000}",
     ):
         try:
-            conn.execute(sa.text(statement))
+            conn.execute(sa.text(sql))
             return
         except sa.exc.SQLAlchemyError:
             conn.rollback()

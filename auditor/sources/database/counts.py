@@ -32,7 +32,8 @@ def count_sql(table: Table, dialect: str, schema: str | None = None, catalog: st
         if not (col.type and _NO_DISTINCT.search(col.type)):
             distinct = exp.Distinct(expressions=[exp.column(exp.to_identifier(col.name, quoted=True))])
             parts.append(exp.Count(this=distinct).as_(f"d{i}"))
-    return exp.select(*parts).from_(table_source(table, schema, catalog)).sql(dialect=dialect)
+    select = exp.select(*parts, copy=False).from_(table_source(table, schema, catalog), copy=False)
+    return select.sql(dialect=dialect, copy=False)
 
 
 def table_counts(table: Table, row: tuple[Any, ...], location: str) -> TableCounts:

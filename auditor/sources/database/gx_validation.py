@@ -18,8 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from auditor.models.findings import GxCheck
-from auditor.models.inventory import Inventory, ReadError
-from auditor.sources.database.connection import Target, parse_target
+from auditor.models.inventory import Inventory, ReadError, Table
+from auditor.models.table_index import TableIndex
+from auditor.sources.database.connection import APPLICATION_NAME, Target, parse_target
 
 RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0, "include_unexpected_rows": False}
 
@@ -31,7 +32,8 @@ def _connection(target: Target) -> tuple[str, dict[str, Any]]:
         return f"sqlite:///file:{url.database}?mode=ro&uri=true", {}
     if target.backend == "postgresql":
         return url.render_as_string(hide_password=False), {
-            "connect_args": {"options": "-c default_transaction_read_only=on -c statement_timeout=300000"}}
+            "connect_args": {"options": "-c default_transaction_read_only=on -c statement_timeout=300000",
+                             "application_name": APPLICATION_NAME}}
     if target.backend == "mysql":
         return url.render_as_string(hide_password=False), {
             "connect_args": {"init_command": "SET SESSION TRANSACTION READ ONLY"}}
@@ -51,13 +53,18 @@ def _exception(info: dict[str, Any]) -> str | None:
 _TEXT_TYPE = re.compile(r"CHAR|TEXT|STRING|CLOB|CITEXT|JSON|UUID|ENUM|SET\b", re.IGNORECASE)
 
 
+def _table(tables: TableIndex, qualified: str) -> Table | None:
+    schema, _, name = qualified.rpartition(".")
+    return tables.find(name, schema or None)
+
+
 def text_expectations(suites: dict[str, Any], inventory: Inventory) -> dict[str, Any]:
     """The suites restricted to columns declared as text: GX pushes a regex down as `col ~ re`,
     which PostgreSQL refuses on a numeric column (coordinates, postal codes kept as integers)."""
     kept: dict[str, Any] = {}
+    tables = TableIndex(inventory.tables)
     for qualified, suite in suites.items():
-        table = inventory.find_table(qualified.rsplit(".", 1)[-1],
-                                     qualified.rsplit(".", 1)[0] if "." in qualified else None)
+        table = _table(tables, qualified)
         if table is None:
             continue
         expectations = [e for e in suite["expectations"]
@@ -114,9 +121,9 @@ def _validate_all(context: Any, source: Any, suites: dict[str, Any], inventory: 
 
     checks: list[GxCheck] = []
     errors: list[ReadError] = []
+    tables = TableIndex(inventory.tables)
     for index, (qualified, suite) in enumerate(sorted(suites.items())):
-        table = inventory.find_table(qualified.rsplit(".", 1)[-1],
-                                     qualified.rsplit(".", 1)[0] if "." in qualified else None)
+        table = _table(tables, qualified)
         if table is None:
             continue
         try:

@@ -1,4 +1,6 @@
-"""read_database(url) -> Inventory: the live twin of read_ddl."""
+"""read_database(url) -> Inventory: the live twin of read_ddl. The catalogue is read on an
+autocommit connection: each query is its own read-only transaction, none stays open while the
+inventory is built."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ def read_database(
         _read_duckdb(target, builder, schemas or [], tables or [], exclude or [])
         return builder.build()
     try:
-        with read_only_connection(target, timeout_s) as conn:
+        with read_only_connection(target, timeout_s, autocommit=True) as conn:
             read_sqlalchemy(conn, target, builder, schemas or [], tables or [], exclude or [])
             if target.backend == "postgresql":
                 read_postgres_access(conn, target, builder)

@@ -46,17 +46,18 @@ def sample_sql(table: Table, dialect: str, n: int, total_rows: int | None, *,
                schema: str | None = None, catalog: str | None = None) -> str:
     """SELECT the text columns of at most `n` rows, the same rows on every run."""
     columns = text_columns(table)
-    select = exp.select(*(exp.cast(exp.column(_ident(c.name)), "TEXT").as_(_ident(c.name))
-                          for c in columns)).from_(table_source(table, schema, catalog))
+    select = exp.select(*(exp.cast(exp.column(_ident(c.name)), "TEXT").as_(_ident(c.name), copy=False)
+                          for c in columns), copy=False)
+    select = select.from_(table_source(table, schema, catalog), copy=False)
     pk = [c for c in columns if c.name in table.primary_key]
     keys = pk or columns
     if total_rows is not None and total_rows <= n:
         order = ([exp.column(_ident(c.name)) for c in pk] if pk else
                  [exp.cast(exp.column(_ident(c.name)), "TEXT") for c in columns])
-        return select.order_by(*order).sql(dialect=dialect)
+        return select.order_by(*order, copy=False).sql(dialect=dialect, copy=False)
     parts: list[exp.Expr] = [exp.Literal.string(SEED)]
     for c in keys:
         parts.append(exp.Coalesce(this=exp.cast(exp.column(_ident(c.name)), "TEXT"),
                                   expressions=[exp.Literal.string("")]))
     key = exp.MD5(this=exp.Concat(expressions=parts))
-    return select.order_by(key).limit(n).sql(dialect=dialect)
+    return select.order_by(key, copy=False).limit(n, copy=False).sql(dialect=dialect, copy=False)

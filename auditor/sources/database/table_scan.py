@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,7 @@ import sqlalchemy as sa
 
 from auditor.errors import SourceError
 from auditor.models.inventory import Inventory, ReadError, Table
-from auditor.sources.database.connection import (
-    Target,
-    parse_target,
-    read_only_connection,
-    restart,
-    set_timeout,
-)
+from auditor.sources.database.connection import Target, parse_target, read_only_connection, statement
 from auditor.sources.database.counts import DIALECTS, count_sql, table_counts
 from auditor.sources.database.sampling import DEFAULT_SAMPLE_ROWS, sample_sql, text_columns
 from auditor.sources.engine_errors import engine_message, identifiers_of
@@ -118,45 +113,49 @@ def _interrupter(conn: sa.Connection, target: Target) -> Callable[[], None] | No
     return raw.interrupt if raw is not None else None
 
 
-def _timed(conn: sa.Connection, target: Target, budget: _Budget) -> threading.Timer | None:
+@contextmanager
+def _timed(conn: sa.Connection, target: Target, budget: _Budget) -> Iterator[sa.Connection]:
+    """One statement of the table, in a transaction of its own, within what is left of the
+    table's budget (SQLite, which has no statement timeout, is interrupted by a timer)."""
     seconds = budget.next_statement()
-    set_timeout(conn, target, seconds)
     interrupt = _interrupter(conn, target)
-    if interrupt is None:
-        return None
-    timer = threading.Timer(seconds, interrupt)
-    timer.daemon = True
-    timer.start()
-    return timer
+    timer = threading.Timer(seconds, interrupt) if interrupt is not None else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    # PostgreSQL ends a SET with the transaction: the session's own timeout (the same) needs none,
+    # one round trip saved; MariaDB keeps a session SET, so it is sent every time
+    lowered = seconds < budget.timeout_s or target.backend != "postgresql"
+    try:
+        with statement(conn, target, seconds if lowered else None):
+            yield conn
+    finally:
+        if timer is not None:
+            timer.cancel()
 
 
 def _scan_table(conn: sa.Connection, target: Target, table: Table, store: RowStore,
                 options: ScanOptions) -> TableCounts:
+    """Two statements, each in its own short transaction: the counts, then the sample, streamed
+    into the row store batch by batch."""
     dialect = DIALECTS.get(target.backend, target.backend)
     schema = table.schema_name or (target.default_schema if target.backend == "postgresql" else None)
     location = f"{target.masked}#{table.qualified_name}"
     budget = _Budget(options.table_budget_s, options.timeout_s)
-    timer = _timed(conn, target, budget)
-    try:
-        row = conn.execute(sa.text(count_sql(table, dialect, schema))).fetchone()
-    finally:
-        if timer is not None:
-            timer.cancel()
+    sql = count_sql(table, dialect, schema)
+    with _timed(conn, target, budget):
+        row = conn.execute(sa.text(sql)).fetchone()
     assert row is not None
     counts = table_counts(table, tuple(row), location)
     columns = text_columns(table)
     if options.sample_rows > 0 and columns and counts.rows:
-        timer = _timed(conn, target, budget)
+        sql = sample_sql(table, dialect, options.sample_rows, counts.rows, schema=schema)
+        cursor = store.cursor()
         try:
-            sql = sample_sql(table, dialect, options.sample_rows, counts.rows, schema=schema)
-            cursor = store.cursor()
-            try:
+            with _timed(conn, target, budget):
                 name, loaded = store.load([c.name for c in columns], _batches(conn, sql), cursor)
-            finally:
-                cursor.close()
         finally:
-            if timer is not None:
-                timer.cancel()
+            cursor.close()
         counts.relation, counts.sampled = name, loaded
         counts.header = {c.name.lower(): c.name for c in columns}
     return counts
@@ -182,9 +181,7 @@ def _scan_sqlalchemy(target: Target, tables: list[Table], store: RowStore, optio
                 record(table, f"skipped: its time budget ({options.table_budget_s} s) ran out")
             except (sa.exc.SQLAlchemyError, duckdb.Error) as err:
                 record(table, f"cannot count or sample: {engine_message(err, known)}")
-            try:
-                restart(conn, target)
-            except sa.exc.SQLAlchemyError:
+            if conn.invalidated or conn.closed:
                 return  # the connection is gone: the worker opens a new one
 
     def worker() -> None:
