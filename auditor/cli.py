@@ -125,6 +125,8 @@ def _memory_size(ctx: click.Context, param: click.Parameter, value: str | None) 
               help="Memory the embedded engine may use, e.g. 512MB (default 2GB).")
 @click.option("--gx", "gx_run", is_flag=True, default=None,
               help="With --db: also run the value expectations in great-expectations, in the database.")
+@click.option("--all-notes", is_flag=True, default=None,
+              help="With --db: read every note of the free-text columns, not a sample (exact counts).")
 @click.option("--progress/--no-progress", default=None,
               help="Show the phase and the tables done on stderr (default: when stderr is a terminal).")
 @click.option("--timings", is_flag=True, help="Print where the time went, phase by phase, on stderr.")
@@ -137,7 +139,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
           notes_rows_path: Path | None, baseline_path: Path | None, lang: str | None, fail_on: str | None,
           as_of: dt.datetime | None,
           sample: int | None, jobs: int | None, memory_limit: str | None, gx_run: bool | None,
-          progress: bool | None, timings: bool) -> None:
+          all_notes: bool | None, progress: bool | None, timings: bool) -> None:
     """Audit a schema against purpose profiles; write the reports; exit 0, 1 or 2."""
     from auditor.api import run_audit
     from auditor.progress import Progress
@@ -145,7 +147,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
 
     settings, raw = _audit_settings(path, config_file, schema, db, db_schemas, db_tables, db_exclude,
                                     dialect, profile, purposes, data, lang, fail_on, as_of, sample, jobs,
-                                    gx_run, memory_limit)
+                                    gx_run, memory_limit, all_notes)
     if baseline_path is not None:
         settings.baseline = str(baseline_path.resolve())
     show = sys.stderr.isatty() if progress is None else progress
@@ -180,7 +182,8 @@ def _audit_settings(path: Path | None, config_file: Path | None, schema: str | N
                     dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
                     lang: str | None, fail_on: str | None, as_of: dt.datetime | None,
                     sample: int | None = None, jobs: int | None = None,
-                    gx_run: bool | None = None, memory_limit: str | None = None) -> tuple[Any, Any]:
+                    gx_run: bool | None = None, memory_limit: str | None = None,
+                    all_notes: bool | None = None) -> tuple[Any, Any]:
     """The settings of an audit: config file < flags (shared by `audit` and `baseline create`)."""
     from auditor.config import find_config, load_settings
 
@@ -196,11 +199,13 @@ def _audit_settings(path: Path | None, config_file: Path | None, schema: str | N
     if memory_limit is not None:
         flags["memory_limit"] = memory_limit
     settings, raw = load_settings(config, flags)
-    if (jobs is not None or gx_run) and settings.database is None:
-        raise click.UsageError("--jobs and --gx apply to a live database (--db, or database: in the config)")
+    if (jobs is not None or gx_run or all_notes) and settings.database is None:
+        raise click.UsageError("--jobs, --gx and --all-notes apply to a live database (--db, or database: in "
+                               "the config)")
     if settings.database is not None:
         settings.database.jobs = jobs if jobs is not None else settings.database.jobs
         settings.database.gx = bool(gx_run) or settings.database.gx
+        settings.database.all_notes = bool(all_notes) or settings.database.all_notes
     return settings, raw
 
 

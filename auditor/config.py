@@ -44,6 +44,9 @@ class DatabaseSource(Strict):
     counts: bool = Field(default=True, description="Count rows, values and distinct values in the database")
     gx: bool = Field(default=False, description="Also run the value expectations in great-expectations, "
                                                 "inside the database, over whole columns")
+    all_notes: bool = Field(default=False, description=(
+        "Read every note of the free-text columns (with the table's key), not the sample: the counts are "
+        "exact rather than estimated"))
 
 
 class DataSource(Strict):

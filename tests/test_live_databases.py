@@ -564,3 +564,61 @@ def test_tables_and_exclude_patterns_apply_before_reading(tmp_path):
         ("SEC004", None, None),  # no access-log table
     ]
     assert report["tables_read"] == 1
+
+
+def _notes_audit(tmp_path, name, database, *flags):
+    import yaml
+
+    config = yaml.safe_load((EXAMPLE / "gdpr-audit.yml").read_text(encoding="utf-8"))
+    config.pop("data")
+    config.pop("schema")
+    config["database"] = {"url": database}
+    path = tmp_path / f"{name}.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    out, rows = tmp_path / f"{name}.json", tmp_path / f"{name}.jsonl"
+    result = CliRunner().invoke(main, ["audit", "--config", str(path), "--as-of", "2026-11-01", "--json", str(out),
+                                       "--html", str(tmp_path / f"{name}.html"), "--notes-rows", str(rows), *flags])
+    assert result.exit_code == 1, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    notes = next(c for c in report["columns"] if (c["table"], c["column"]) == ("entretien", "notes"))
+    return report, notes, [json.loads(line) for line in rows.read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_sampled_live_audit_estimates_and_all_notes_reads_every_note(postgres_url, tmp_path):
+    """With a 200-row sample of entretien's 962 notes, each category is an estimate for the whole
+    column with its 95 % interval; with --all-notes, every note is read and the counts are those of
+    the sample files, note for note (issue 16)."""
+    _load_postgres()
+    try:
+        _, files, _ = _notes_audit_files(tmp_path)
+        _, sampled, _ = _notes_audit(tmp_path, "sampled", postgres_url, "--sample", "200")
+        report, whole, rows = _notes_audit(tmp_path, "whole", postgres_url, "--sample", "200", "--all-notes")
+    finally:
+        _truncate_postgres()
+    assert (sampled["text_scanned"], sampled["text_population"]) == (200, 962)
+    for m in sampled["text_mentions"]:
+        assert m["estimate_low"] <= m["estimate"] <= m["estimate_high"] and m["estimate_high"] <= 962
+        assert m["estimate"] == round(m["rows"] / 200 * 962)
+    assert (whole["text_scanned"], whole["text_population"]) == (962, None)
+    assert [(m["category"], m["rows"], m["estimate"]) for m in whole["text_mentions"]] == \
+        [(m["category"], m["rows"], None) for m in files["text_mentions"]]
+    assert report["errors"] == []
+    assert [r["key"] for r in rows] == sorted((r["key"] for r in rows), key=int)  # entretien.id, in key order
+    assert len(rows) == 14 and all(r["sampled"] is False for r in rows)  # as from the sample files
+
+
+def _notes_audit_files(tmp_path):
+    import yaml
+
+    config = yaml.safe_load((EXAMPLE / "gdpr-audit.yml").read_text(encoding="utf-8"))
+    config["schema"]["files"] = [str(EXAMPLE / "schema.sql")]
+    config["data"]["dir"] = str(EXAMPLE / "samples")
+    path = tmp_path / "files.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "files.json"
+    result = CliRunner().invoke(main, ["audit", "--config", str(path), "--as-of", "2026-11-01", "--json", str(out),
+                                       "--html", str(tmp_path / "files.html")])
+    assert result.exit_code == 1, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    notes = next(c for c in report["columns"] if (c["table"], c["column"]) == ("entretien", "notes"))
+    return report, notes, []

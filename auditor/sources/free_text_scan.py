@@ -241,9 +241,10 @@ def scan_samples(samples: SampleCounts, columns: list[ColumnClassification],
                 continue
             key = (keys or {}).get(col.table)
             key_header = counts.header.get(key.lower()) if key else None
+            whole = counts.notes_relation is not None  # every note was read, not a sample
             try:
-                scan = scan_relation(con, counts.relation, quote(header), lexicon, reader,
-                                     key_sql=quote(key_header) if key_header else None)
+                scan = scan_relation(con, counts.notes_relation or counts.relation, quote(header), lexicon,
+                                     reader, key_sql=quote(key_header) if key_header else None)
             except duckdb.Error as err:
                 first = engine_message(err, {col.column, "notes", "raw", "rowid"})
                 errors.append(ReadError(source="samples", location=f"{counts.file} ({col.column})",
@@ -251,7 +252,8 @@ def scan_samples(samples: SampleCounts, columns: list[ColumnClassification],
                 continue
             col.text_scanned = scan.rows
             population = counts.filled.get(col.column.lower())
-            sampled = counts.sampled is not None and population is not None and population > scan.rows
+            sampled = not whole and counts.sampled is not None and population is not None \
+                and population > scan.rows
             col.text_population = population if sampled else None
             col.text_mentions = []
             for m in scan.matches:

@@ -35,6 +35,9 @@ class TableCounts:
     in_database: bool = False  # counted in the audited database, not in a sample file
     relation: str | None = None  # DuckDB SQL over the row store that reads the rows (or the sample)
     sampled: int | None = None  # rows the relation holds, when drawn from a larger table
+    # every non-empty note of the table's free-text columns (and its key), when the audit reads them
+    # all rather than the sample (`all_notes`); the header names them as in the relation
+    notes_relation: str | None = None
 
 
 @dataclass

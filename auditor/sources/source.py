@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from auditor.config import Settings
+from auditor.models.classification import ColumnClassification
 from auditor.models.findings import GxCheck
 from auditor.models.inventory import Inventory, ReadError
 from auditor.progress import Progress
@@ -35,6 +36,11 @@ class Source(Protocol):
 
     def query_runner(self, inventory: Inventory, samples: SampleCounts | None) -> QueryRunner | None: ...
 
+    def read_notes(self, inventory: Inventory, samples: SampleCounts | None,
+                   columns: list[ColumnClassification]) -> list[ReadError]:
+        """When the audit reads every note: each sampled table's free-text columns, whole, into the
+        row store (`TableCounts.notes_relation`). Returns the tables that could not be read."""
+
     def run_expectations(self, suites: dict[str, Any],
                          inventory: Inventory) -> tuple[list[GxCheck], list[ReadError]]: ...
 
@@ -53,6 +59,10 @@ class SampleFiles:
             return None
         return SampleQueryRunner(samples, inventory)
 
+    def read_notes(self, inventory: Inventory, samples: SampleCounts | None,
+                   columns: list[ColumnClassification]) -> list[ReadError]:
+        return []  # a sample file is read whole
+
 
 class SchemaFiles:
     """DDL files, with sample files when `data:` names a directory of them."""
@@ -70,6 +80,10 @@ class SchemaFiles:
 
     def query_runner(self, inventory: Inventory, samples: SampleCounts | None) -> QueryRunner | None:
         return self.samples.query_runner(inventory, samples) if self.samples is not None else None
+
+    def read_notes(self, inventory: Inventory, samples: SampleCounts | None,
+                   columns: list[ColumnClassification]) -> list[ReadError]:
+        return []
 
     def run_expectations(self, suites: dict[str, Any],
                          inventory: Inventory) -> tuple[list[GxCheck], list[ReadError]]:
@@ -127,6 +141,30 @@ class LiveDatabase:
 
         return DatabaseQueryRunner(self.db.url, password_env=self.db.password_env, timeout_s=self.db.timeout,
                                    inventory=inventory)
+
+    def read_notes(self, inventory: Inventory, samples: SampleCounts | None,
+                   columns: list[ColumnClassification]) -> list[ReadError]:
+        if not self.db.all_notes or self.samples is not None or samples is None or samples.store is None:
+            return []
+        from auditor.sources.database.table_scan import ScanOptions, read_notes
+        from auditor.sources.free_text_scan import row_keys
+
+        keys = row_keys(inventory, columns)
+        notes: dict[str, list[str]] = {}
+        for col in columns:
+            counts = samples.tables.get(col.table)
+            if "free_text" in col.categories and counts is not None and counts.sampled is not None \
+                    and counts.sampled < counts.rows:
+                notes.setdefault(col.table, []).append(counts.header.get(col.column.lower(), col.column))
+        by_name = {t.qualified_name: t for t in inventory.tables}
+        wanted = [(by_name[name], cols, keys.get(name)) for name, cols in notes.items() if name in by_name]
+        db = self.db
+        options = ScanOptions(timeout_s=db.timeout, table_budget_s=db.table_budget, jobs=db.jobs)
+        relations, errors = read_notes(db.url, samples.store, wanted, password_env=db.password_env,
+                                       options=options)
+        for name, relation in relations.items():
+            samples.tables[name].notes_relation = relation
+        return errors
 
     def run_expectations(self, suites: dict[str, Any],
                          inventory: Inventory) -> tuple[list[GxCheck], list[ReadError]]:

@@ -42,6 +42,20 @@ def table_source(table: Table, schema: str | None = None, catalog: str | None = 
                      catalog=_ident(catalog) if catalog else None)
 
 
+def notes_sql(table: Table, columns: list[str], key: str | None, dialect: str, *,
+              schema: str | None = None, catalog: str | None = None) -> str:
+    """SELECT every row of `columns` (as text) where one is not null, with the key first when the
+    table has one, in key order."""
+    names = [key, *columns] if key else columns
+    select = exp.select(*(exp.cast(exp.column(_ident(c)), "TEXT").as_(_ident(c), copy=False) for c in names),
+                        copy=False).from_(table_source(table, schema, catalog), copy=False)
+    filled = [exp.Not(this=exp.Is(this=exp.column(_ident(c)), expression=exp.Null())) for c in columns]
+    select = select.where(exp.or_(*filled, copy=False), copy=False)
+    if key:  # the table's column, not its text alias: ids in numeric order
+        select = select.order_by(exp.column(_ident(key), table=_ident(table.name)), copy=False)
+    return select.sql(dialect=dialect, copy=False)
+
+
 def sample_sql(table: Table, dialect: str, n: int, total_rows: int | None, *,
                schema: str | None = None, catalog: str | None = None) -> str:
     """SELECT the text columns of at most `n` rows, the same rows on every run."""

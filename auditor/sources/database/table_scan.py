@@ -28,7 +28,7 @@ from auditor.errors import SourceError
 from auditor.models.inventory import Inventory, ReadError, Table
 from auditor.sources.database.connection import Target, parse_target, read_only_connection, statement
 from auditor.sources.database.counts import DIALECTS, count_sql, table_counts
-from auditor.sources.database.sampling import DEFAULT_SAMPLE_ROWS, sample_sql, text_columns
+from auditor.sources.database.sampling import DEFAULT_SAMPLE_ROWS, notes_sql, sample_sql, text_columns
 from auditor.sources.engine_errors import engine_message, identifiers_of
 from auditor.sources.row_store import BATCH_ROWS, RowStore, literal
 from auditor.sources.samples import SampleCounts, TableCounts
@@ -248,3 +248,62 @@ def _scan_duckdb_table(con: duckdb.DuckDBPyConnection, target: Target, table: Ta
         return f"cannot count or sample: {engine_message(err, identifiers_of([table]))}"
     finally:
         timer.cancel()
+
+
+# -- every note of the free-text columns (all_notes) -----------------------------------------------
+NoteColumns = list[tuple[Table, list[str], str | None]]  # table, its free-text columns, its key
+
+
+def read_notes(url: str, store: RowStore, wanted: NoteColumns, *, password_env: str | None = None,
+               options: ScanOptions | None = None) -> tuple[dict[str, str], list[ReadError]]:
+    """Every row of each table's free-text columns where one is not null, with the key, streamed into
+    the row store: one statement per table, in a transaction of its own, within the table's budget.
+    Returns the relation of each table read (qualified name -> relation) and the tables that failed."""
+    options = options or ScanOptions()
+    target = parse_target(url, password_env)
+    relations: dict[str, str] = {}
+    errors: list[ReadError] = []
+    if not wanted:
+        return relations, errors
+
+    def failed(table: Table, message: str) -> None:
+        errors.append(ReadError(source="database", location=f"{target.masked}#{table.qualified_name}",
+                                message=message))
+
+    if target.backend == "duckdb":
+        path = target.url.database or ""
+        con = store.cursor()
+        try:
+            con.execute(f"ATTACH {literal(str(Path(path).resolve()))} AS audited (READ_ONLY)")
+            for table, columns, key in wanted:
+                name = store.new_name()
+                sql = notes_sql(table, columns, key, "duckdb", schema=table.schema_name or "main",
+                                catalog="audited")
+                try:
+                    con.execute(f"CREATE TABLE memory.main.{name} AS {sql}")
+                    relations[table.qualified_name] = f"memory.main.{name}"
+                except duckdb.Error as err:
+                    failed(table, f"cannot read the notes: {engine_message(err, identifiers_of([table]))}")
+            con.execute("DETACH audited")
+        except duckdb.Error as err:
+            raise SourceError(f"cannot open the DuckDB file: {engine_message(err)}", file=path) from None
+        finally:
+            con.close()
+        return relations, errors
+    dialect = DIALECTS.get(target.backend, target.backend)
+    with read_only_connection(target, options.timeout_s) as conn:
+        for table, columns, key in wanted:
+            schema = table.schema_name or (target.default_schema if target.backend == "postgresql" else None)
+            sql = notes_sql(table, columns, key, dialect, schema=schema)
+            cursor = store.cursor()
+            try:
+                with _timed(conn, target, _Budget(options.table_budget_s, options.timeout_s)):
+                    name, _ = store.load([key, *columns] if key else columns, _batches(conn, sql), cursor)
+                relations[table.qualified_name] = name
+            except BudgetExceeded:
+                failed(table, f"notes not read: the table's time budget ({options.table_budget_s} s) ran out")
+            except (sa.exc.SQLAlchemyError, duckdb.Error) as err:
+                failed(table, f"cannot read the notes: {engine_message(err, identifiers_of([table]))}")
+            finally:
+                cursor.close()
+    return relations, errors
