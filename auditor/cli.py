@@ -23,6 +23,22 @@ from auditor.setting_values import MEMORY_SIZE, SEVERITIES
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _print_trace(err: BaseException) -> None:
+    """--debug: where an error came from, as frames and exception classes. An exception's text is
+    printed only when the auditor wrote it (AuditorError): an engine's or a driver's may quote a
+    value read from the database."""
+    chain: list[BaseException] = []
+    current: BaseException | None = err
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    for link in reversed(chain):
+        frames = "".join(traceback.format_list(traceback.extract_tb(link.__traceback__)))
+        kind = f"{type(link).__module__}.{type(link).__qualname__}"
+        text = f": {link}" if isinstance(link, AuditorError) else " (message not shown: it may quote data)"
+        click.echo(f"Traceback (most recent call last):\n{frames}{kind}{text}", err=True)
+
+
 def _guard(func: F) -> F:
     """Turn typed errors into a one-line message and exit code 2; no traceback unless --debug."""
 
@@ -33,7 +49,7 @@ def _guard(func: F) -> F:
             return func(*args, **kwargs)
         except AuditorError as err:
             if debug:
-                traceback.print_exc()
+                _print_trace(err)
             click.echo(f"gdpr-audit: error: {err}", err=True)
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
@@ -44,7 +60,7 @@ def _guard(func: F) -> F:
             sys.exit(EXIT_ERROR)
         except Exception as err:
             if debug:
-                traceback.print_exc()
+                _print_trace(err)
             click.echo(f"gdpr-audit: internal error ({type(err).__name__}); rerun with --debug "
                        "and report it", err=True)
             sys.exit(EXIT_ERROR)

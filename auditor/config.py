@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
@@ -226,7 +227,8 @@ def load_settings(config: Path | None, flags: dict[str, Any]) -> tuple[Settings,
     if "service" not in data and flags.get("schema", {}).get("files"):
         data["service"] = Path(flags["schema"]["files"][0]).stem
     if "service" not in data and flags.get("database"):
-        data["service"] = flags["database"]["url"].rsplit("/", 1)[-1].split("?")[0] or "database"
+        # the database's name from the URL's path: never its user, password or query
+        data["service"] = urlsplit(flags["database"]["url"]).path.rsplit("/", 1)[-1] or "database"
     settings = validate(Settings, data, file or "command line", ConfigError, lines=raw)
     settings.base_dir, settings.config_file = str(base_dir), file
     return settings, raw

@@ -231,7 +231,7 @@ def test_a_table_that_vanishes_during_the_audit_is_reported(fault_db):
         store.close()
     assert sorted(counts.tables) == ["a_usager", "c_agent"]
     assert [(e.location.rsplit("#", 1)[1], e.message) for e in counts.errors] == [
-        ("b_verrou", 'cannot count or sample: relation "public.b_verrou" does not exist')]
+        ("b_verrou", "cannot count or sample: PostgreSQL error 42P01 (undefined table)")]
 
 
 def test_a_connection_dropped_mid_audit_is_reopened(fault_db):

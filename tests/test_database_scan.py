@@ -137,7 +137,8 @@ def test_a_table_that_times_out_is_skipped_and_the_others_go_on(big_postgres):
         store.close()
     assert list(counts.tables) == ["agent"]
     assert [(e.location.rsplit("#", 1)[1], e.message) for e in counts.errors] == [
-        ("verrou", "cannot count or sample: canceling statement due to statement timeout")]
+        ("verrou", "cannot count or sample: PostgreSQL error 57014 (query canceled): the statement ran out of time "
+                   "(`timeout` or `table_budget` in the configuration)")]
 
 
 def test_no_session_is_left_in_a_transaction_between_statements(big_postgres):

@@ -1,47 +1,91 @@
-"""Error messages from a database engine, made fit for a report: the first line only, bounded,
-and with every quoted fragment that is not an identifier replaced by "…". Engines quote the
-offending value in their messages (PostgreSQL: `invalid input syntax for type timestamp:
-"Dupont"`; DuckDB: `Could not convert string 'Dupont' to INT32`): that value is personal data and
-must not reach a report or a log. Names of tables, columns and schemas stay, so the message still
-says where the problem is."""
+"""Database errors as the auditor reports them: built from what the auditor knows, never from the
+engine's text.
+
+Engines quote the offending value in their messages (PostgreSQL: `invalid input syntax for type
+timestamp: "Dupont"`; DuckDB: `Could not convert string 'Dupont' to INT32`; MariaDB: `Incorrect
+datetime value: 'Dupont'`), and no masking of that text after the fact survives every quoting an
+engine may use. So the text is never read: a failure is described by the engine's name, the error's
+class and its code (PostgreSQL's SQLSTATE, MariaDB's error number, SQLite's result code), which name
+the kind of failure and hold no value. The caller says what was tried and on which object. The
+engine's own message goes nowhere, not even `--debug`.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from dataclasses import dataclass
 
-from auditor.models.inventory import Table
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# DuckDB's CSV reader names the line it could not read: a number, kept (it holds no value)
+_CSV_LINE = re.compile(r"\bCSV Error on Line: (\d+)\b")
 
-_QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'|`([^`]*)`")
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+@dataclass(frozen=True)
+class EngineFailure:
+    """What failed in the engine: its name, the kind of error in words and its code."""
+
+    engine: str
+    condition: str
+    code: str | None = None
+
+    def __str__(self) -> str:
+        code = f" {self.code}" if self.code else ""
+        return f"{self.engine} error{code} ({self.condition})"
 
 
-def engine_message(err: BaseException, identifiers: Iterable[str] = (), limit: int = 200) -> str:
-    """First line of an engine error, quoted values masked unless they name a known object."""
-    text = str(getattr(err, "orig", None) or err).strip()
-    lines = _ANSI.sub("", text).splitlines()
-    first = lines[0] if lines else type(err).__name__
-    known = {i.lower() for i in identifiers}
+def words(name: str) -> str:
+    """`InvalidDatetimeFormat` -> `invalid datetime format`; `BAD_FIELD_ERROR` -> `bad field error`."""
+    if name.isupper() or "_" in name:
+        return name.replace("_", " ").lower()
+    return _CAMEL.sub(" ", name).lower()
 
-    def mask(match: re.Match[str]) -> str:
-        quoted = match.group(0)
-        inner = quoted[1:-1]
-        if inner and all(part.lower() in known for part in inner.split(".")):
-            return quoted
-        return quoted[0] + "…" + quoted[-1]
 
-    if type(err).__name__ == "OutOfMemoryException":  # DuckDB, within the row store's memory limit
+def _mysql_names() -> dict[int, str]:
+    try:
+        from pymysql.constants import ER
+    except ImportError:  # the driver is an extra
+        return {}
+    return {v: k for k, v in vars(ER).items() if k.isupper() and isinstance(v, int)}
+
+
+def engine_failure(err: BaseException) -> EngineFailure:
+    """The engine, kind and code of a database error (SQLAlchemy's wrapper or the driver's own)."""
+    orig = getattr(err, "orig", None) or err
+    cls = type(orig)
+    module = cls.__module__.split(".")[0]
+    if module == "psycopg" or module == "psycopg2":
+        sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        return EngineFailure("PostgreSQL", words(cls.__name__), sqlstate)
+    if module == "pymysql" or module == "MySQLdb":
+        args = getattr(orig, "args", ())
+        number = args[0] if args and isinstance(args[0], int) else None
+        if number is None:
+            return EngineFailure("MariaDB", words(cls.__name__))
+        name = _mysql_names().get(number)
+        return EngineFailure("MariaDB", words(name) if name else words(cls.__name__), str(number))
+    if module in {"sqlite3", "_sqlite3"}:
+        return EngineFailure("SQLite", words(cls.__name__), getattr(orig, "sqlite_errorname", None))
+    if module in {"duckdb", "_duckdb"}:
+        kind = words(cls.__name__.removesuffix("Exception")) + " error"
+        line = _CSV_LINE.search(str(orig))  # only the number is kept
+        return EngineFailure("DuckDB", f"{kind}, CSV line {line.group(1)}" if line else kind)
+    if isinstance(orig, OSError):  # the operating system's reason, never a file's content
+        reason = orig.strerror or words(cls.__name__)
+        return EngineFailure("system", reason.lower(), str(orig.errno) if orig.errno else None)
+    if module in {"_csv", "csv"}:  # Python's CSV sniffer, on a sample file
+        return EngineFailure("CSV reader", "the file's delimiter or quoting could not be determined")
+    return EngineFailure({"builtins": "reader"}.get(module, module or "engine"), words(cls.__name__))
+
+
+def engine_message(err: BaseException) -> str:
+    """The reason a database operation failed, in words built from the error's class and code; the
+    caller names what it tried and on which object."""
+    orig = getattr(err, "orig", None) or err
+    kind = type(orig).__name__
+    if kind == "OutOfMemoryException":  # DuckDB, within the row store's memory limit
         return ("out of memory within the engine's memory limit (raise `memory_limit` in the configuration, "
                 "or --memory-limit)")
-    return _QUOTED.sub(mask, first)[:limit]
-
-
-def identifiers_of(tables: Iterable[Table]) -> set[str]:
-    """Every table, schema and column name of inventory tables (and the default schemas)."""
-    names = {"public", "main", "dbo"}
-    for table in tables:
-        names.add(table.name)
-        if table.schema_name:
-            names.add(table.schema_name)
-        names.update(c.name for c in table.columns)
-    return names
+    failure = engine_failure(err)
+    if failure.code in {"57014", "1969", "3024"}:  # statement timeout (PostgreSQL, MariaDB, MySQL)
+        return f"{failure}: the statement ran out of time (`timeout` or `table_budget` in the configuration)"
+    return str(failure)

@@ -246,7 +246,7 @@ def scan_samples(samples: SampleCounts, columns: list[ColumnClassification],
                 scan = scan_relation(con, counts.notes_relation or counts.relation, quote(header), lexicon,
                                      reader, key_sql=quote(key_header) if key_header else None)
             except duckdb.Error as err:
-                first = engine_message(err, {col.column, "notes", "raw", "rowid"})
+                first = engine_message(err)
                 errors.append(ReadError(source="samples", location=f"{counts.file} ({col.column})",
                                         message=f"cannot scan the notes: {first}"))
                 continue

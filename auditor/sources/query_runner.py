@@ -15,7 +15,7 @@ import duckdb
 import sqlglot.expressions as exp
 
 from auditor.models.inventory import Inventory, Table
-from auditor.sources.engine_errors import engine_message, identifiers_of
+from auditor.sources.engine_errors import engine_message
 from auditor.sources.row_store import quote
 from auditor.sources.samples import SampleCounts
 
@@ -47,7 +47,6 @@ class SampleQueryRunner:
         assert samples.store is not None
         self.con = samples.store.cursor()
         self.con.execute("CREATE SCHEMA IF NOT EXISTS samples")
-        self.known = identifiers_of(inventory.tables) | {"samples"}
         self.tables: set[str] = set()
         self.columns: dict[str, set[str]] = {}
         for table in inventory.tables:
@@ -74,7 +73,7 @@ class SampleQueryRunner:
         try:
             row = self.con.execute(sql).fetchone()
         except duckdb.Error as err:
-            raise QueryError(engine_message(err, self.known)) from None
+            raise QueryError(engine_message(err)) from None
         assert row is not None
         return tuple(row)
 

@@ -16,7 +16,7 @@ from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.inventory import Inventory, ReadError, Table
 from auditor.models.values import BirthDateStats, ColumnValues, DetectorCount, ValueProfile, VocabularyCount
 from auditor.progress import Progress
-from auditor.sources.engine_errors import engine_message, identifiers_of
+from auditor.sources.engine_errors import engine_message
 from auditor.sources.row_store import literal as _literal
 from auditor.sources.row_store import quote as _quote
 from auditor.sources.samples import SampleCounts, TableCounts
@@ -134,7 +134,7 @@ def profile_values(samples: SampleCounts, inventory: Inventory, detectors: Detec
                     try:
                         found.update(_profile_tables(con, [(table, counts)], detectors, as_of, sample_rows))
                     except duckdb.Error as err:
-                        first = engine_message(err, identifiers_of([table]) | {"sample_0", "v", "col", "k"})
+                        first = engine_message(err)
                         profile.errors.append(ReadError(source="samples", location=counts.file,
                                                         message=f"cannot profile values: {first}"))
             for table, _ in batch:

@@ -20,7 +20,7 @@ from auditor.classify.identifiers import strip_accents
 from auditor.errors import SourceError
 from auditor.models.inventory import Inventory, ReadError, Table
 from auditor.progress import Progress
-from auditor.sources.engine_errors import engine_message, identifiers_of
+from auditor.sources.engine_errors import engine_message
 from auditor.sources.row_store import RowStore, quote
 from auditor.sources.sample_files import SERIAL_ONLY, SUFFIXES, open_sample, sample_file_for
 
@@ -105,7 +105,7 @@ def count_samples(directory: Path, inventory: Inventory, store: RowStore | None 
                 continue
             result.tables[table.qualified_name] = counts
         except (duckdb.Error, csv.Error, ValueError, OSError) as err:
-            first = engine_message(err, identifiers_of([table]))
+            first = engine_message(err)
             result.errors.append(ReadError(source="samples", location=str(path),
                                            message=f"cannot read sample file: {first}"))
     for path in sorted(p for p in directory.iterdir() if p.suffix.lower() in SUFFIXES):

@@ -76,7 +76,7 @@ def read_sqlalchemy(
                     builder.add_table(table)
                 except sa.exc.SQLAlchemyError as err:
                     builder.error(
-                        "database", qualified, f"cannot read the table: {engine_message(err, {schema, name})}"
+                        "database", qualified, f"cannot read the table: {engine_message(err)}"
                     )
 
 

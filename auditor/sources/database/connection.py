@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,13 +36,39 @@ class Target:
 
     @property
     def masked(self) -> str:
-        return self.url.render_as_string(hide_password=True)
+        """The URL as shown everywhere: the password and every secret of the query (`password=`,
+        `sslpassword=`, tokens, keys) replaced by `***`."""
+        return shown_url(self.url)
+
+    @property
+    def secrets(self) -> list[str]:
+        """The secrets the URL holds, longest first."""
+        found = [str(self.url.password)] if self.url.password else []
+        found += [v for k, v in _query_items(self.url) if _SECRET_KEY.search(k) and v]
+        return sorted(set(found), key=len, reverse=True)
 
     @property
     def default_schema(self) -> str | None:
         return {"postgresql": "public", "sqlite": "main", "duckdb": "main"}.get(
             self.backend, self.url.database
         )
+
+
+# query parameters that hold a secret: libpq's password, sslpassword; drivers' tokens and keys
+_SECRET_KEY = re.compile(r"pass|pwd|secret|token|key|auth|credential", re.IGNORECASE)
+
+
+def _query_items(url: URL) -> list[tuple[str, str]]:
+    return [(k, v) for k, values in url.query.items()
+            for v in ((values,) if isinstance(values, str) else values)]
+
+
+def shown_url(url: URL) -> str:
+    """`url` with its password and its secret query parameters replaced by `***`."""
+    query: dict[str, list[str]] = {}
+    for key, value in _query_items(url):
+        query.setdefault(key, []).append("***" if _SECRET_KEY.search(key) else value)
+    return url.set(query=query).render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
 
 
 def parse_target(url: str, password_env: str | None = None) -> Target:
@@ -107,7 +134,7 @@ def read_only_connection(target: Target, timeout_s: int = 30, *,
             yield conn
             conn.rollback()
     except sa.exc.OperationalError as err:
-        raise SourceError(f"cannot connect to {target.masked}: {_first_line(err)}") from None
+        raise SourceError(f"cannot connect to {target.masked}: {_connect_reason(err, target)}") from None
     except sa.exc.NoSuchModuleError:
         raise SourceError(f"no driver for {target.url.drivername}: install gdpr-auditor[drivers]") from None
     finally:
@@ -156,6 +183,12 @@ def _mysql_timeout(conn: sa.Connection, timeout_s: int) -> None:
             conn.rollback()
 
 
-def _first_line(err: BaseException) -> str:
+def _connect_reason(err: BaseException, target: Target) -> str:
+    """Why the connection failed. It failed before any row was read, so the driver's first line
+    (host refused, unknown database, authentication failed) is kept, with every secret of the URL
+    taken out of it."""
     text = str(getattr(err, "orig", None) or err).strip().splitlines()
-    return text[0][:200] if text else type(err).__name__
+    first = text[0][:200] if text else type(err).__name__
+    for secret in target.secrets:
+        first = first.replace(secret, "***")
+    return first

@@ -21,6 +21,7 @@ from auditor.models.findings import GxCheck
 from auditor.models.inventory import Inventory, ReadError, Table
 from auditor.models.table_index import TableIndex
 from auditor.sources.database.connection import APPLICATION_NAME, Target, parse_target
+from auditor.sources.engine_errors import EngineFailure, engine_message, words
 
 RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0, "include_unexpected_rows": False}
 
@@ -40,14 +41,26 @@ def _connection(target: Target) -> tuple[str, dict[str, Any]]:
     return url.render_as_string(hide_password=False), {}
 
 
+# GX's message of a driver error starts with the driver's class, e.g. `(psycopg.errors.QueryCanceled)`:
+# only that class name is taken from the text (the rest may quote a value)
+_DRIVER_CLASS = re.compile(r"\(([A-Za-z_][\w.]*)\)")
+
+
 def _exception(info: dict[str, Any]) -> str | None:
-    """The message of a raised exception in GX's exception_info: flat, or keyed by metric."""
-    if info.get("raised_exception"):
-        return str(info.get("exception_message") or "error")
-    for value in info.values():
-        if isinstance(value, dict) and value.get("raised_exception"):
-            return str(value.get("exception_message") or "error")
-    return None
+    """Why GX could not evaluate an expectation (exception_info, flat or keyed by metric): the
+    driver's error class when GX names one, never the message's text."""
+    raised = [info] if info.get("raised_exception") else \
+        [v for v in info.values() if isinstance(v, dict) and v.get("raised_exception")]
+    if not raised:
+        return None
+    found = _DRIVER_CLASS.match(str(raised[0].get("exception_message") or ""))
+    if found is None:
+        return "an error raised in great-expectations"
+    module, _, name = found.group(1).rpartition(".")
+    return str(EngineFailure(_ENGINES.get(module.split(".")[0], module or "engine"), words(name)))
+
+
+_ENGINES = {"psycopg": "PostgreSQL", "psycopg2": "PostgreSQL", "pymysql": "MariaDB", "sqlite3": "SQLite"}
 
 
 _TEXT_TYPE = re.compile(r"CHAR|TEXT|STRING|CLOB|CITEXT|JSON|UUID|ENUM|SET\b", re.IGNORECASE)
@@ -73,12 +86,6 @@ def text_expectations(suites: dict[str, Any], inventory: Inventory) -> dict[str,
         if expectations:
             kept[qualified] = {**suite, "expectations": expectations}
     return kept
-
-
-def _clean(message: str, target: Target) -> str:
-    first = (message.strip().splitlines() or ["error"])[0][:200]
-    password = target.url.password
-    return first.replace(str(password), "***") if password else first
 
 
 def run_in_database(url: str, suites: dict[str, Any], inventory: Inventory, *,
@@ -107,7 +114,8 @@ def run_in_database(url: str, suites: dict[str, Any], inventory: Inventory, *,
                "sqlite": context.data_sources.add_sqlite}.get(target.backend, context.data_sources.add_sql)
         source = add("audited", connection_string=connection_string, **options)
     except Exception as err:  # GX wraps driver errors in its own types
-        return [], [ReadError(source="gx", location=target.masked, message=_clean(str(err), target))]
+        return [], [ReadError(source="gx", location=target.masked,
+                              message=f"great-expectations could not connect: {engine_message(err)}")]
     try:
         checks, errors = _validate_all(context, source, suites, inventory, target)
     finally:
@@ -134,7 +142,7 @@ def _validate_all(context: Any, source: Any, suites: dict[str, Any], inventory: 
                                                                   expectations=suite["expectations"]))
             result = batch.validate(expectations, result_format=RESULT_FORMAT)
         except Exception as err:
-            problem = _clean(str(err), target)
+            problem = engine_message(err)
             errors.append(ReadError(source="gx", location=f"{target.masked}#{qualified}",
                                     message=f"great-expectations could not validate: {problem}"))
             continue
@@ -145,9 +153,8 @@ def _validate_all(context: Any, source: Any, suites: dict[str, Any], inventory: 
             kw, meta, counts = config.kwargs, config.meta or {}, outcome.result or {}
             failure = _exception(outcome.exception_info or {})
             if failure is not None:
-                problem = _clean(failure, target)
                 errors.append(ReadError(source="gx", location=f"{target.masked}#{qualified}.{kw['column']}",
-                                        message=f"great-expectations could not evaluate: {problem}"))
+                                        message=f"great-expectations could not evaluate: {failure}"))
                 continue
             checks.append(GxCheck(
                 table=qualified, column=kw["column"], detector=meta.get("detector", ""),

@@ -17,7 +17,7 @@ import sqlglot.expressions as exp
 from auditor.models.inventory import Inventory, Table
 from auditor.sources.database.connection import Target, parse_target, read_only_connection, statement
 from auditor.sources.database.counts import DIALECTS
-from auditor.sources.engine_errors import engine_message, identifiers_of
+from auditor.sources.engine_errors import engine_message
 from auditor.sources.query_runner import QueryError
 from auditor.sources.row_store import connect
 
@@ -33,7 +33,6 @@ class DatabaseQueryRunner:
         self._stack = ExitStack()
         self._conn: sa.Connection | None = None
         self._duck: duckdb.DuckDBPyConnection | None = None
-        self.known = identifiers_of(inventory.tables if inventory else [])
 
     def has_rows(self, table: Table) -> bool:
         return table.kind == "table"
@@ -59,7 +58,7 @@ class DatabaseQueryRunner:
                 with statement(self._conn, self.target):
                     row = self._conn.execute(sa.text(sql)).fetchone()
         except (sa.exc.SQLAlchemyError, duckdb.Error) as err:
-            raise QueryError(engine_message(err, self.known)) from None
+            raise QueryError(engine_message(err)) from None
         assert row is not None
         return tuple(row)
 

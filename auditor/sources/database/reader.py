@@ -14,8 +14,10 @@ from auditor.models.inventory import Inventory
 from auditor.sources.builder import InventoryBuilder
 from auditor.sources.database.catalog import read_duckdb, read_sqlalchemy
 from auditor.sources.database.connection import Target, parse_target, read_only_connection
+from auditor.sources.database.counts import DIALECTS
 from auditor.sources.database.privileges_mysql import read_mysql_access
 from auditor.sources.database.privileges_postgres import read_postgres_access
+from auditor.sources.engine_errors import engine_message
 from auditor.sources.row_store import connect
 
 
@@ -29,7 +31,9 @@ def read_database(
     timeout_s: int = 30,
 ) -> Inventory:
     target = parse_target(url, password_env)
-    builder = InventoryBuilder(target.masked, target.backend, target.default_schema)
+    # the inventory's dialect is the SQL the engine speaks (sqlglot's name), for the `closed:` conditions
+    dialect = DIALECTS.get(target.backend, target.backend)
+    builder = InventoryBuilder(target.masked, dialect, target.default_schema)
     builder.inventory.source = target.masked
     if target.backend == "duckdb":
         _read_duckdb(target, builder, schemas or [], tables or [], exclude or [])
@@ -42,8 +46,7 @@ def read_database(
             elif target.backend == "mysql":
                 read_mysql_access(conn, target, builder)
     except sa.exc.SQLAlchemyError as err:
-        first = str(getattr(err, "orig", None) or err).strip().splitlines()[0][:200]
-        raise SourceError(f"cannot read {target.masked}: {first}") from None
+        raise SourceError(f"cannot read the catalogue of {target.masked}: {engine_message(err)}") from None
     return builder.build()
 
 
@@ -57,7 +60,7 @@ def _read_duckdb(
         con = connect(path, read_only=True)
     except duckdb.Error as err:
         raise SourceError(
-            f"cannot open the DuckDB file: {str(err).splitlines()[0][:200]}", file=path
+            f"cannot open the DuckDB file: {engine_message(err)}", file=path
         ) from None
     try:
         read_duckdb(con, target, builder, schemas, tables, exclude)

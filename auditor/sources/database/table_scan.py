@@ -29,7 +29,7 @@ from auditor.models.inventory import Inventory, ReadError, Table
 from auditor.sources.database.connection import Target, parse_target, read_only_connection, statement
 from auditor.sources.database.counts import DIALECTS, count_sql, table_counts
 from auditor.sources.database.sampling import DEFAULT_SAMPLE_ROWS, notes_sql, sample_sql, text_columns
-from auditor.sources.engine_errors import engine_message, identifiers_of
+from auditor.sources.engine_errors import engine_message
 from auditor.sources.row_store import BATCH_ROWS, RowStore, literal
 from auditor.sources.samples import SampleCounts, TableCounts
 
@@ -166,7 +166,6 @@ def _scan_sqlalchemy(target: Target, tables: list[Table], store: RowStore, optio
     todo: queue.Queue[Table] = queue.Queue()
     for table in tables:
         todo.put(table)
-    known = identifiers_of(tables)
 
     def drain(conn: sa.Connection) -> None:
         while True:
@@ -180,7 +179,7 @@ def _scan_sqlalchemy(target: Target, tables: list[Table], store: RowStore, optio
             except BudgetExceeded:
                 record(table, f"skipped: its time budget ({options.table_budget_s} s) ran out")
             except (sa.exc.SQLAlchemyError, duckdb.Error) as err:
-                record(table, f"cannot count or sample: {engine_message(err, known)}")
+                record(table, f"cannot count or sample: {engine_message(err)}")
             if conn.invalidated or conn.closed:
                 return  # the connection is gone: the worker opens a new one
 
@@ -245,7 +244,7 @@ def _scan_duckdb_table(con: duckdb.DuckDBPyConnection, target: Target, table: Ta
     except duckdb.InterruptException:
         return f"skipped: its time budget ({options.table_budget_s} s) ran out"
     except duckdb.Error as err:
-        return f"cannot count or sample: {engine_message(err, identifiers_of([table]))}"
+        return f"cannot count or sample: {engine_message(err)}"
     finally:
         timer.cancel()
 
@@ -283,7 +282,7 @@ def read_notes(url: str, store: RowStore, wanted: NoteColumns, *, password_env: 
                     con.execute(f"CREATE TABLE memory.main.{name} AS {sql}")
                     relations[table.qualified_name] = f"memory.main.{name}"
                 except duckdb.Error as err:
-                    failed(table, f"cannot read the notes: {engine_message(err, identifiers_of([table]))}")
+                    failed(table, f"cannot read the notes: {engine_message(err)}")
             con.execute("DETACH audited")
         except duckdb.Error as err:
             raise SourceError(f"cannot open the DuckDB file: {engine_message(err)}", file=path) from None
@@ -303,7 +302,7 @@ def read_notes(url: str, store: RowStore, wanted: NoteColumns, *, password_env: 
             except BudgetExceeded:
                 failed(table, f"notes not read: the table's time budget ({options.table_budget_s} s) ran out")
             except (sa.exc.SQLAlchemyError, duckdb.Error) as err:
-                failed(table, f"cannot read the notes: {engine_message(err, identifiers_of([table]))}")
+                failed(table, f"cannot read the notes: {engine_message(err)}")
             finally:
                 cursor.close()
     return relations, errors
