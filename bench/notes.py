@@ -69,6 +69,37 @@ def build(con: duckdb.DuckDBPyConnection, rows: int, written: float = 0.25, seed
         FROM range({rows}) r""")
 
 
+def measure(rows: int, written: float = 0.25, threads: int = 2, workers: int = 2) -> dict[str, object]:
+    """Build `rows` notes, scan them as an audit does, then time the engine's share alone on the same
+    notes (one pass of the candidate patterns, no reading): the floor no reader can go below. Returns
+    the times, the reading's cost as the scan's time over that floor, and the peak RSS."""
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from auditor.classify.free_text import candidate_sql, load_lexicon, normalised_sql
+    from auditor.profiles import load_taxonomy
+    from auditor.sources.free_text_scan import scan_relation
+
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET threads = {threads}")
+    build(con, rows, written)
+    lexicon = load_lexicon(load_taxonomy())
+    start = time.perf_counter()
+    scan = scan_relation(con, "notes_src", "note", lexicon, workers=workers)
+    elapsed = time.perf_counter() - start
+    start = time.perf_counter()
+    kept = candidate_sql(normalised_sql("note", lexicon), lexicon)
+    con.execute(f"SELECT count(*) FROM notes_src WHERE {kept}").fetchall()
+    floor = time.perf_counter() - start
+    con.close()
+    return {"rows": scan.rows, "candidates": scan.candidates, "written_share": written,
+            "scan_s": round(elapsed, 2), "notes_per_s": round(scan.rows / elapsed),
+            "engine_filter_s": round(floor, 2),
+            "times_the_filter": round(elapsed / floor, 1), "threads": threads, "workers": workers,
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "flagged": {m.category: m.rows for m in scan.matches}}
+
+
 def main() -> None:
     import sys
 
@@ -82,7 +113,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--written", type=float, default=0.25)
+    parser.add_argument("--json", action="store_true", help="Print the measures as one JSON line")
     args = parser.parse_args()
+    if args.json:
+        import json
+
+        print(json.dumps(measure(args.rows, args.written, args.threads, args.workers)))
+        return
     con = duckdb.connect(":memory:")
     con.execute(f"SET threads = {args.threads}")
     build(con, args.rows, args.written)
