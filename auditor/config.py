@@ -7,6 +7,7 @@ file are relative to the file's directory. `load_settings` is the only place tha
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -180,8 +181,8 @@ class Settings(Strict):
 def find_config(target: Path) -> Path:
     """The config file for a path: the file itself, or gdpr-audit.yml inside a directory."""
     if target.is_dir():
-        for name in CONFIG_NAMES:
-            if (target / name).is_file():
+        for name in CONFIG_NAMES:  # whatever its type: a FIFO or a directory is refused when read
+            if os.path.lexists(target / name):
                 return target / name
         raise ConfigError(f"no {CONFIG_NAMES[0]} in this directory", file=str(target))
     if not target.exists():

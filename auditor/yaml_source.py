@@ -2,6 +2,9 @@
 
 PyYAML silently keeps the last of two duplicate keys; here a duplicate is an error. Validation
 errors from pydantic carry a path (`profiles.0.purposes.1`); `locate` maps it back to a line.
+
+Every YAML file the auditor reads (configuration, profiles, rules; the waivers live in the
+configuration) is read here, within a size bound (`MAX_YAML_FILE`, 16 MiB).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from auditor.errors import AuditorError
-from auditor.sources.text_files import read_text
+from auditor.sources.text_files import MAX_YAML_FILE, read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -94,7 +97,7 @@ def load_yaml_text(text: str, file: str, error: type[AuditorError]) -> Any:
 
 def load_yaml_file(path: Path, error: type[AuditorError]) -> Any:
     try:
-        text, _ = read_text(path)
+        text, _ = read_text(path, MAX_YAML_FILE, "a YAML file")
     except AuditorError as err:
         raise error(err.message, file=str(path)) from None
     return load_yaml_text(text, str(path), error)

@@ -4,15 +4,22 @@ The database cases run against this machine's PostgreSQL and MariaDB."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import psycopg
 import pytest
 from click.testing import CliRunner
 
+import auditor
 from auditor.cli import main
 from auditor.sources.database import read_database
 from auditor.sources.database.table_scan import ScanOptions, scan_database
@@ -33,6 +40,8 @@ class Case:
     error: str | None = None  # exit 2 with this message (after "gdpr-audit: error: ", D = the directory)
     reported: list[tuple[str, str, str]] | None = None  # else: (source, location, message start) reported
     tables: int | None = None  # tables read, when the audit goes on
+    files: dict[str, bytes] = field(default_factory=dict)  # more files in D
+    special: dict[str, str] = field(default_factory=dict)  # path in D -> fifo, directory, loop, or a link target
 
 
 CASES = {
@@ -95,6 +104,14 @@ CASES = {
                             error="D/gdpr-audit.yml:7: invalid YAML: invalid date '2026-13-45' (month must be in 1..12)"),
     "missing-baseline": Case(BASE + "baseline: base.json\n", error="D/base.json: baseline file not found"),
     "latin1-config": Case((BASE + "# donnée\n").encode("latin-1"), reported=[], tables=1),
+    "yaml-larger-than-16-mib": Case(BASE + ("#" * 1023 + "\n") * (17 << 10),
+                                    error="D/gdpr-audit.yml: file larger than 16 MiB, the limit for a YAML file"),
+    "config-fifo": Case(special={"gdpr-audit.yml": "fifo"},  # was "no gdpr-audit.yml in this directory"
+                        error="D/gdpr-audit.yml: is a named pipe (FIFO), not a regular file"),
+    "config-directory": Case(special={"gdpr-audit.yml": "directory"},
+                             error="D/gdpr-audit.yml: is a directory, not a regular file"),
+    "baseline-fifo": Case(BASE + "baseline: base.json\n", special={"base.json": "fifo"},  # was a hang
+                          error="D/base.json: is a named pipe (FIFO), not a regular file"),
     # -- DDL ---------------------------------------------------------------------------------------
     "ddl-empty": Case(schema="", reported=[("schema", "D/schema.sql", "no table or view was read")], tables=0),
     "ddl-syntax-error": Case(schema="CREATE VIEW v AS SELECT FROM;\n" + SCHEMA,
@@ -109,6 +126,15 @@ CASES = {
                                                           "decoded as Windows-1252")], tables=1),
     "ddl-table-without-name": Case(schema=SCHEMA + "CREATE\tTABLE'';\n",  # found by the long fuzz run
                                    reported=[("ddl", "D/schema.sql:2", "CREATE TABLE without a name")], tables=1),
+    "ddl-fifo": Case(BASE.replace("schema.sql", "pipe.sql"), special={"pipe.sql": "fifo"},  # was a hang
+                     error="D/pipe.sql: is a named pipe (FIFO), not a regular file"),
+    "ddl-directory": Case(BASE.replace("schema.sql", "ddl"), special={"ddl": "directory"},
+                          error="D/ddl: is a directory, not a regular file"),
+    "ddl-device": Case(BASE.replace("schema.sql", "/dev/null"),  # /dev/zero: test_dev_zero_as_schema
+                       error="/dev/null: is a character device, not a regular file"),
+    "ddl-utf16-odd-length": Case(schema=b"\xff\xfe" + SCHEMA.encode("utf-16-le") + b"\n",  # was an internal error
+                                 reported=[("ddl", "D/schema.sql", "file starts as UTF-16 but is not valid UTF-16; "
+                                                                   "decoded with the bad bytes replaced")], tables=1),
     "ddl-nul-bytes": Case(schema=SCHEMA + "\x00\x01garbage\x02;\n", reported=[], tables=1),
     "ddl-huge-statement": Case(schema="CREATE TABLE large (" + ", ".join(f"c{i} text" for i in range(5000))
                                + ");\n" + SCHEMA, reported=[], tables=2),
@@ -150,7 +176,63 @@ CASES = {
                                   tables=1),
     "parquet-corrupt": Case(DATA, samples={"usager.parquet": b"PAR1garbage"},
                             reported=[("samples", "D/samples/usager.parquet", "cannot read sample file: ")], tables=1),
+    # a table's sample that is no regular file, or a link loop: reported, never opened (were "no table of
+    # the schema has this name", and the loop an internal error that stopped the audit)
+    "csv-directory": Case(DATA, special={"samples/usager.csv": "directory"},
+                          reported=[("samples", "D/samples/usager.csv", "is a directory, not a regular file")], tables=1),
+    "csv-fifo": Case(DATA, special={"samples/usager.csv": "fifo"},
+                     reported=[("samples", "D/samples/usager.csv", "is a named pipe (FIFO), not a regular file")],
+                     tables=1),
+    "csv-device": Case(DATA, special={"samples/usager.csv": "/dev/zero"},
+                       reported=[("samples", "D/samples/usager.csv", "is a character device, not a regular file")],
+                       tables=1),
+    "csv-symlink-loop": Case(DATA, special={"samples/usager.csv": "loop"},
+                             reported=[("samples", "D/samples/usager.csv",
+                                        "cannot read file (Too many levels of symbolic links)")], tables=1),
+    "csv-symlink-loop-beside": Case(DATA, samples={"usager.csv": HEADER + b"1,Dupont,2020-01-01\n"},
+                                    special={"samples/boucle.csv": "loop"},
+                                    reported=[("samples", "D/samples/boucle.csv",
+                                               "cannot read file (Too many levels of symbolic links)")], tables=1),
+    "csv-directory-beside": Case(DATA, samples={"usager.csv": HEADER}, special={"samples/autre.csv": "directory"},
+                                 reported=[("samples", "D/samples/autre.csv", "is a directory, not a regular file")],
+                                 tables=1),
 }
+
+
+def _make_special(path: Path, kind: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+    elif kind == "loop":
+        path.symlink_to(path.name)
+    else:
+        path.symlink_to(kind)
+
+
+@contextlib.contextmanager
+def _fifos_unblocked(root: Path) -> Iterator[None]:
+    """Open each FIFO under `root` for writing and close it, again and again, while the test runs: a
+    reader stuck on one (the code before the type checks) gets an end of file instead of hanging."""
+    fifos = [Path(d) / f for d, _, names in os.walk(root) for f in names if Path(d, f).is_fifo()]
+    stop = threading.Event()
+
+    def unblock() -> None:
+        while not stop.wait(0.1):
+            for fifo in fifos:
+                with contextlib.suppress(OSError):  # ENXIO: nobody is reading it
+                    os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    worker = threading.Thread(target=unblock, daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        worker.join()
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -162,7 +244,12 @@ def test_bad_input(tmp_path, name):
         (tmp_path / "samples").mkdir()
         for file, content in case.samples.items():
             (tmp_path / "samples" / file).write_bytes(content)
-    result = CliRunner().invoke(main, ["audit", str(tmp_path), "--as-of", "2026-11-01"])
+    for file, content in case.files.items():
+        (tmp_path / file).write_bytes(content)
+    for file, kind in case.special.items():
+        _make_special(tmp_path / file, kind)
+    with _fifos_unblocked(tmp_path):
+        result = CliRunner().invoke(main, ["audit", str(tmp_path), "--as-of", "2026-11-01"])
     assert "Traceback" not in result.output
     if case.error is not None:
         assert result.exit_code == 2, result.output
@@ -184,6 +271,42 @@ def test_debug_shows_the_traceback(tmp_path):
     debug = CliRunner().invoke(main, ["--debug", "audit", str(tmp_path)])
     assert plain.exit_code == debug.exit_code == 2
     assert "Traceback" not in plain.output and "Traceback (most recent call last)" in debug.output
+
+
+def _cli(*args: str, memory: int) -> subprocess.CompletedProcess[str]:
+    """The command line in a process of its own, its address space capped at `memory` bytes (what a
+    read of /dev/zero would fill is then a MemoryError in seconds, not the machine's memory)."""
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]),) * 2); "
+            "from auditor.cli import main; sys.argv[0] = 'gdpr-audit'; main(sys.argv[2:])")
+    env = {**os.environ, "PYTHONPATH": str(Path(auditor.__file__).resolve().parent.parent)}
+    return subprocess.run([sys.executable, "-c", code, str(memory), *args], capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+
+
+def test_dev_zero_as_schema_is_refused_before_it_is_read(tmp_path):  # was a MemoryError
+    result = _cli("audit", "--schema", "/dev/zero", "--profile", "cnil.ref.social-medicosocial.2021",
+                  "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html"), memory=3 << 30)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", "gdpr-audit: error: /dev/zero: is a character device, not a regular file\n")
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("fifo", "is a named pipe (FIFO), not a regular file"),  # was "profile file not found"
+    ("directory", "is a directory, not a regular file"),
+    ("/dev/zero", "is a character device, not a regular file"),
+])
+def test_a_profile_file_that_is_no_regular_file_is_refused(tmp_path, kind, message):
+    _make_special(tmp_path / "p.yml", kind)
+    result = CliRunner().invoke(main, ["profiles", "validate", str(tmp_path / "p.yml")])
+    assert (result.exit_code, result.output) == (2, f"gdpr-audit: error: {tmp_path}/p.yml: {message}\n")
+
+
+def test_a_fifo_in_a_profile_directory_is_refused(tmp_path):  # was a hang
+    _make_special(tmp_path / "mine.yml", "fifo")
+    with _fifos_unblocked(tmp_path):
+        result = CliRunner().invoke(main, ["profiles", "list", "--profile-dir", str(tmp_path)])
+    assert (result.exit_code, result.output) == (
+        2, f"gdpr-audit: error: {tmp_path}/mine.yml: is a named pipe (FIFO), not a regular file\n")
 
 
 # -- databases -------------------------------------------------------------------------------------
