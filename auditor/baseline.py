@@ -44,6 +44,8 @@ def load_baseline(path: Path) -> set[str]:
         data = json.loads(read_bytes(path, MAX_BASELINE_FILE, "a baseline"))
     except SourceError as err:
         raise ConfigError(err.message, file=str(path)) from None
+    except RecursionError:
+        raise ConfigError("not a baseline file: JSON nested too deep to read", file=str(path)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         line = getattr(err, "lineno", None)
         raise ConfigError(f"not a baseline file: {str(err).splitlines()[0][:120]}", file=str(path),

@@ -104,6 +104,8 @@ CASES = {
                             error="D/gdpr-audit.yml:7: invalid YAML: invalid date '2026-13-45' (month must be in 1..12)"),
     "missing-baseline": Case(BASE + "baseline: base.json\n", error="D/base.json: baseline file not found"),
     "latin1-config": Case((BASE + "# donnée\n").encode("latin-1"), reported=[], tables=1),
+    "yaml-nested-20000-deep": Case(BASE + "x: " + "[" * 20_000 + "]" * 20_000 + "\n",  # was a RecursionError
+                                   error="D/gdpr-audit.yml:7: invalid YAML: nested deeper than 100 levels"),
     "yaml-larger-than-16-mib": Case(BASE + ("#" * 1023 + "\n") * (17 << 10),
                                     error="D/gdpr-audit.yml: file larger than 16 MiB, the limit for a YAML file"),
     "config-fifo": Case(special={"gdpr-audit.yml": "fifo"},  # was "no gdpr-audit.yml in this directory"
@@ -112,6 +114,8 @@ CASES = {
                              error="D/gdpr-audit.yml: is a directory, not a regular file"),
     "baseline-fifo": Case(BASE + "baseline: base.json\n", special={"base.json": "fifo"},  # was a hang
                           error="D/base.json: is a named pipe (FIFO), not a regular file"),
+    "baseline-nested-deep": Case(BASE + "baseline: base.json\n", files={"base.json": b"[" * 100_000},
+                                 error="D/base.json: not a baseline file: JSON nested too deep to read"),
     # -- DDL ---------------------------------------------------------------------------------------
     "ddl-empty": Case(schema="", reported=[("schema", "D/schema.sql", "no table or view was read")], tables=0),
     "ddl-syntax-error": Case(schema="CREATE VIEW v AS SELECT FROM;\n" + SCHEMA,
@@ -307,6 +311,14 @@ def test_a_fifo_in_a_profile_directory_is_refused(tmp_path):  # was a hang
         result = CliRunner().invoke(main, ["profiles", "list", "--profile-dir", str(tmp_path)])
     assert (result.exit_code, result.output) == (
         2, f"gdpr-audit: error: {tmp_path}/mine.yml: is a named pipe (FIFO), not a regular file\n")
+
+
+def test_a_profile_nested_20000_deep_is_refused_at_its_line(tmp_path):  # was a RecursionError
+    (tmp_path / "deep.yml").write_text("id: x\npurposes:\n  - " + "{a: " * 20_000 + "1" + "}" * 20_000 + "\n",
+                                       encoding="utf-8")
+    result = CliRunner().invoke(main, ["profiles", "validate", str(tmp_path / "deep.yml")])
+    assert (result.exit_code, result.output) == (
+        2, f"gdpr-audit: error: {tmp_path}/deep.yml:3: invalid YAML: nested deeper than 100 levels\n")
 
 
 # -- databases -------------------------------------------------------------------------------------
