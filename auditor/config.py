@@ -16,7 +16,7 @@ from pydantic import Field, field_validator, model_validator
 from auditor.errors import ConfigError, ProfileError
 from auditor.models.profile import Strict
 from auditor.profiles import Catalogue
-from auditor.setting_values import MEMORY_SIZE
+from auditor.setting_values import as_of_problem, memory_size_problem
 from auditor.yaml_source import LineDict, load_yaml_file, locate, validate
 
 CONFIG_NAMES = ("gdpr-audit.yml", "gdpr-audit.yaml", ".gdpr-audit.yml")
@@ -159,8 +159,17 @@ class Settings(Strict):
     @field_validator("memory_limit")
     @classmethod
     def _a_size(cls, value: str) -> str:
-        if not MEMORY_SIZE.match(value):
-            raise ValueError(f"{value!r} is not a size: write it as 512MB, 4GB…")
+        problem = memory_size_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("as_of")
+    @classmethod
+    def _a_date_in_range(cls, value: dt.date | None) -> dt.date | None:
+        problem = as_of_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
         return value
 
     @model_validator(mode="after")

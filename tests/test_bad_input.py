@@ -5,6 +5,7 @@ The database cases run against this machine's PostgreSQL and MariaDB."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import subprocess
@@ -20,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 import auditor
+from auditor.checks.retention import minus
 from auditor.cli import main
 from auditor.sources.database import read_database
 from auditor.sources.database.table_scan import ScanOptions, scan_database
@@ -61,6 +63,10 @@ CASES = {
                                error="D/gdpr-audit.yml:7: tables: Input should be a valid dictionary"),
     "bad-memory-limit": Case(BASE + "memory_limit: beaucoup\n",
                              error="D/gdpr-audit.yml:7: memory_limit: 'beaucoup' is not a size: write it as 512MB, 4GB…"),
+    "memory-limit-too-large": Case(DATA + "memory_limit: 99999999999999999999TB\n",  # was a DuckDB ParserException
+                                   samples={"usager.csv": HEADER + b"1,Dupont,2020-01-01\n"},
+                                   error="D/gdpr-audit.yml:8: memory_limit: '99999999999999999999TB' is too large: "
+                                         "the memory limit is at most 1024TiB"),
     "memory-limit-too-small": Case(DATA + "memory_limit: 1KB\n", samples={"usager.csv": HEADER + b"1,Dupont,2020-01-01\n"},
                                    reported=[("samples", "D/samples/usager.csv", "cannot read sample file: out of memory "
                                               "within the engine's memory limit (raise `memory_limit`")], tables=1),
@@ -275,6 +281,55 @@ def test_debug_shows_the_traceback(tmp_path):
     debug = CliRunner().invoke(main, ["--debug", "audit", str(tmp_path)])
     assert plain.exit_code == debug.exit_code == 2
     assert "Traceback" not in plain.output and "Traceback (most recent call last)" in debug.output
+
+
+TWO_SOURCES = (["--schema", "schema.sql", "--db", "sqlite:///x.db"],  # the --db won, silently
+               "Error: --schema and --db both name the schema to audit: give one of them")
+HUGE_MEMORY = (["--memory-limit", "99999999999999999999TB"],  # was a DuckDB ParserException
+               "Error: Invalid value for '--memory-limit': '99999999999999999999TB' is too large: the memory limit "
+               "is at most 1024TiB")
+YEAR_ONE = (["--as-of", "0001-01-01"],  # was a ValueError (year -1) counting the retention periods
+            "Error: Invalid value for '--as-of': 0001-01-01 is outside the dates an audit can be run as of "
+            "(1000-01-01 to 9999-12-31)")
+
+
+@pytest.mark.parametrize("command, args, message", [
+    (["audit"], *TWO_SOURCES), (["baseline", "create"], *TWO_SOURCES), (["classify"], *TWO_SOURCES),
+    (["audit"], *HUGE_MEMORY), (["audit"], *YEAR_ONE), (["baseline", "create"], *YEAR_ONE),
+])
+def test_bad_options_are_usage_errors(tmp_path, command, args, message):
+    (tmp_path / "gdpr-audit.yml").write_text(DATA, encoding="utf-8")
+    (tmp_path / "schema.sql").write_text(SCHEMA, encoding="utf-8")
+    (tmp_path / "samples").mkdir()
+    (tmp_path / "samples" / "usager.csv").write_bytes(HEADER + b"1,Dupont,2020-01-01\n")
+    result = CliRunner().invoke(main, [*command, str(tmp_path), *args])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert result.output.strip().splitlines()[-1] == message
+
+
+def test_an_audit_date_out_of_range_in_the_config_names_its_line(tmp_path):  # was a ValueError
+    (tmp_path / "gdpr-audit.yml").write_text(DATA + "as_of: 0001-01-01\n", encoding="utf-8")
+    (tmp_path / "schema.sql").write_text(SCHEMA, encoding="utf-8")
+    (tmp_path / "samples").mkdir()
+    (tmp_path / "samples" / "usager.csv").write_bytes(HEADER + b"1,Dupont,2020-01-01\n")
+    result = CliRunner().invoke(main, ["audit", str(tmp_path)])
+    assert (result.exit_code, result.output) == (
+        2, f"gdpr-audit: error: {tmp_path}/gdpr-audit.yml:8: as_of: 0001-01-01 is outside the dates an audit can be "
+           "run as of (1000-01-01 to 9999-12-31)\n")
+
+
+def test_a_retention_period_reaching_before_the_calendar_counts_no_row():  # was a ValueError, then an OverflowError
+    assert minus(dt.date(1000, 1, 1), 1000, 0, 0) == dt.date.min
+    assert minus(dt.date(2026, 11, 1), 3000, 0, 0) == dt.date.min
+    assert minus(dt.date(2026, 11, 1), 0, 0, 800_000) == dt.date.min
+
+
+def test_debug_after_the_command_shows_the_traceback(tmp_path):  # was "No such option: --debug"
+    (tmp_path / "gdpr-audit.yml").write_text(BASE.replace("schema.sql", "missing.sql"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", str(tmp_path), "--debug"])
+    assert result.exit_code == 2
+    assert "Traceback (most recent call last)" in result.output
+    assert result.output.strip().splitlines()[-1] == f"gdpr-audit: error: {tmp_path}/missing.sql: file not found"
 
 
 def _cli(*args: str, memory: int) -> subprocess.CompletedProcess[str]:
