@@ -392,6 +392,22 @@ def test_unreachable_or_refused_database(tmp_path, url, message):
     assert "s3cret" not in result.output and "wrong-pw" not in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("module, url, message", [
+    ("psycopg", "postgresql://auditor:s3cret@127.0.0.1:5432/test",
+     "the postgresql+psycopg driver is not installed (Python module 'psycopg'): pip install 'gdpr-auditor[postgres]'"),
+    ("pymysql", "mysql+pymysql://root:s3cret@127.0.0.1:3306/test",
+     "the mysql+pymysql driver is not installed (Python module 'pymysql'): pip install 'gdpr-auditor[mysql]'"),
+    ("psycopg2", "postgresql+psycopg2://auditor:s3cret@127.0.0.1:5432/test",
+     "the postgresql+psycopg2 driver is not installed (Python module 'psycopg2'): install it, or use "
+     "postgresql+psycopg:// or mysql+pymysql://, whose drivers install with pip install 'gdpr-auditor[drivers]'"),
+])
+def test_a_missing_driver_names_the_extra_to_install(tmp_path, monkeypatch, module, url, message):
+    monkeypatch.setitem(sys.modules, module, None)  # what `import` meets when the package is not installed
+    result = CliRunner().invoke(main, ["audit", "--db", url, "--profile", "cnil.ref.social-medicosocial.2021",
+                                       "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html")])
+    assert (result.exit_code, result.output) == (2, f"gdpr-audit: error: {message}\n")  # was internal error
+
+
 DB = "gdpr_auditor_faults"
 ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 
