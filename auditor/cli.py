@@ -168,6 +168,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
     from auditor.api import run_audit
     from auditor.progress import Progress
     from auditor.reporters import terminal
+    from auditor.reporters.report_files import write_reports
 
     settings, raw = _audit_settings(path, config_file, schema, db, db_schemas, db_tables, db_exclude,
                                     dialect, profile, purposes, data, lang, fail_on, as_of, sample, jobs,
@@ -188,8 +189,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
         phases = Progress(listener)
         result = run_audit(settings, raw, phases)
         with phases.phase("reports"):
-            for fmt, out in written.items():
-                _write(out, fmt, result)
+            write_reports(written, result)
     terminal.render(result, sys.stdout, color=sys.stdout.isatty())
     if timings:
         click.echo(terminal.timings_line(phases.timings()), err=True)
@@ -290,18 +290,6 @@ def classify_command(path: Path | None, config_file: Path | None, schema: str | 
 
 def _default(settings: Any, name: str | None) -> Path | None:
     return settings.path(name) if name else None
-
-
-def _write(out: Path, fmt: str, result: Any) -> None:
-    from auditor.reporters import REPORTERS
-
-    try:
-        with open(out, "w", encoding="utf-8") as stream:
-            jsonl = fmt == "notes_rows" and out.suffix == ".jsonl"
-            REPORTERS[f"{fmt}_jsonl" if jsonl else fmt](result, stream)
-    except OSError as err:
-        raise AuditorError(f"cannot write the {fmt.upper()} report ({err.strerror})",
-                           file=str(out)) from None
 
 
 @main.group()

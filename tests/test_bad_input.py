@@ -376,6 +376,24 @@ def test_a_profile_nested_20000_deep_is_refused_at_its_line(tmp_path):  # was a 
         2, f"gdpr-audit: error: {tmp_path}/deep.yml:3: invalid YAML: nested deeper than 100 levels\n")
 
 
+@pytest.mark.parametrize("sarif, reason", [("missing/r.sarif", "No such file or directory"),
+                                            ("a-directory", "Is a directory")])
+def test_a_report_that_cannot_be_written_leaves_no_partial_set(tmp_path, sarif, reason):
+    (tmp_path / "gdpr-audit.yml").write_text(BASE, encoding="utf-8")
+    (tmp_path / "schema.sql").write_text(SCHEMA, encoding="utf-8")
+    (tmp_path / "a-directory").mkdir()
+    (tmp_path / "r.json").write_text("the report of an earlier run", encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = CliRunner().invoke(main, ["audit", str(tmp_path), "--html", str(tmp_path / "r.html"),
+                                       "--json", str(tmp_path / "r.json"), "--sarif", str(tmp_path / sarif),
+                                       "--md", str(tmp_path / "r.md")])
+    assert (result.exit_code, result.output.strip().splitlines()[-1]) == (
+        2, f"gdpr-audit: error: {tmp_path}/{sarif}: cannot write the SARIF report ({reason})")
+    # were: the HTML and JSON reports written before the SARIF one left on disk, the earlier JSON overwritten
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no report, no temporary file
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == "the report of an earlier run"
+
+
 # -- databases -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("url, message", [
     ("postgresql://auditor:s3cret@127.0.0.1:1/none", "cannot connect to postgresql+psycopg://auditor:***@127.0.0.1:1/none"),
