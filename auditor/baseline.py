@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
-from auditor.errors import ConfigError
+from auditor.errors import ConfigError, SourceError
 from auditor.models.findings import Finding
+from auditor.sources.text_files import MAX_BASELINE_FILE, read_bytes
 
 FORMAT = "gdpr-audit-baseline/1"
 
@@ -36,12 +37,16 @@ def write_baseline(path: Path, document: dict[str, Any]) -> None:
 
 
 def load_baseline(path: Path) -> set[str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise ConfigError("baseline file not found (create it with 'gdpr-audit baseline create')",
-                          file=str(path)) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+                          file=str(path))
+    try:
+        data = json.loads(read_bytes(path, MAX_BASELINE_FILE, "a baseline"))
+    except SourceError as err:
+        raise ConfigError(err.message, file=str(path)) from None
+    except RecursionError:
+        raise ConfigError("not a baseline file: JSON nested too deep to read", file=str(path)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
         line = getattr(err, "lineno", None)
         raise ConfigError(f"not a baseline file: {str(err).splitlines()[0][:120]}", file=str(path),
                           line=line) from None

@@ -18,7 +18,7 @@ import click
 
 from auditor import __version__
 from auditor.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, AuditorError
-from auditor.setting_values import MEMORY_SIZE, SEVERITIES
+from auditor.setting_values import SEVERITIES, as_of_problem, memory_size_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,12 +39,22 @@ def _print_trace(err: BaseException) -> None:
         click.echo(f"Traceback (most recent call last):\n{frames}{kind}{text}", err=True)
 
 
+_DEBUG = "gdpr_audit.debug"  # ctx.meta key: --debug given after the command name
+
+
+def _debug_after_command(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[_DEBUG] = True
+
+
 def _guard(func: F) -> F:
-    """Turn typed errors into a one-line message and exit code 2; no traceback unless --debug."""
+    """Turn typed errors into a one-line message and exit code 2; no traceback unless --debug, which
+    the command accepts too (`gdpr-audit audit --debug` as well as `gdpr-audit --debug audit`)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        debug = bool(click.get_current_context().find_root().params.get("debug"))
+        ctx = click.get_current_context()
+        debug = bool(ctx.find_root().params.get("debug")) or bool(ctx.meta.get(_DEBUG))
         try:
             return func(*args, **kwargs)
         except AuditorError as err:
@@ -65,7 +75,9 @@ def _guard(func: F) -> F:
                        "and report it", err=True)
             sys.exit(EXIT_ERROR)
 
-    return wrapper  # type: ignore[return-value]
+    option = click.option("--debug", is_flag=True, expose_value=False, callback=_debug_after_command,
+                          help="Show tracebacks of errors.")
+    return option(wrapper)  # type: ignore[return-value]
 
 
 @click.group()
@@ -101,9 +113,21 @@ def _flags(schema: str | None, dialect: str | None, profile: str | None,
 
 
 def _memory_size(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not MEMORY_SIZE.match(value):
-        raise click.BadParameter(f"{value!r} is not a size: write it as 512MB, 4GB…")
+    problem = memory_size_problem(value) if value is not None else None
+    if problem:
+        raise click.BadParameter(problem)
     return value
+
+
+def _audit_date(ctx: click.Context, param: click.Parameter, value: dt.datetime | None) -> dt.datetime | None:
+    problem = as_of_problem(value.date()) if value is not None else None
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
+_AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), callback=_audit_date,
+                      help="Audit date (default today).")
 
 
 @main.command()
@@ -133,7 +157,7 @@ def _memory_size(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Report language (default fr).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES),
               help="Exit 1 if a finding is at or above this severity (default high).")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Audit date (default today).")
+@_AS_OF
 @click.option("--sample", type=click.IntRange(min=0),
               help="Rows per table the value checks read, the same on every run (default 10000).")
 @click.option("--jobs", type=click.IntRange(1, 32), help="With --db: tables read at once (default 2).")
@@ -160,6 +184,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
     from auditor.api import run_audit
     from auditor.progress import Progress
     from auditor.reporters import terminal
+    from auditor.reporters.report_files import write_reports
 
     settings, raw = _audit_settings(path, config_file, schema, db, db_schemas, db_tables, db_exclude,
                                     dialect, profile, purposes, data, lang, fail_on, as_of, sample, jobs,
@@ -180,8 +205,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
         phases = Progress(listener)
         result = run_audit(settings, raw, phases)
         with phases.phase("reports"):
-            for fmt, out in written.items():
-                _write(out, fmt, result)
+            write_reports(written, result)
     terminal.render(result, sys.stdout, color=sys.stdout.isatty())
     if timings:
         click.echo(terminal.timings_line(phases.timings()), err=True)
@@ -191,6 +215,11 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
     for fmt, out in written.items():
         click.echo(f"{fmt.upper()}: {out}")
     sys.exit(EXIT_FINDINGS if result.summary.status == "fail" else EXIT_OK)
+
+
+def _one_source(schema: str | None, db: str | None) -> None:
+    if schema and db:
+        raise click.UsageError("--schema and --db both name the schema to audit: give one of them")
 
 
 def _audit_settings(path: Path | None, config_file: Path | None, schema: str | None, db: str | None,
@@ -203,6 +232,7 @@ def _audit_settings(path: Path | None, config_file: Path | None, schema: str | N
     """The settings of an audit: config file < flags (shared by `audit` and `baseline create`)."""
     from auditor.config import find_config, load_settings
 
+    _one_source(schema, db)
     config = config_file or (find_config(path) if path else None)
     if config is None and not ((schema or db) and profile):
         raise click.UsageError("give a directory or --config, or --schema (or --db) and --profile")
@@ -247,6 +277,7 @@ def classify_command(path: Path | None, config_file: Path | None, schema: str | 
     from auditor.reporters.classification_yaml import render_classification
     from auditor.reporters.gx_suites import build_suites, write_suites
 
+    _one_source(schema, db)
     config = config_file or (find_config(path) if path else None)
     if config is None and not (schema or db):
         raise click.UsageError("give a directory or --config, or --schema or --db")
@@ -277,18 +308,6 @@ def _default(settings: Any, name: str | None) -> Path | None:
     return settings.path(name) if name else None
 
 
-def _write(out: Path, fmt: str, result: Any) -> None:
-    from auditor.reporters import REPORTERS
-
-    try:
-        with open(out, "w", encoding="utf-8") as stream:
-            jsonl = fmt == "notes_rows" and out.suffix == ".jsonl"
-            REPORTERS[f"{fmt}_jsonl" if jsonl else fmt](result, stream)
-    except OSError as err:
-        raise AuditorError(f"cannot write the {fmt.upper()} report ({err.strerror})",
-                           file=str(out)) from None
-
-
 @main.group()
 def baseline() -> None:
     """Baselines: record today's findings so that CI fails only on new ones."""
@@ -304,7 +323,7 @@ def baseline() -> None:
 @click.option("--profile", help="Purpose profile id.")
 @click.option("--purpose", "purposes", multiple=True, help="Declared purpose; repeatable.")
 @click.option("--data", help="Directory of sample data files.")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Audit date (default today).")
+@_AS_OF
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="Baseline path (default: `baseline:` of the config, else gdpr-audit-baseline.json "
                    "beside it).")

@@ -7,6 +7,7 @@ file are relative to the file's directory. `load_settings` is the only place tha
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ from pydantic import Field, field_validator, model_validator
 from auditor.errors import ConfigError, ProfileError
 from auditor.models.profile import Strict
 from auditor.profiles import Catalogue
-from auditor.setting_values import MEMORY_SIZE
+from auditor.setting_values import as_of_problem, memory_size_problem
 from auditor.yaml_source import LineDict, load_yaml_file, locate, validate
 
 CONFIG_NAMES = ("gdpr-audit.yml", "gdpr-audit.yaml", ".gdpr-audit.yml")
@@ -159,8 +160,17 @@ class Settings(Strict):
     @field_validator("memory_limit")
     @classmethod
     def _a_size(cls, value: str) -> str:
-        if not MEMORY_SIZE.match(value):
-            raise ValueError(f"{value!r} is not a size: write it as 512MB, 4GB…")
+        problem = memory_size_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("as_of")
+    @classmethod
+    def _a_date_in_range(cls, value: dt.date | None) -> dt.date | None:
+        problem = as_of_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
         return value
 
     @model_validator(mode="after")
@@ -181,8 +191,8 @@ class Settings(Strict):
 def find_config(target: Path) -> Path:
     """The config file for a path: the file itself, or gdpr-audit.yml inside a directory."""
     if target.is_dir():
-        for name in CONFIG_NAMES:
-            if (target / name).is_file():
+        for name in CONFIG_NAMES:  # whatever its type: a FIFO or a directory is refused when read
+            if os.path.lexists(target / name):
                 return target / name
         raise ConfigError(f"no {CONFIG_NAMES[0]} in this directory", file=str(target))
     if not target.exists():

@@ -2,6 +2,11 @@
 
 PyYAML silently keeps the last of two duplicate keys; here a duplicate is an error. Validation
 errors from pydantic carry a path (`profiles.0.purposes.1`); `locate` maps it back to a line.
+
+Every YAML file the auditor reads (configuration, profiles, rules; the waivers live in the
+configuration) is read here, within two bounds: its size (`MAX_YAML_FILE`, 16 MiB) and the nesting
+of its collections (`MAX_DEPTH` levels). PyYAML composes nested collections recursively: without the
+bound, a file nested 20,000 deep ends in a RecursionError rather than a message at its line.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from auditor.errors import AuditorError
-from auditor.sources.text_files import read_text
+from auditor.sources.text_files import MAX_YAML_FILE, read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -32,8 +37,21 @@ class LineList(list[Any]):
     item_lines: list[int]
 
 
+MAX_DEPTH = 100  # nested mappings and lists; the deepest bundled file uses 6
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.depth >= MAX_DEPTH and not self.check_event(yaml.AliasEvent, yaml.ScalarEvent):
+            raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels",
+                                              self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -94,7 +112,7 @@ def load_yaml_text(text: str, file: str, error: type[AuditorError]) -> Any:
 
 def load_yaml_file(path: Path, error: type[AuditorError]) -> Any:
     try:
-        text, _ = read_text(path)
+        text, _ = read_text(path, MAX_YAML_FILE, "a YAML file")
     except AuditorError as err:
         raise error(err.message, file=str(path)) from None
     return load_yaml_text(text, str(path), error)

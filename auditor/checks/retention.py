@@ -58,12 +58,19 @@ def _vocabulary() -> tuple[dict[str, re.Pattern[str]], re.Pattern[str]]:
 
 
 def minus(day: dt.date, years: int, months: int, days: int) -> dt.date:
-    """`day` moved back by a calendar duration (31 March - 1 month = 28/29 February)."""
+    """`day` moved back by a calendar duration (31 March - 1 month = 28/29 February). A duration that
+    reaches back before the calendar's first day (a profile's P3000Y) gives that first day: no date
+    is older than it, so no row is past such a period."""
     total = day.year * 12 + day.month - 1 - years * 12 - months
     year, month = divmod(total, 12)
     month += 1
+    if year < dt.MINYEAR:
+        return dt.date.min
     last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last)) - dt.timedelta(days=days)
+    try:
+        return dt.date(year, month, min(day.day, last)) - dt.timedelta(days=days)
+    except OverflowError:  # more days back than the calendar holds
+        return dt.date.min
 
 
 @dataclass

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditor.errors import ProfileError
+from auditor.errors import ProfileError, SourceError
 from auditor.models.profile import Profile
 from auditor.profiles.composition import merge
 from auditor.profiles.loading import load_profile
 from auditor.profiles.taxonomy import Taxonomy, did_you_mean, load_taxonomy
 from auditor.resources import data_dir
+from auditor.sources.text_files import regular_file
 from auditor.yaml_source import locate
 
 
@@ -116,8 +117,12 @@ def load_catalogue(extra_dirs: Iterable[Path] = ()) -> Catalogue:
 def validate_profile_file(path: Path, extra_dirs: Iterable[Path] = ()) -> tuple[Catalogue, Profile]:
     """Check one profile file against the catalogue (for `gdpr-audit profiles validate`)."""
     catalogue = load_catalogue(extra_dirs)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise ProfileError("profile file not found", file=str(path))
+    try:
+        regular_file(path)  # a directory, a FIFO or a device is refused before it is opened
+    except SourceError as err:
+        raise ProfileError(err.message, file=str(path)) from None
     resolved_path = path.resolve()
     for pid, file in list(catalogue.files.items()):
         if Path(file).resolve() == resolved_path:   # the file is already part of the catalogue

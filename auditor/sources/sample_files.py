@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -124,11 +125,16 @@ def _all_varchar(store: RowStore, relation: str) -> str:
 
 
 def sample_file_for(directory: Path, stems: list[str]) -> Path | None:
+    """The file of the directory that holds the table's rows: the first regular file of its names,
+    else the first name there of another type (a directory, a FIFO, a device, a link loop), which the
+    caller reports; nothing is opened here."""
+    other = None
     for stem in stems:
         for name in (stem, stem.lower()):
             for suffix in SUFFIXES:
                 candidate = directory / f"{name}{suffix}"
                 if candidate.is_file():
                     return candidate
-    return None
-
+                if other is None and os.path.lexists(candidate):
+                    other = candidate
+    return other

@@ -9,6 +9,7 @@ exception: it is decoded in Python and streamed into the in-memory store, see sa
 from __future__ import annotations
 
 import csv
+import os
 import re
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -23,6 +24,7 @@ from auditor.progress import Progress
 from auditor.sources.engine_errors import engine_message
 from auditor.sources.row_store import RowStore, quote
 from auditor.sources.sample_files import SERIAL_ONLY, SUFFIXES, open_sample, sample_file_for
+from auditor.sources.text_files import regular_file
 
 
 @dataclass
@@ -82,13 +84,18 @@ def count_samples(directory: Path, inventory: Inventory, store: RowStore | None 
         raise SourceError("sample data directory not found", file=str(directory))
     store = store or RowStore()
     result = SampleCounts(store=store)
-    used: set[Path] = set()
+    used: set[str] = set()
     tables = progress.each(inventory.tables, attrgetter("qualified_name")) if progress else inventory.tables
     for table in tables:
         path = sample_file_for(directory, [table.qualified_name, table.name])
         if path is None:
             continue
-        used.add(path.resolve())
+        used.add(os.path.realpath(path))  # never raises: a link loop is left as it is
+        try:
+            regular_file(path)  # a directory, FIFO or device named like a table is not opened
+        except SourceError as err:
+            result.errors.append(ReadError(source="samples", location=str(path), message=err.message))
+            continue
         try:
             sample = open_sample(path, store)
             try:
@@ -109,10 +116,19 @@ def count_samples(directory: Path, inventory: Inventory, store: RowStore | None 
             result.errors.append(ReadError(source="samples", location=str(path),
                                            message=f"cannot read sample file: {first}"))
     for path in sorted(p for p in directory.iterdir() if p.suffix.lower() in SUFFIXES):
-        if path.resolve() not in used:
+        if os.path.realpath(path) not in used:
             result.errors.append(ReadError(source="samples", location=str(path),
-                                           message="no table of the schema has this name"))
+                                           message=_unused_file(path)))
     return result
+
+
+def _unused_file(path: Path) -> str:
+    """What to say of a file of the directory no table of the schema reads."""
+    try:
+        regular_file(path)
+    except SourceError as err:
+        return err.message
+    return "no table of the schema has this name"
 
 
 # Canonical form of a coded value, computed in the engine: upper case, no accents, any run of

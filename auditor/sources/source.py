@@ -102,8 +102,10 @@ class LiveDatabase:
 
     def read_inventory(self, progress: Progress) -> Inventory:
         from auditor.sources.database import read_database
+        from auditor.sources.drivers import check_driver
 
         db = self.db
+        check_driver(db.url)
         return read_database(db.url, password_env=db.password_env, schemas=db.schemas, tables=db.tables,
                              exclude=db.exclude, timeout_s=db.timeout)
 
