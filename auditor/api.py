@@ -185,7 +185,8 @@ def run_audit(settings: Settings, raw_config: object = None,
         tool=Tool(version=__version__), as_of=as_of, lang=lang, service=settings.service,
         source=inventory.source,
         profiles=[ProfileUse(id=p.id, title=p.title.get(lang),
-                             reference=p.source.reference.get(lang), purposes=ctx.purposes[p.id])
+                             reference=p.source.reference.get(lang), purposes=ctx.purposes[p.id],
+                             purpose_labels={q.id: q.label.get(lang) for q in p.purposes})
                   for p in profiles],
         dpia_required=any(dpia) if dpia else None,
         tables_read=len(inventory.tables), statements_skipped=inventory.statements_skipped,
@@ -201,8 +202,7 @@ def run_audit(settings: Settings, raw_config: object = None,
 
 def unverified_facts(findings: list[Finding]) -> list[str]:
     """The profile clauses behind findings that nobody has yet checked against the official text."""
-    marks = ("(non vérifié)", "(unverified)")
-    return sorted({r.label for f in findings for r in f.references if r.label.endswith(marks)})
+    return sorted({r.label for f in findings for r in f.references if r.verification == "unverified"})
 
 
 def run_gx(settings: Settings, stage: Classified,

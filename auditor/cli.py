@@ -152,7 +152,8 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
           dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
           html_path: Path | None, json_path: Path | None, sarif_path: Path | None,
           junit_path: Path | None, markdown_path: Path | None, csv_path: Path | None,
-          notes_rows_path: Path | None, baseline_path: Path | None, lang: str | None, fail_on: str | None,
+          notes_rows_path: Path | None, baseline_path: Path | None,
+          lang: str | None, fail_on: str | None,
           as_of: dt.datetime | None,
           sample: int | None, jobs: int | None, memory_limit: str | None, gx_run: bool | None,
           all_notes: bool | None, progress: bool | None, timings: bool) -> None:
@@ -355,7 +356,7 @@ def rules_explain(code: str, lang: str) -> None:
     click.echo(rule.rationale.get(lang).strip() + "\n")
     click.echo(("Action corrective : " if lang == "fr" else "Remedy: ") + rule.remedy.get(lang))
     click.echo(("Gravité : " if lang == "fr" else "Severity: ") + rule.severity)
-    for ref in rule.references:
+    for ref in rule.references_in(lang):
         click.echo(f"- {ref.label}" + (f" <{ref.url}>" if ref.url else ""))
 
 

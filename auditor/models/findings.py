@@ -9,6 +9,7 @@ from enum import Enum
 from pydantic import BaseModel, Field, computed_field
 
 from auditor.models.classification import ColumnClassification
+from auditor.models.evidence import Evidence
 from auditor.models.inventory import ReadError
 
 
@@ -37,8 +38,13 @@ class Kind(str, Enum):
 
 
 class Reference(BaseModel):
-    label: str = Field(description="e.g. 'RGPD, art. 5.1.c' or a délibération clause")
+    label: str = Field(description="e.g. 'GDPR, art. 5.1.c', or a clause of a profile's official text")
     url: str | None = None
+    lang: str | None = Field(default=None, description=(
+        "Language of the label when it quotes a text as written (a clause of a French text); None: the "
+        "report's"))
+    verification: str | None = Field(default=None, description=(
+        "For a profile fact: verified | secondary | unverified (checked against the official text)"))
 
 
 class Finding(BaseModel):
@@ -51,7 +57,8 @@ class Finding(BaseModel):
     category: str | None = None
     rows: int | None = Field(default=None, description="Rows concerned in the data read, if any")
     message: str
-    evidence: str = Field(description="Why: signals and counts; never a raw value")
+    evidence: list[Evidence] = Field(default_factory=list,
+                                    description="Why, as data: signals, counts and names; never a raw value")
     remedy: str
     references: list[Reference] = Field(default_factory=list)
     location: str | None = Field(default=None, description="file:line of the declaration")
@@ -81,6 +88,8 @@ class ProfileUse(BaseModel):
     title: str
     reference: str
     purposes: list[str]
+    purpose_labels: dict[str, str] = Field(default_factory=dict,
+                                           description="Purpose id -> its label in the report's language")
 
 
 class WaiverStatus(BaseModel):

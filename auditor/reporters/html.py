@@ -6,8 +6,11 @@ from typing import TextIO
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from auditor.checks.access import kind_label
 from auditor.durations import humane_iso
 from auditor.models.findings import AuditResult, Kind, Severity
+from auditor.reporters import locale_format as fmt
+from auditor.reporters.evidence_text import for_result
 from auditor.reporters.labels import labels
 
 _ENV = Environment(loader=PackageLoader("auditor.reporters", "templates"),
@@ -17,7 +20,13 @@ _ENV = Environment(loader=PackageLoader("auditor.reporters", "templates"),
 
 def render(result: AuditResult, stream: TextIO) -> None:
     template = _ENV.get_template("report.html.j2")
+    lang = result.lang
     by_kind = {k.value: [f for f in result.findings if f.kind == k] for k in Kind}
-    stream.write(template.render(r=result, t=labels(result.lang), severities=list(Severity),
+    words = for_result(result, html=True)
+    stream.write(template.render(r=result, t=labels(lang), severities=list(Severity),
                                  by_kind={k: v for k, v in by_kind.items() if v},
-                                 duration=lambda text: humane_iso(text, result.lang)))
+                                 words=words,
+                                 num=lambda n: fmt.number(n, lang), pct=lambda n: fmt.share(n, lang),
+                                 dec=lambda n: fmt.decimal(n, lang), day=lambda d: fmt.date(d, lang),
+                                 role_kind=lambda k: kind_label(k, lang),
+                                 duration=lambda text: humane_iso(text, lang)))
