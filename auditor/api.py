@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from auditor import __version__
 from auditor.baseline import apply_baseline, load_baseline
+from auditor.changes import compare, load_previous
 from auditor.checks.access import check_access
 from auditor.checks.access import check_settings as check_access_settings
 from auditor.checks.context import AuditContext
@@ -179,6 +180,10 @@ def run_audit(settings: Settings, raw_config: object = None,
     findings += expired_waiver_findings(waivers, ctx.rules, lang)
     if settings.baseline:
         apply_baseline(findings, load_baseline(settings.path(settings.baseline)))
+    changes = None
+    compared = settings.previous or settings.baseline
+    if compared:
+        changes = compare(findings, *load_previous(settings.path(compared)))
     profiles = [catalogue.get(pid) for pid in ctx.purposes]
     dpia = [p.dpia.required for p in profiles if p.dpia is not None]
     return AuditResult(
@@ -197,7 +202,7 @@ def run_audit(settings: Settings, raw_config: object = None,
         retention=ctx.retention, access=ctx.access, gx_checks=gx_checks,
         compliance=[compliance_matrix(p, ctx.purposes[p.id], columns, catalogue.taxonomy, lang)
                     for p in profiles],
-        unverified_facts=unverified_facts(findings))
+        unverified_facts=unverified_facts(findings), changes=changes)
 
 
 def unverified_facts(findings: list[Finding]) -> list[str]:

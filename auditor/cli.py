@@ -130,6 +130,9 @@ def _memory_size(ctx: click.Context, param: click.Parameter, value: str | None) 
                    "text (CSV, or JSON Lines for a .jsonl name).")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path),
               help="Baseline file: its findings are reported but do not fail (baseline create).")
+@click.option("--previous", "previous_path", type=click.Path(path_type=Path),
+              help="JSON report of the previous audit: say which findings are new, resolved or unchanged "
+                   "(default: against the baseline, when there is one).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Report language (default fr).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES),
               help="Exit 1 if a finding is at or above this severity (default high).")
@@ -152,7 +155,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
           dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
           html_path: Path | None, json_path: Path | None, sarif_path: Path | None,
           junit_path: Path | None, markdown_path: Path | None, csv_path: Path | None,
-          notes_rows_path: Path | None, baseline_path: Path | None,
+          notes_rows_path: Path | None, baseline_path: Path | None, previous_path: Path | None,
           lang: str | None, fail_on: str | None,
           as_of: dt.datetime | None,
           sample: int | None, jobs: int | None, memory_limit: str | None, gx_run: bool | None,
@@ -167,6 +170,8 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
                                     gx_run, memory_limit, all_notes)
     if baseline_path is not None:
         settings.baseline = str(baseline_path.resolve())
+    if previous_path is not None:
+        settings.previous = str(previous_path.resolve())
     show = sys.stderr.isatty() if progress is None else progress
     report = settings.report
     outputs = {"html": html_path or _default(settings, report.html),

@@ -148,6 +148,9 @@ class Settings(Strict):
     baseline: str | None = Field(default=None,
                                  description="Baseline file: its findings are reported but only new ones "
                                              "fail (gdpr-audit baseline create)")
+    previous: str | None = Field(default=None,
+                                 description="JSON report of the previous audit: the reports say which "
+                                             "findings are new, resolved or unchanged (else the baseline's)")
     as_of: dt.date | None = None
     memory_limit: str = Field(default="2GB",
                               description="Memory the embedded engine may use (DuckDB's memory_limit, "

@@ -66,6 +66,8 @@ class Finding(BaseModel):
     waived: bool = False
     waiver_reason: str | None = None
     baselined: bool = Field(default=False, description="Already in the baseline: reported, does not fail")
+    change: str | None = Field(default=None, description="Against the previous audit: new | unchanged "
+                                                         "(None: no previous audit given)")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -81,6 +83,30 @@ class Finding(BaseModel):
         key = "|".join(str(x or "") for x in (self.rule, self.table, self.column, self.role,
                                                 self.category))
         return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+class ResolvedFinding(BaseModel):
+    """A finding of the previous audit that this one no longer raises: what identified it."""
+
+    fingerprint: str
+    rule: str
+    target: str = ""
+    severity: Severity | None = None
+    kind: Kind | None = None
+    table: str | None = None
+    column: str | None = None
+    role: str | None = None
+    category: str | None = None
+
+
+class Changes(BaseModel):
+    """What changed since the previous audit (its JSON report, or the baseline)."""
+
+    source: str = Field(description="report | baseline")
+    since: dt.date | None = Field(default=None, description="Date of the previous audit or of the baseline")
+    new: int
+    unchanged: int
+    resolved: list[ResolvedFinding] = Field(default_factory=list)
 
 
 class ProfileUse(BaseModel):
@@ -216,3 +242,4 @@ class AuditResult(BaseModel):
                                              description="Each retention rule applied to each table")
     gx_checks: list[GxCheck] = Field(default_factory=list,
                                      description="Value expectations great-expectations ran in the database")
+    changes: Changes | None = Field(default=None, description="Since the previous audit, when one was given")

@@ -10,6 +10,7 @@ from auditor.checks.access import kind_label
 from auditor.durations import humane_iso
 from auditor.models.findings import AuditResult, Kind, Severity
 from auditor.reporters import locale_format as fmt
+from auditor.reporters.changes_text import resolved_summary
 from auditor.reporters.evidence_text import for_result
 from auditor.reporters.labels import labels
 
@@ -29,4 +30,5 @@ def render(result: AuditResult, stream: TextIO) -> None:
                                  num=lambda n: fmt.number(n, lang), pct=lambda n: fmt.share(n, lang),
                                  dec=lambda n: fmt.decimal(n, lang), day=lambda d: fmt.date(d, lang),
                                  role_kind=lambda k: kind_label(k, lang),
+                                 resolved_summary=lambda x: resolved_summary(x, lang),
                                  duration=lambda text: humane_iso(text, lang)))

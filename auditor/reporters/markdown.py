@@ -9,6 +9,7 @@ from typing import TextIO
 
 from auditor.models.findings import AuditResult, Severity
 from auditor.reporters import locale_format as fmt
+from auditor.reporters.changes_text import changes_line, resolved_summary
 from auditor.reporters.labels import labels
 from auditor.reporters.text_safety import printable
 
@@ -37,6 +38,11 @@ def render(result: AuditResult, stream: TextIO) -> None:
              "| " + " | ".join(t["sev_" + sev.value] for sev in Severity) + " |",
              "|" + "---:|" * len(Severity),
              "| " + " | ".join(fmt.number(s.by_severity[sev.value], lang) for sev in Severity) + " |", ""]
+    if result.changes is not None:
+        lines += [escape(changes_line(result.changes, lang)), ""]
+        lines += [f"- {t['change_resolved_one']}{colon} {escape(resolved_summary(x, lang))} `{x.rule}` "
+                  f"{escape(x.target or '—')}" for x in result.changes.resolved[:MAX_ROWS]]
+        lines += [""] if result.changes.resolved else []
     active = [f for f in result.findings if not f.waived and not f.baselined]
     if active:
         lines += [f"| {t['severity']} | {t['rule']} | {t['target']} | Message |", "|---|---|---|---|"]

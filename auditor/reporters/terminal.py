@@ -15,6 +15,7 @@ from rich.table import Table
 from auditor.models.findings import AuditResult
 from auditor.progress import Listener, Phase
 from auditor.reporters import locale_format as fmt
+from auditor.reporters.changes_text import changes_line, resolved_summary
 from auditor.reporters.labels import labels
 from auditor.reporters.text_safety import printable
 
@@ -44,6 +45,11 @@ def render(result: AuditResult, stream: TextIO, *, color: bool = False) -> None:
     console.print(f"{t['findings']}{colon} {fmt.number(result.summary.total, lang)} ({counts or '0'}); "
                   f"{t['waived'].lower()}{colon} {fmt.number(result.summary.waived, lang)} — {status} "
                   f"({t['fail_on']}{colon} {t['sev_' + result.summary.fail_on]})")
+    if result.changes is not None:
+        console.print(escape(changes_line(result.changes, result.lang)))
+        for x in result.changes.resolved:
+            console.print(f"  {escape(t['change_resolved_one'])}{colon} {x.rule} "
+                          f"{escape(printable(x.target, 80))} — {escape(resolved_summary(x, lang))}")
     if result.errors:
         console.print(f"{escape(t['errors'])}: {len(result.errors)}")
 
