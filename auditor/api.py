@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from auditor import __version__
+from auditor.action_plan import plan
 from auditor.baseline import apply_baseline, load_baseline
 from auditor.changes import compare, load_previous
 from auditor.checks.access import check_access
@@ -37,6 +38,7 @@ from auditor.models.findings import (
     GxCheck,
     Kind,
     ProfileUse,
+    Reference,
     Severity,
     Summary,
     Tool,
@@ -194,15 +196,19 @@ def run_audit(settings: Settings, raw_config: object = None,
                              purpose_labels={q.id: q.label.get(lang) for q in p.purposes})
                   for p in profiles],
         dpia_required=any(dpia) if dpia else None,
+        dpia_basis=[Reference(label=p.dpia.source, lang="fr", verification=p.dpia.verification.value)
+                    for p in profiles if p.dpia is not None and p.dpia.required],
         tables_read=len(inventory.tables), statements_skipped=inventory.statements_skipped,
         rows_read=samples.rows if samples else None,
         rows_sampled=samples.rows_sampled if samples else None, columns=columns, findings=findings,
         waivers=waivers, summary=summarise(findings, settings.fail_on),
         errors=[*stage.errors, *config_warnings, *retention_errors, *gx_errors],
         retention=ctx.retention, access=ctx.access, gx_checks=gx_checks,
-        compliance=[compliance_matrix(p, ctx.purposes[p.id], columns, catalogue.taxonomy, lang)
+        compliance=[compliance_matrix(p, ctx.purposes[p.id], columns, catalogue.taxonomy, lang,
+                                      settings.justifications)
                     for p in profiles],
-        unverified_facts=unverified_facts(findings), changes=changes)
+        unverified_facts=unverified_facts(findings), changes=changes,
+        actions=plan(findings, settings.owners, as_of, ctx.retention))
 
 
 def unverified_facts(findings: list[Finding]) -> list[str]:

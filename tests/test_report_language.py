@@ -4,30 +4,17 @@ each language writes them."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from click.testing import CliRunner
 
-from auditor.cli import main
 from auditor.models.evidence import Evidence, fact
 from auditor.models.findings import Finding, Kind, Severity
 from auditor.reporters.evidence_text import EvidenceText
-from tests.conftest import EXAMPLE
 from tests.report_text import other_language_words, visible_text
 
 
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    out = tmp_path_factory.mktemp("lang")
-    found = {}
-    for lang in ("fr", "en"):
-        html, js = out / f"{lang}.html", out / f"{lang}.json"
-        result = CliRunner().invoke(main, ["audit", str(EXAMPLE), "--as-of", "2026-12-01", "--lang", lang,
-                                           "--html", str(html), "--json", str(js)])
-        assert result.exit_code == 1, result.output
-        found[lang] = (html.read_text(encoding="utf-8"), json.loads(js.read_text(encoding="utf-8")))
-    return found
+@pytest.fixture
+def reports(example_reports):
+    return example_reports
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

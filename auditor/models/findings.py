@@ -109,6 +109,24 @@ class Changes(BaseModel):
     resolved: list[ResolvedFinding] = Field(default_factory=list)
 
 
+class Action(BaseModel):
+    """One action of the plan: findings of one rule corrected together (the columns of one table,
+    or, for retention, every table the rule applies to), with who should carry it and by when."""
+
+    id: str = Field(description="A1, A2… in the order of the plan")
+    rule: str
+    kind: Kind
+    severity: Severity = Field(description="The most severe of its findings")
+    priority: int = Field(description="1: critical or high, 2: medium, 3: low or info")
+    tables: list[str] = Field(default_factory=list)
+    targets: list[str] = Field(description="What its findings name (table.column, table, role@table)")
+    findings: list[str] = Field(description="Fingerprints of its findings")
+    owner: str | None = Field(default=None, description="Suggested by `owners:` (table, kind, default)")
+    due: dt.date = Field(description="Audit date + the delay of its severity")
+    status: str = Field(description="new (a finding the previous audit did not raise), open, or waived "
+                                    "(every finding waived)")
+
+
 class ProfileUse(BaseModel):
     id: str
     title: str
@@ -205,6 +223,8 @@ class ComplianceRow(BaseModel):
     label: str
     columns: list[str] = Field(description="table.column holding it")
     statuses: dict[str, str] = Field(description="Purpose -> allowed | conditional | forbidden | not_needed")
+    justified: bool = Field(default=False, description="The configuration documents why its condition is met "
+                                                       "(`justifications:`)")
 
 
 class ComplianceMatrix(BaseModel):
@@ -223,6 +243,8 @@ class AuditResult(BaseModel):
     source: str
     profiles: list[ProfileUse]
     dpia_required: bool | None = None
+    dpia_basis: list[Reference] = Field(default_factory=list,
+                                        description="Why a DPIA is required: each profile's clause saying so")
     tables_read: int
     statements_skipped: int = 0
     rows_read: int | None = Field(default=None, description="Rows counted (whole tables, or sample files)")
@@ -243,3 +265,4 @@ class AuditResult(BaseModel):
     gx_checks: list[GxCheck] = Field(default_factory=list,
                                      description="Value expectations great-expectations ran in the database")
     changes: Changes | None = Field(default=None, description="Since the previous audit, when one was given")
+    actions: list[Action] = Field(default_factory=list, description="The action plan, first action first")

@@ -3,14 +3,10 @@ comment show, and the resolved findings one per line."""
 
 from __future__ import annotations
 
-from functools import cache
-
 from auditor.models.findings import Changes, ResolvedFinding
 from auditor.reporters import locale_format as fmt
 from auditor.reporters.labels import labels
-from auditor.ruleset import load_rules
-
-_rules = cache(load_rules)
+from auditor.reporters.rule_text import rule_summary
 
 
 def changes_line(changes: Changes, lang: str) -> str:
@@ -28,5 +24,4 @@ def changes_line(changes: Changes, lang: str) -> str:
 
 def resolved_summary(item: ResolvedFinding, lang: str) -> str:
     """What a resolved finding was about: its rule's one-line summary, in the report's language."""
-    rule = _rules().rules.get(item.rule)
-    return rule.summary.get(lang) if rule else item.rule
+    return rule_summary(item.rule, lang)

@@ -9,10 +9,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from auditor.checks.access import kind_label
 from auditor.durations import humane_iso
 from auditor.models.findings import AuditResult, Kind, Severity
+from auditor.reporters import executive
 from auditor.reporters import locale_format as fmt
 from auditor.reporters.changes_text import resolved_summary
 from auditor.reporters.evidence_text import for_result
 from auditor.reporters.labels import labels
+from auditor.reporters.rule_text import rule_remedy, rule_summary
 
 _ENV = Environment(loader=PackageLoader("auditor.reporters", "templates"),
                    autoescape=select_autoescape(default=True, default_for_string=True),
@@ -26,9 +28,11 @@ def render(result: AuditResult, stream: TextIO) -> None:
     words = for_result(result, html=True)
     stream.write(template.render(r=result, t=labels(lang), severities=list(Severity),
                                  by_kind={k: v for k, v in by_kind.items() if v},
-                                 words=words,
+                                 words=words, ex=executive.build(result, words), marks=executive.MARKS,
                                  num=lambda n: fmt.number(n, lang), pct=lambda n: fmt.share(n, lang),
                                  dec=lambda n: fmt.decimal(n, lang), day=lambda d: fmt.date(d, lang),
                                  role_kind=lambda k: kind_label(k, lang),
                                  resolved_summary=lambda x: resolved_summary(x, lang),
+                                 rule_summary=lambda code: rule_summary(code, lang),
+                                 rule_remedy=lambda code: rule_remedy(code, lang),
                                  duration=lambda text: humane_iso(text, lang)))
