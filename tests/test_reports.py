@@ -223,7 +223,7 @@ def test_html_report_renders_offline_in_chromium(outputs):
                         "Conservation : durées par table", "Notes libres : ce qu'elles révèlent",
                         "Matrice des accès : rôles × catégories",
                         "Méthode et limites", "Limites : éléments non lus", "Annexe : inventaire des colonnes",
-                        "Visa du délégué à la protection des données"]
+                        "Références", "Visa du délégué à la protection des données"]
     assert "RET002" in text and "usager.origine_ethnique" in text
     assert pdf[:5] == b"%PDF-" and len(pdf) > 50_000  # prints to A4
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000

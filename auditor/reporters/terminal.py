@@ -30,13 +30,14 @@ def render(result: AuditResult, stream: TextIO, *, color: bool = False) -> None:
     lang, colon = result.lang, t["colon"]
     console.print(f"[bold]{escape(t['title'])}[/] — {service} ({fmt.date(result.as_of, lang)})")
     table = Table(show_header=True, header_style="bold", box=None)
-    for head in (t["severity"], t["rule"], t["target"], t["categories"]):
-        table.add_column(head)
+    for head in (t["severity"], t["rule"], t["target"]):
+        table.add_column(head, no_wrap=True)
+    table.add_column(t["message"], overflow="fold")
     for f in result.findings:
         target = f.target
         sev = t["sev_" + f.severity.value] + (f" ({t['waived'].lower()})" if f.waived else "")
         table.add_row(f"[{_STYLE[f.severity.value]}]{escape(sev)}[/]", f.rule,
-                      escape(printable(target, 80)), escape(f.category or ""))
+                      escape(printable(target, 40)), escape(printable(f.message, 400)))
     if result.findings:
         console.print(table)
     counts = ", ".join(f"{fmt.number(n, lang)} {t['sev_' + s]}"
