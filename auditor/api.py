@@ -142,7 +142,9 @@ def unscanned_text(columns: list[ColumnClassification]) -> list[ReadError]:
     shown = ", ".join(text[:10]) + (f" and {len(text) - 10} more" if len(text) > 10 else "")
     return [ReadError(source="notes", location="schema",
                       message=f"{len(text)} free-text or document columns were not scanned, since no rows "
-                              f"were read (give `data:` or a live database to scan them): {shown}")]
+                              f"were read (give `data:` or a live database to scan them): {shown}",
+                      code="text_not_scanned",
+                      values={"count": len(text), "columns": text[:10], "more": max(len(text) - 10, 0)})]
 
 
 def run_audit(settings: Settings, raw_config: object = None,
@@ -156,7 +158,8 @@ def run_audit(settings: Settings, raw_config: object = None,
     catalogue, inventory, samples, columns = stage.catalogue, stage.inventory, stage.samples, stage.columns
     if not inventory.tables:
         inventory.errors.append(ReadError(source="schema", location=inventory.source,
-                                          message="no table or view was read: nothing to audit"))
+                                          message="no table or view was read: nothing to audit",
+                                          code="nothing_read"))
     lang = settings.report.lang
     ctx = AuditContext(settings, catalogue, load_rules(), declared_purposes(settings, catalogue),
                        columns, samples, lang, inventory=inventory, progress=progress)

@@ -79,3 +79,21 @@ def test_html_evidence_puts_names_in_code_and_escapes_them():
     finding = _finding(fact("readable_columns", columns=["a.<b>", "c.d"], more=2))
     assert str(EvidenceText("en", html=True).finding(finding)) == \
         "readable columns: <code>a.&lt;b&gt;</code>, <code>c.d</code> (+2)"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_generated_schema_report_holds_no_word_of_the_other_language(tmp_path, lang):
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+    from bench.schemas import schema_ddl
+
+    schema = tmp_path / "schema.sql"
+    schema.write_text(schema_ddl(60, seed=17), encoding="utf-8")
+    html = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["audit", "--schema", str(schema), "--profile", "fr.casf.rsa.r262",
+                                       "--lang", lang, "--as-of", "2026-12-01", "--html", str(html)])
+    assert result.exit_code in (0, 1), result.output
+    text = html.read_text(encoding="utf-8")
+    assert 'id="executive"' in text and 'id="actions"' in text
+    assert other_language_words(text, lang) == []

@@ -18,6 +18,7 @@ from auditor.durations import humane_iso
 from auditor.models.classification import Reason
 from auditor.models.evidence import Evidence, Value
 from auditor.models.findings import AuditResult, Finding, Reference
+from auditor.models.inventory import ReadError
 from auditor.profiles import Taxonomy, load_taxonomy
 from auditor.reporters import locale_format as fmt
 from auditor.reporters.labels import labels
@@ -69,6 +70,12 @@ class EvidenceText:
         pattern = "|".join([*(re.escape(n) for n in sorted(names, key=len, reverse=True)), _SQL])
         text = str(escape(finding.message))
         return Markup(re.sub(rf"(?<![\w.@])({pattern})(?![\w@])", r"<code>\1</code>", text))
+
+    def read_error(self, error: ReadError) -> str | None:
+        """What could not be read, in the report's language; None when only the English message says."""
+        if error.code is None or error.code not in self.texts:
+            return None
+        return self._fill(error.code, {k: self._value(k, v) for k, v in error.values.items()})
 
     # -- evidence ----------------------------------------------------------------------------
     def finding(self, finding: Finding) -> str:
