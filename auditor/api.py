@@ -12,7 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from auditor import __version__
+from auditor.action_plan import plan
 from auditor.baseline import apply_baseline, load_baseline
+from auditor.changes import compare, load_previous
 from auditor.checks.access import check_access
 from auditor.checks.access import check_settings as check_access_settings
 from auditor.checks.context import AuditContext
@@ -36,6 +38,7 @@ from auditor.models.findings import (
     GxCheck,
     Kind,
     ProfileUse,
+    Reference,
     Severity,
     Summary,
     Tool,
@@ -139,7 +142,9 @@ def unscanned_text(columns: list[ColumnClassification]) -> list[ReadError]:
     shown = ", ".join(text[:10]) + (f" and {len(text) - 10} more" if len(text) > 10 else "")
     return [ReadError(source="notes", location="schema",
                       message=f"{len(text)} free-text or document columns were not scanned, since no rows "
-                              f"were read (give `data:` or a live database to scan them): {shown}")]
+                              f"were read (give `data:` or a live database to scan them): {shown}",
+                      code="text_not_scanned",
+                      values={"count": len(text), "columns": text[:10], "more": max(len(text) - 10, 0)})]
 
 
 def run_audit(settings: Settings, raw_config: object = None,
@@ -153,7 +158,8 @@ def run_audit(settings: Settings, raw_config: object = None,
     catalogue, inventory, samples, columns = stage.catalogue, stage.inventory, stage.samples, stage.columns
     if not inventory.tables:
         inventory.errors.append(ReadError(source="schema", location=inventory.source,
-                                          message="no table or view was read: nothing to audit"))
+                                          message="no table or view was read: nothing to audit",
+                                          code="nothing_read"))
     lang = settings.report.lang
     ctx = AuditContext(settings, catalogue, load_rules(), declared_purposes(settings, catalogue),
                        columns, samples, lang, inventory=inventory, progress=progress)
@@ -179,30 +185,38 @@ def run_audit(settings: Settings, raw_config: object = None,
     findings += expired_waiver_findings(waivers, ctx.rules, lang)
     if settings.baseline:
         apply_baseline(findings, load_baseline(settings.path(settings.baseline)))
+    changes = None
+    compared = settings.previous or settings.baseline
+    if compared:
+        changes = compare(findings, *load_previous(settings.path(compared)))
     profiles = [catalogue.get(pid) for pid in ctx.purposes]
     dpia = [p.dpia.required for p in profiles if p.dpia is not None]
     return AuditResult(
         tool=Tool(version=__version__), as_of=as_of, lang=lang, service=settings.service,
         source=inventory.source,
         profiles=[ProfileUse(id=p.id, title=p.title.get(lang),
-                             reference=p.source.reference.get(lang), purposes=ctx.purposes[p.id])
+                             reference=p.source.reference.get(lang), purposes=ctx.purposes[p.id],
+                             purpose_labels={q.id: q.label.get(lang) for q in p.purposes})
                   for p in profiles],
         dpia_required=any(dpia) if dpia else None,
+        dpia_basis=[Reference(label=p.dpia.source, lang="fr", verification=p.dpia.verification.value)
+                    for p in profiles if p.dpia is not None and p.dpia.required],
         tables_read=len(inventory.tables), statements_skipped=inventory.statements_skipped,
         rows_read=samples.rows if samples else None,
         rows_sampled=samples.rows_sampled if samples else None, columns=columns, findings=findings,
         waivers=waivers, summary=summarise(findings, settings.fail_on),
         errors=[*stage.errors, *config_warnings, *retention_errors, *gx_errors],
         retention=ctx.retention, access=ctx.access, gx_checks=gx_checks,
-        compliance=[compliance_matrix(p, ctx.purposes[p.id], columns, catalogue.taxonomy, lang)
+        compliance=[compliance_matrix(p, ctx.purposes[p.id], columns, catalogue.taxonomy, lang,
+                                      settings.justifications)
                     for p in profiles],
-        unverified_facts=unverified_facts(findings))
+        unverified_facts=unverified_facts(findings), changes=changes,
+        actions=plan(findings, settings.owners, as_of, ctx.retention))
 
 
 def unverified_facts(findings: list[Finding]) -> list[str]:
     """The profile clauses behind findings that nobody has yet checked against the official text."""
-    marks = ("(non vérifié)", "(unverified)")
-    return sorted({r.label for f in findings for r in f.references if r.label.endswith(marks)})
+    return sorted({r.label for f in findings for r in f.references if r.verification == "unverified"})
 
 
 def run_gx(settings: Settings, stage: Classified,

@@ -149,11 +149,16 @@ _AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), callback=_au
 @click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="JUnit XML path.")
 @click.option("--md", "markdown_path", type=click.Path(path_type=Path), help="Markdown summary path.")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="CSV of findings path.")
+@click.option("--actions", "actions_path", type=click.Path(path_type=Path),
+              help="CSV of the action plan path: one action a row, with its owner and due date.")
 @click.option("--notes-rows", "notes_rows_path", type=click.Path(path_type=Path),
               help="The flagged notes, one row each: table, column, key, categories, qualifiers; never the "
                    "text (CSV, or JSON Lines for a .jsonl name).")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path),
               help="Baseline file: its findings are reported but do not fail (baseline create).")
+@click.option("--previous", "previous_path", type=click.Path(path_type=Path),
+              help="JSON report of the previous audit: say which findings are new, resolved or unchanged "
+                   "(default: against the baseline, when there is one).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Report language (default fr).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES),
               help="Exit 1 if a finding is at or above this severity (default high).")
@@ -176,7 +181,9 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
           dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
           html_path: Path | None, json_path: Path | None, sarif_path: Path | None,
           junit_path: Path | None, markdown_path: Path | None, csv_path: Path | None,
-          notes_rows_path: Path | None, baseline_path: Path | None, lang: str | None, fail_on: str | None,
+          actions_path: Path | None, notes_rows_path: Path | None, baseline_path: Path | None,
+          previous_path: Path | None,
+          lang: str | None, fail_on: str | None,
           as_of: dt.datetime | None,
           sample: int | None, jobs: int | None, memory_limit: str | None, gx_run: bool | None,
           all_notes: bool | None, progress: bool | None, timings: bool) -> None:
@@ -191,6 +198,8 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
                                     gx_run, memory_limit, all_notes)
     if baseline_path is not None:
         settings.baseline = str(baseline_path.resolve())
+    if previous_path is not None:
+        settings.previous = str(previous_path.resolve())
     show = sys.stderr.isatty() if progress is None else progress
     report = settings.report
     outputs = {"html": html_path or _default(settings, report.html),
@@ -199,6 +208,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
                "junit": junit_path or _default(settings, report.junit),
                "markdown": markdown_path or _default(settings, report.markdown),
                "csv": csv_path or _default(settings, report.csv),
+               "actions": actions_path or _default(settings, report.actions),
                "notes_rows": notes_rows_path or _default(settings, report.notes_rows)}
     written = {fmt: out for fmt, out in outputs.items() if out is not None}
     with terminal.audit_progress(sys.stderr, enabled=show) as listener:
@@ -374,7 +384,7 @@ def rules_explain(code: str, lang: str) -> None:
     click.echo(rule.rationale.get(lang).strip() + "\n")
     click.echo(("Action corrective : " if lang == "fr" else "Remedy: ") + rule.remedy.get(lang))
     click.echo(("Gravité : " if lang == "fr" else "Severity: ") + rule.severity)
-    for ref in rule.references:
+    for ref in rule.references_in(lang):
         click.echo(f"- {ref.label}" + (f" <{ref.url}>" if ref.url else ""))
 
 

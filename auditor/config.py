@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 
 from auditor.errors import ConfigError, ProfileError
+from auditor.models.findings import Kind
 from auditor.models.profile import Strict
 from auditor.profiles import Catalogue
 from auditor.setting_values import as_of_problem, memory_size_problem
@@ -91,6 +92,7 @@ class RetentionSettings(Strict):
         return data
 
 
+FINDING_KINDS = tuple(k.value for k in Kind)
 ROLE_KINDS = ("application", "accounting", "administrative", "statistics", "subcontractor", "management",
               "care", "social_work", "other")
 
@@ -116,6 +118,22 @@ class AccessSettings(Strict):
         return data
 
 
+class OwnerSettings(Strict):
+    """Who is suggested to carry each action of the plan: by table first, then by kind of finding
+    (minimisation, free_text, retention, access, security, governance), then the default."""
+
+    tables: dict[str, str] = Field(default_factory=dict, description="Table -> owner")
+    kinds: dict[str, str] = Field(default_factory=dict, description="Kind of finding -> owner")
+    default: str | None = None
+
+    @model_validator(mode="after")
+    def _known_kinds(self) -> OwnerSettings:
+        unknown = sorted(set(self.kinds) - set(FINDING_KINDS))
+        if unknown:
+            raise ValueError(f"unknown kind {unknown[0]!r} (one of {', '.join(FINDING_KINDS)})")
+        return self
+
+
 class ReportSettings(Strict):
     html: str | None = "gdpr-audit-report.html"
     json_path: str | None = Field(default="gdpr-audit-report.json", alias="json")
@@ -123,6 +141,7 @@ class ReportSettings(Strict):
     junit: str | None = Field(default=None, description="JUnit XML path (CI test view)")
     markdown: str | None = Field(default=None, description="Markdown summary path (merge-request comment)")
     csv: str | None = Field(default=None, description="CSV of findings path")
+    actions: str | None = Field(default=None, description="CSV of the action plan path")
     notes_rows: str | None = Field(default=None, description=(
         "The flagged notes, one row each (table, column, key or note number, categories, qualifiers; never "
         "the text): CSV, or JSON Lines for a .jsonl name"))
@@ -144,11 +163,15 @@ class Settings(Strict):
     waivers: list[Waiver] = Field(default_factory=list)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
+    owners: OwnerSettings = Field(default_factory=OwnerSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     fail_on: str = Field(default="high", pattern="^(critical|high|medium|low|info|never)$")
     baseline: str | None = Field(default=None,
                                  description="Baseline file: its findings are reported but only new ones "
                                              "fail (gdpr-audit baseline create)")
+    previous: str | None = Field(default=None,
+                                 description="JSON report of the previous audit: the reports say which "
+                                             "findings are new, resolved or unchanged (else the baseline's)")
     as_of: dt.date | None = None
     memory_limit: str = Field(default="2GB",
                               description="Memory the embedded engine may use (DuckDB's memory_limit, "

@@ -12,6 +12,7 @@ import datetime as dt
 import fnmatch
 
 from auditor.config import Waiver
+from auditor.models.evidence import fact
 from auditor.models.findings import Finding, WaiverStatus
 from auditor.ruleset import RuleSet
 
@@ -47,9 +48,9 @@ def expired_waiver_findings(statuses: list[WaiverStatus], rules: RuleSet, lang: 
         fill = {"rule": w.rule, "target": w.target, "expires": w.expires, "reason": w.reason}
         finding = Finding(rule=rule.code, kind=rule.kind, severity=rule.severity, role=None,
                           category=None, message=rule.message.get(lang).format(**fill),
-                          evidence=(f"waiver {w.rule} {w.target}, expired on {w.expires}" if lang == "en" else
-                                    f"dérogation {w.rule} {w.target}, expirée le {w.expires}"),
-                          remedy=rule.remedy.get(lang), references=list(rule.references))
+                          evidence=[fact("waiver_expired", rule=w.rule, target=w.target,
+                                         expires=w.expires.isoformat() if w.expires else None)],
+                          remedy=rule.remedy.get(lang), references=rule.references_in(lang))
         finding.table = w.target  # what the waiver named, so that the finding shows where
         finding.fingerprint = finding.compute_fingerprint()
         out.append(finding)

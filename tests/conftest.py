@@ -48,3 +48,23 @@ def leaked(values: set[str], text: str) -> list[str]:
     """The values that appear in `text` as whole tokens."""
     # a plain substring test first: the token regex is compiled only for the few values present
     return [v for v in values if v in text and re.search(rf"(?<![\w@.-]){re.escape(v)}(?![\w@.-])", text)]
+
+
+@pytest.fixture(scope="session")
+def example_reports(tmp_path_factory):
+    """The example audited once per language on 2026-12-01: lang -> (HTML text, JSON report)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    out = tmp_path_factory.mktemp("example-reports")
+    found = {}
+    for lang in ("fr", "en"):
+        html, js = out / f"{lang}.html", out / f"{lang}.json"
+        result = CliRunner().invoke(main, ["audit", str(EXAMPLE), "--as-of", "2026-12-01", "--lang", lang,
+                                           "--html", str(html), "--json", str(js)])
+        assert result.exit_code == 1, result.output
+        found[lang] = (html.read_text(encoding="utf-8"), json.loads(js.read_text(encoding="utf-8")))
+    return found

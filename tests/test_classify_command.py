@@ -20,7 +20,7 @@ def test_classify_prints_overrides_that_paste_back_into_the_config(tmp_path):
                         "9 tables, 3012 sample rows; 50 columns hold personal data.")
     assert "  # -- usager (subject: beneficiary)" in lines
     assert "  usager.iban: [financial.bank_account]  # 1.00: name 'iban'; " \
-           "values: 236 of 236 sampled values pass detector 'iban', iban check (100%)" in lines
+           "values: 236 of 236 sampled values (100%) pass detector 'iban', iban check digits verified" in lines
     assert "  usager.id: []  # no signal" in lines
     overrides = yaml.safe_load(result.output)["overrides"]
     assert len(overrides) == 75

@@ -115,7 +115,7 @@ def test_rules_and_profiles_commands():
                                                           "WAI001"]
     explain = run("rules", "explain", "min004", "--lang", "en").output
     assert explain.startswith("MIN004 (minimisation.nir-outside-decree) — NIR used outside")
-    assert "Décret n° 2019-341 du 19 avril 2019" in explain
+    assert "Decree no. 2019-341 of 19 April 2019 (NIR framework decree)" in explain
     assert error_of(run("rules", "explain", "MIN009")).startswith("gdpr-audit: error: unknown rule 'MIN009'")
     listing = run("profiles", "list", "--lang", "en").output.splitlines()
     assert len(listing) == 10

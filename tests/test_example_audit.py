@@ -146,7 +146,8 @@ def test_a_staff_religion_is_never_passed_over(tmp_path):
     findings = json.loads(js.read_text(encoding="utf-8"))["findings"]
     staff = [f for f in findings if f["rule"] == "MIN007" and f["table"] == "agent"]
     assert [(f["severity"], f["category"]) for f in staff] == [("high", "special.religion")]
-    assert "religion_declaree: special.religion" in staff[0]["evidence"]
+    assert {"code": "column_categories", "values": {"column": "religion_declaree", "categories": ["special.religion"]},
+            "reason": None} in staff[0]["evidence"]
 
 
 def test_notes_rows_name_each_flagged_note_by_its_key_and_never_hold_text(tmp_path):

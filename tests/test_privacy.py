@@ -21,7 +21,8 @@ from click.testing import CliRunner
 from auditor.cli import main
 from tests.conftest import EXAMPLE, ROOT, example_personal_values, leaked
 
-FORMATS = {"html": "--html", "json": "--json", "sarif": "--sarif", "xml": "--junit", "md": "--md", "csv": "--csv"}
+FORMATS = {"html": "--html", "json": "--json", "sarif": "--sarif", "xml": "--junit", "md": "--md", "csv": "--csv",
+           "actions.csv": "--actions"}
 
 
 def _all_outputs(tmp_path, *args):

@@ -86,7 +86,7 @@ def test_junit_has_a_case_per_rule_and_target(outputs):
 def test_markdown_summary_and_csv(outputs):
     paths, report = outputs
     md = paths["md"].read_text(encoding="utf-8")
-    assert md.startswith("### ❌ Rapport d'audit RGPD — Dossier social départemental (exemple) (2026-11-01)")
+    assert md.startswith("### ❌ Rapport d'audit RGPD — Dossier social départemental (exemple) (1 novembre 2026)")
     assert "| élevée | MIN002 | usager.origine\\_ethnique |" in md
     with paths["csv"].open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -218,11 +218,12 @@ def test_html_report_renders_offline_in_chromium(outputs):
     seen, text, headings, pdf = _browse(paths["html"], ARTIFACTS / "report.png")
     assert seen["errors"] == [] and seen["dialogs"] == []
     assert [u for u in seen["requests"] if not u.startswith("file:")] == []  # no network request
-    assert headings == ["Synthèse", "Matrice de conformité : catégories trouvées × finalités déclarées", "Constats",
+    assert headings == ["Synthèse pour le délégué à la protection des données", "Plan d'action", "Service et périmètre",
+                        "Synthèse", "Matrice de conformité : catégories trouvées × finalités déclarées", "Constats",
                         "Conservation : durées par table", "Notes libres : ce qu'elles révèlent",
                         "Matrice des accès : rôles × catégories",
                         "Méthode et limites", "Limites : éléments non lus", "Annexe : inventaire des colonnes",
-                        "Visa du délégué à la protection des données"]
+                        "Références", "Visa du délégué à la protection des données"]
     assert "RET002" in text and "usager.origine_ethnique" in text
     assert pdf[:5] == b"%PDF-" and len(pdf) > 50_000  # prints to A4
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000

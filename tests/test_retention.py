@@ -77,9 +77,11 @@ def test_example_retention_counts_match_an_independent_computation(tmp_path):
     assert statuses["usager"]["date_sources"] == ["usager.date_dernier_contact", "entretien.date_entretien (via 2 FK)"]
     assert statuses["usager"]["rows"] == 400 and statuses["usager"]["guessed"] is False
     evidence = next(f["evidence"] for f in report["findings"] if f["table"] == "usager" and f["rule"] == "RET002")
-    assert evidence.startswith("point de départ: Dernier contact émanant de la personne ou de son représentant = "
-                               "le plus récent de usager.date_dernier_contact, entretien.date_entretien (via 2 FK); "
-                               f"{expected['usager']} / 400 lignes au-delà de la durée en base active; plus ancienne : ")
+    assert [(e["code"], e["values"]) for e in evidence[:2]] == [
+        ("start_date", {"event": "last_contact_with_person",
+                        "columns": ["usager.date_dernier_contact", "entretien.date_entretien (via 2 FK)"]}),
+        ("past_active", {"past": expected["usager"], "rows": 400})]
+    assert evidence[2]["code"] == "oldest"
 
 
 @pytest.mark.parametrize("day, duration, expected", [

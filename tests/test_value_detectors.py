@@ -14,6 +14,7 @@ from auditor.classify.detectors import load_detectors
 from auditor.classify.validators import VALIDATORS
 from auditor.classify.vocabulary import load_vocabulary
 from auditor.profiles import load_taxonomy
+from auditor.reporters.evidence_text import EvidenceText
 from auditor.sources.ddl_reader import read_ddl
 from auditor.sources.sample_values import profile_values
 from auditor.sources.samples import count_samples
@@ -144,9 +145,10 @@ def test_hashes_are_told_from_clear_text(classified):
 
 def test_reasons_give_counts_never_values(classified):
     by_column, _, _ = classified
-    assert [r.text("en") for r in by_column["nir"].reasons] == [
-        "name 'nir'", "values: 8 of 8 sampled values pass detector 'nir', nir check (100%)"]
-    assert [r.text("fr") for r in by_column["colonne_a"].reasons] == [
+    en, fr = EvidenceText("en"), EvidenceText("fr")
+    assert [en.reason(r) for r in by_column["nir"].reasons] == [
+        "name 'nir'", "values: 8 of 8 sampled values (100%) pass detector 'nir', nir check digits verified"]
+    assert [fr.reason(r) for r in by_column["colonne_a"].reasons] == [
         "valeurs : 8 sur 8 valeurs d'échantillon sont des dates passées étalées sur 73 ans, âge médian 44 ans"]
     text = repr(by_column) + repr(classified[1])
     for column_values in COLUMNS.values():

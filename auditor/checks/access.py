@@ -30,9 +30,10 @@ from auditor.classify.identifiers import normalise_identifier, token_pattern
 from auditor.config import RoleMapping
 from auditor.errors import ConfigError, RuleError
 from auditor.models.classification import ColumnClassification
+from auditor.models.evidence import fact
 from auditor.models.findings import AccessRow, Finding, Severity
 from auditor.models.inventory import Inventory, ReadError
-from auditor.models.profile import Fact, Profile, Recipient, Sensitivity, Strict
+from auditor.models.profile import Fact, Profile, Recipient, Sensitivity, Strict, Text
 from auditor.profiles.taxonomy import did_you_mean
 from auditor.resources import data_dir
 from auditor.yaml_source import load_yaml_file, locate, validate
@@ -48,14 +49,25 @@ MAX_SHOWN = 6
 class RoleKinds(Strict):
     version: int
     kinds: dict[str, list[str]]
+    labels: dict[str, Text] = Field(default_factory=dict)
     notes: str | None = Field(default=None)
 
 
 @lru_cache(maxsize=1)
-def _kinds() -> list[tuple[str, re.Pattern[str]]]:
+def _role_kinds() -> RoleKinds:
     path = data_dir("rules") / "classification" / "role_kinds.yaml"
-    model = validate(RoleKinds, load_yaml_file(path, RuleError), str(path), RuleError)
-    return [(kind, token_pattern(fragments)) for kind, fragments in model.kinds.items()]
+    return validate(RoleKinds, load_yaml_file(path, RuleError), str(path), RuleError)
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> list[tuple[str, re.Pattern[str]]]:
+    return [(kind, token_pattern(fragments)) for kind, fragments in _role_kinds().kinds.items()]
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """How a kind of recipient is named in the report's language (the kind itself if unnamed)."""
+    label = _role_kinds().labels.get(kind)
+    return label.get(lang) if label else kind
 
 
 def infer_kind(*names: str) -> str | None:
@@ -252,43 +264,38 @@ def _finding(ctx: AuditContext, code: str, view: RoleView, *, category: str | No
     rule = ctx.rules.get(code)
     lang = ctx.lang
     taxonomy = ctx.catalogue.taxonomy
-    more = f" (+{len(targets) - MAX_SHOWN})" if len(targets) > MAX_SHOWN else ""
-    shown = ", ".join(targets[:MAX_SHOWN]) + more
-    recipient = view.recipient.label.get(lang) if view.recipient else (view.kind or "—")
+    recipient = (view.recipient.label.get(lang) if view.recipient
+                 else kind_label(view.kind, lang) if view.kind else "—")
     fill = {"role": view.role, "recipient": recipient, "target": table or view.role,
             "category": category or "", "privilege": privilege,
             "category_label": (taxonomy.get(category).label.get(lang) if category
                                else _labels(ctx, excess or {})),
             "categories": len(excess or {}),
             "profile": view.profile.id if view.profile else "", "rows": len(targets)}
-    en = lang == "en"
-    parts = [("columns readable: " if en else "colonnes lisibles : ") + shown] if targets else []
+    parts = [fact("readable_columns", columns=targets[:MAX_SHOWN],
+                  more=max(len(targets) - MAX_SHOWN, 0))] if targets else []
     if excess:
         deny = view.recipient.deny if view.recipient else []
-        denied = [c for c in excess if any(taxonomy.covers(d, c) for d in deny)]
-        parts.append("; ".join(f"{c}{' (' + ('denied' if en else 'refusée') + ')' if c in denied else ''}: "
-                               f"{', '.join(t[:3])}{' …' if len(t) > 3 else ''}" for c, t in excess.items()))
+        parts += [fact("excess_category", category=c, columns=t[:3], more=max(len(t) - 3, 0),
+                       denied=any(taxonomy.covers(d, c) for d in deny)) for c, t in excess.items()]
         targets = [t for ts in excess.values() for t in ts]
     tables = {t.rsplit(".", 1)[0] for t in targets} | ({table} if table else set())
     vias = sorted({v for t in tables for v in view.access.get(t, TableAccess()).via})
     if vias:
-        parts.append(("through: " if en else "par : ") + ", ".join(vias))
-    future = view.future
-    if future:
-        parts.append(("and on every table created later: " if en else "et sur toute table créée ensuite : ")
-                     + "; ".join(future))
+        parts.append(fact("through", grants=vias))
+    if view.future:
+        parts.append(fact("future_tables", grants=list(view.future)))
     if view.kind and not (view.mapping and view.mapping.kind):
-        parts.append(f"kind '{view.kind}' from the role's name" if en else
-                      f"type « {view.kind} » déduit du nom du rôle")
+        parts.append(fact("kind_from_role_name", kind=view.kind))
     facts: list[Fact] = [view.recipient] if view.recipient and code == "ACC001" else []
     severity = severity_from_facts(rule, facts, bool(view.profile and view.profile.source.binding),
                                    Severity.medium)
-    references = list(rule.references)
+    references = rule.references_in(lang)
     if view.profile is not None and facts:
         references += fact_references(view.profile, facts, lang)
     finding = Finding(rule=rule.code, kind=rule.kind, severity=severity, table=table, column=None,
                       role=view.role, category=category, rows=None,
-                      message=rule.message.get(lang).format(**fill), evidence="; ".join(parts),
+                      message=rule.message.get(lang).format(**fill), evidence=parts,
                       remedy=rule.remedy.get(lang), references=references)
     finding.fingerprint = finding.compute_fingerprint()
     return finding

@@ -84,14 +84,12 @@ def severity_from_facts(rule: Rule, facts: list[Fact], binding: bool,
 
 
 def fact_references(profile: Profile, facts: list[Fact], lang: str) -> list[Reference]:
+    """The profile's text, then the clause each fact comes from as the profile quotes it (in
+    French, the language of the texts the built-in profiles cite), with how it was verified."""
     refs = [Reference(label=profile.source.reference.get(lang), url=profile.source.url)]
-    labels = {"verified": {"fr": "vérifié", "en": "verified"},
-              "secondary": {"fr": "source secondaire", "en": "secondary source"},
-              "unverified": {"fr": "non vérifié", "en": "unverified"}}
     seen = set()
     for fact in facts:
-        label = f"{fact.source} ({labels[fact.verification.value][lang]})"
-        if label not in seen:
-            seen.add(label)
-            refs.append(Reference(label=label))
+        if fact.source not in seen:
+            seen.add(fact.source)
+            refs.append(Reference(label=fact.source, lang="fr", verification=fact.verification.value))
     return refs

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from auditor.checks.context import AuditContext, fact_references
 from auditor.checks.minimisation import Verdict, best_verdict
-from auditor.models.classification import ColumnClassification, IdentifierForm, TextMention
+from auditor.models.classification import ColumnClassification, TextMention
+from auditor.models.evidence import Evidence, fact
 from auditor.models.findings import Finding
 from auditor.models.profile import Sensitivity
 from auditor.models.rule import Rule
@@ -51,40 +52,19 @@ def check_free_text(ctx: AuditContext) -> list[Finding]:
     return findings
 
 
-def _form(form: IdentifierForm, category: str, lang: str) -> str:
-    if category == "contact.email":
-        return "adresse complète" if lang == "fr" else "full address"
-    if lang == "fr":
-        return f"{form.length} caractères{', avec séparateurs' if form.separated else ', sans séparateur'}"
-    return f"{form.length} characters{', with separators' if form.separated else ', no separator'}"
-
-
-def _example(mention: TextMention, lang: str) -> str:
-    if mention.forms:
-        return _form(mention.forms[0], mention.category, lang)
-    return f"« {mention.cues[0]} »" if mention.cues else "—"
-
-
-def _evidence(col: ColumnClassification, mention: TextMention, lang: str) -> str:
-    fr = lang == "fr"
-    parts = [f"{mention.rows} notes lues sur {col.text_scanned}" if fr
-             else f"{mention.rows} of {col.text_scanned} notes read"]
+def _evidence(col: ColumnClassification, mention: TextMention) -> list[Evidence]:
+    parts = [fact("notes_read", rows=mention.rows, scanned=col.text_scanned)]
     if mention.third_party or mention.reported:
-        third, reported = mention.third_party, mention.reported
-        parts[0] += (f" (dont {third} sur un tiers, {reported} en discours rapporté)" if fr
-                     else f" ({third} about a third party, {reported} reported speech)")
+        parts.append(fact("notes_qualified", third_party=mention.third_party, reported=mention.reported))
     if mention.estimate is not None and col.text_population is not None:
-        parts.append(f"estimation pour la colonne : {mention.estimate} notes sur {col.text_population} "
-                     f"(intervalle à 95 % : {mention.estimate_low}–{mention.estimate_high})" if fr
-                     else f"estimate for the column: {mention.estimate} of {col.text_population} notes "
-                          f"(95 % interval {mention.estimate_low}–{mention.estimate_high})")
+        parts.append(fact("notes_estimate", estimate=mention.estimate, population=col.text_population,
+                          low=mention.estimate_low, high=mention.estimate_high))
     if mention.forms:
-        shown = " | ".join(_form(f, mention.category, lang) for f in mention.forms)
-        parts.append(f"formes : {shown}" if fr else f"forms: {shown}")
+        parts += [fact("identifier_form", category=mention.category, length=f.length, separated=f.separated)
+                  for f in mention.forms]
     elif mention.cues:
-        shown = ", ".join(f"« {c} »" for c in mention.cues)
-        parts.append(f"termes du lexique trouvés : {shown}" if fr else f"lexicon terms found: {shown}")
-    return " ; ".join(parts) if fr else "; ".join(parts)
+        parts.append(fact("lexicon_terms", terms=list(mention.cues)))
+    return parts
 
 
 def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, mention: TextMention,
@@ -92,13 +72,13 @@ def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, mention: 
     lang = ctx.lang
     label = ctx.catalogue.taxonomy.get(mention.category).label.get(lang)
     fill = {"target": col.target, "category": mention.category, "category_label": label,
-            "rows": mention.rows, "scanned": col.text_scanned, "example": _example(mention, lang)}
-    references = list(rule.references)
+            "rows": mention.rows, "scanned": col.text_scanned}
+    references = rule.references_in(lang)
     if verdict is not None:
         references += fact_references(verdict.profile, verdict.facts, lang)
     finding = Finding(rule=rule.code, kind=rule.kind, severity=rule.severity, table=col.table,
                       column=col.column, category=mention.category, rows=mention.rows,
-                      message=rule.message.get(lang).format(**fill), evidence=_evidence(col, mention, lang),
+                      message=rule.message.get(lang).format(**fill), evidence=_evidence(col, mention),
                       remedy=rule.remedy.get(lang), references=references, location=str(col.location) or None)
     finding.fingerprint = finding.compute_fingerprint()
     return finding

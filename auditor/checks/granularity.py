@@ -16,6 +16,7 @@ import re
 
 from auditor.checks.context import AuditContext, fact_references, severity_from_facts
 from auditor.models.classification import ColumnClassification
+from auditor.models.evidence import Evidence, fact, reasons
 from auditor.models.findings import Finding, Severity
 from auditor.models.profile import Granularity, Precision, Profile
 from auditor.models.rule import Rule
@@ -43,9 +44,8 @@ def _required_forms(ctx: AuditContext, col: ColumnClassification, category: str,
 
 
 def _detail(ctx: AuditContext, col: ColumnClassification,
-            form: Granularity) -> tuple[str, int | None] | None:
+            form: Granularity) -> tuple[Evidence, int | None] | None:
     """What shows the column is too fine, and how many sample rows, or None if nothing does."""
-    en = ctx.lang == "en"
     if form.values:
         counts = ctx.samples.tables.get(col.table) if ctx.samples else None
         header = counts.header.get(col.column.lower()) if counts else None
@@ -56,13 +56,9 @@ def _detail(ctx: AuditContext, col: ColumnClassification,
         if rows == 0:
             return None
         filled = counts.filled.get(col.column.lower(), 0)
-        text = (f"{rows} of {filled} sample values ({distinct} distinct) are outside it" if en else
-                f"{rows} valeurs d'échantillon sur {filled} ({distinct} distinctes) n'y sont pas")
-        return text, rows
+        return fact("outside_form", rows=rows, filled=filled, distinct=distinct), rows
     if form.precision in {Precision.year, Precision.month} and col.type and _DATE_TYPE.match(col.type):
-        text = (f"the declared type {col.type} keeps the day" if en else
-                f"le type déclaré {col.type} conserve le jour")
-        return text, None
+        return fact("type_keeps_day", type=col.type), None
     return None
 
 
@@ -87,18 +83,18 @@ def check_granularity(ctx: AuditContext) -> list[Finding]:
 
 
 def _finding(ctx: AuditContext, col: ColumnClassification, category: str, profile: Profile,
-             form: Granularity, detail: str, rows: int | None, rule: Rule) -> Finding:
+             form: Granularity, detail: Evidence, rows: int | None, rule: Rule) -> Finding:
     lang = ctx.lang
     fill = {"target": col.target, "category": category,
             "category_label": ctx.catalogue.taxonomy.get(category).label.get(lang),
-            "form": form.form.get(lang), "detail": detail, "profile": profile.id}
+            "form": form.form.get(lang), "profile": profile.id}
     severity = severity_from_facts(rule, [form], profile.source.binding, Severity.medium)
     finding = Finding(
         rule=rule.code, kind=rule.kind, severity=severity,
         table=col.table, column=col.column, category=category, rows=rows,
         message=rule.message.get(lang).format(**fill),
-        evidence="; ".join([*(r.text(lang) for r in col.reasons), detail]), remedy=rule.remedy.get(lang),
-        references=[*rule.references, *fact_references(profile, [form], lang)],
+        evidence=[*reasons(col.reasons), detail], remedy=rule.remedy.get(lang),
+        references=[*rule.references_in(lang), *fact_references(profile, [form], lang)],
         location=str(col.location) or None)
     finding.fingerprint = finding.compute_fingerprint()
     return finding

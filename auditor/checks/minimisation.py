@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from auditor.checks.context import AuditContext, fact_references, severity_from_facts
 from auditor.models.classification import ColumnClassification
+from auditor.models.evidence import fact, reasons
 from auditor.models.findings import Finding, Severity
 from auditor.models.profile import ConditionalCategory, Fact, Profile, Purpose
 from auditor.models.rule import Rule
@@ -89,21 +90,20 @@ def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, category:
     severity = severity_from_facts(rule, verdict.facts, verdict.profile.source.binding, default)
     fill = {
         "target": col.target, "category": category, "category_label": cat.label.get(lang),
-        "purposes": ", ".join(p.id for p in verdict.purposes) or "—",
         "condition": verdict.condition.condition.get(lang) if verdict.condition else "",
         "profile": verdict.profile.id,
     }
     filled = ctx.samples.filled(col.table, col.column) if ctx.samples else None
     total = ctx.samples.tables[col.table].rows if filled is not None and ctx.samples else None
-    evidence = "; ".join(r.text(lang) for r in col.reasons) + f" (confidence {col.confidence:.2f})"
+    evidence = [*reasons(col.reasons), fact("confidence", confidence=col.confidence),
+                fact("purposes", purposes=[p.id for p in verdict.purposes])]
     if filled is not None:
-        evidence += (f"; {filled} / {total} lignes d'échantillon renseignées" if lang == "fr"
-                     else f"; {filled} of {total} sample rows hold a value")
+        evidence.append(fact("filled", filled=filled, rows=total))
     finding = Finding(
         rule=rule.code, kind=rule.kind, severity=severity, table=col.table, column=col.column,
         category=category, rows=filled, message=rule.message.get(lang).format(**fill),
         evidence=evidence, remedy=rule.remedy.get(lang),
-        references=[*rule.references, *fact_references(verdict.profile, verdict.facts, lang)],
+        references=[*rule.references_in(lang), *fact_references(verdict.profile, verdict.facts, lang)],
         location=str(col.location) or None)
     finding.fingerprint = finding.compute_fingerprint()
     return finding

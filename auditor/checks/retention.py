@@ -33,6 +33,7 @@ from auditor.checks.retention_sql import MAX_HOPS, retention_sql
 from auditor.classify.identifiers import full_pattern, normalise_identifier
 from auditor.durations import humane
 from auditor.errors import ConfigError, RuleError
+from auditor.models.evidence import Evidence, fact
 from auditor.models.findings import Finding, RetentionStatus, Severity
 from auditor.models.foreign_keys import ForeignKeyGraph, Hop, Reach
 from auditor.models.inventory import Inventory, Table
@@ -346,36 +347,24 @@ def _violations(app: Applicable, status: RetentionStatus) -> list[tuple[str, int
     return [("RET002", past_active), ("RET004", closed)]
 
 
-def _evidence(ctx: AuditContext, status: RetentionStatus, app: Applicable) -> str:
-    en = ctx.lang == "en"
-    event = ctx.catalogue.taxonomy.start_event_label(app.rule.start_event, ctx.lang)
+def _evidence(status: RetentionStatus, app: Applicable) -> list[Evidence]:
+    event = app.rule.start_event
     if not status.date_sources:
-        return (f"no column holds « {event} » on this table or the tables its foreign keys reach" if not en
-                else f"no column holds '{event}' on this table or on the tables its foreign keys reach")
-    src = ", ".join(status.date_sources)
-    parts = [f"{'start' if en else 'point de départ'}: {event} = "
-             f"{'latest of ' if en and len(status.date_sources) > 1 else ''}"
-             f"{'le plus récent de ' if not en and len(status.date_sources) > 1 else ''}{src}"]
+        return [fact("no_start_column", event=event)]
+    parts = [fact("start_date", event=event, columns=list(status.date_sources))]
     if status.guessed:
-        parts.append("date guessed from the column name: confirm it in retention.start_events" if en else
-                     "date déduite du nom de colonne : à confirmer dans retention.start_events")
+        parts.append(fact("start_date_guessed"))
     if status.counted:
-        parts.append(f"{status.past_active} / {status.rows} " +
-                     ("rows past the active period" if en else "lignes au-delà de la durée en base active"))
+        parts.append(fact("past_active", past=status.past_active, rows=status.rows))
         if status.past_total is not None:
-            parts.append(f"{status.past_total} " + ("past the whole retention" if en else
-                                                    "au-delà de la durée totale"))
+            parts.append(fact("past_total", past=status.past_total))
         if status.oldest_age:
-            age = humane(*parse_duration(status.oldest_age), ctx.lang)
-            parts.append(("oldest: " if en else "plus ancienne : ") + age)
+            parts.append(fact("oldest", age=status.oldest_age))
         if status.no_date:
-            parts.append(f"{status.no_date} " + ("rows with no start date" if en else
-                                                 "lignes sans date de départ"))
+            parts.append(fact("no_start_date", rows=status.no_date))
         if status.deleted:
-            marker = status.soft_delete
-            parts.append(f"{status.deleted} " + (f"rows marked deleted ({marker}) still kept" if en else
-                                                 f"lignes supprimées ({marker}) toujours conservées"))
-    return "; ".join(parts)
+            parts.append(fact("soft_deleted_kept", rows=status.deleted, marker=status.soft_delete))
+    return parts
 
 
 def _finding(ctx: AuditContext, code: str, table: Table, app: Applicable, status: RetentionStatus,
@@ -394,8 +383,8 @@ def _finding(ctx: AuditContext, code: str, table: Table, app: Applicable, status
     finding = Finding(
         rule=rule.code, kind=rule.kind, severity=severity, table=table.qualified_name,
         category=None, rows=rows, message=rule.message.get(lang).format(**fill),
-        evidence=_evidence(ctx, status, app), remedy=rule.remedy.get(lang),
-        references=[*rule.references, *fact_references(app.profile, [app.rule], lang)],
+        evidence=_evidence(status, app), remedy=rule.remedy.get(lang),
+        references=[*rule.references_in(lang), *fact_references(app.profile, [app.rule], lang)],
         location=str(table.location) or None)
     finding.fingerprint = finding.compute_fingerprint()
     return finding

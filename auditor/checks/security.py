@@ -20,6 +20,7 @@ import re
 
 from auditor.checks.context import AuditContext, fact_references, severity_from_facts
 from auditor.models.classification import ColumnClassification
+from auditor.models.evidence import Evidence, fact, reasons
 from auditor.models.findings import Finding, Severity
 from auditor.models.profile import Fact, Profile, SecurityMeasure
 from auditor.models.rule import Rule
@@ -51,31 +52,25 @@ def check_security(ctx: AuditContext) -> list[Finding]:
         if any(taxonomy.covers("credentials.account_password", c) for c in col.categories):
             detail = _password_storage(ctx, col)
             if detail:
-                findings.append(_finding(ctx, _rule(ctx, "weak_password_storage"), col, detail))
+                findings.append(_finding(ctx, _rule(ctx, "weak_password_storage"), col, [detail]))
         secrets = [c for c in col.categories if c in {"credentials.third_party", "credentials.token"}]
         if secrets and col.values_sampled and _stored_readable(col):
-            detail = (f"{col.values_sampled} sampled values readable, none hashed" if ctx.lang == "en" else
-                      f"{col.values_sampled} valeurs d'échantillon lisibles, aucune hachée")
-            findings.append(_finding(ctx, _rule(ctx, "secret_in_clear"), col, detail, category=secrets[0]))
+            detail = fact("readable_not_hashed", sampled=col.values_sampled)
+            findings.append(_finding(ctx, _rule(ctx, "secret_in_clear"), col, [detail], category=secrets[0]))
     findings += _in_clear(ctx, columns)
     findings += _no_access_log(ctx)
     return findings
 
 
-def _password_storage(ctx: AuditContext, col: ColumnClassification) -> str | None:
-    en = ctx.lang == "en"
+def _password_storage(ctx: AuditContext, col: ColumnClassification) -> Evidence | None:
     if not col.values_sampled or (col.type and _BINARY.search(col.type)):
         return None  # nothing sampled, or stored as bytes: nothing to say from here
     strong, weak = col.value_matches.get(_STRONG, 0.0), col.value_matches.get(_WEAK, 0.0)
     if strong >= 0.8:
         return None
     if weak >= 0.8:
-        return (f"{weak:.0%} of {col.values_sampled} sampled values are unsalted hex digests" if en else
-                f"{weak:.0%} des {col.values_sampled} valeurs d'échantillon sont des condensats hexadécimaux "
-                "non salés")
-    return (f"{1 - strong:.0%} of {col.values_sampled} sampled values are not password hashes: clear text"
-            if en else f"{1 - strong:.0%} des {col.values_sampled} valeurs d'échantillon ne sont pas des "
-            "hachages de mot de passe : texte en clair")
+        return fact("unsalted_digests", share=weak, sampled=col.values_sampled)
+    return fact("not_password_hashes", share=1 - strong, sampled=col.values_sampled)
 
 
 def _in_clear(ctx: AuditContext, columns: list[ColumnClassification]) -> list[Finding]:
@@ -88,15 +83,10 @@ def _in_clear(ctx: AuditContext, columns: list[ColumnClassification]) -> list[Fi
                         and any(taxonomy.covers(m, c) for m in measure.categories)), None)
             if hit is None or not _stored_readable(col):
                 continue
-            matched = [f"{d} {share:.0%}" for d, share in col.value_matches.items() if share > 0]
-            en = ctx.lang == "en"
-            declared = col.type or ("untyped" if en else "sans type")
-            if matched:
-                detail = (f"values read by the detectors ({', '.join(matched)})" if en else
-                          f"valeurs lues par les détecteurs ({', '.join(matched)})")
-            else:
-                detail = f"declared as {declared}" if en else f"déclarée {declared}"
-            findings.append(_finding(ctx, rule, col, detail, category=hit, profile=profile, facts=[measure]))
+            matched = {d: share for d, share in col.value_matches.items() if share > 0}
+            details = ([fact("detector_share", detector=d, share=v) for d, v in matched.items()]
+                       if matched else [fact("declared_type", type=col.type)])
+            findings.append(_finding(ctx, rule, col, details, category=hit, profile=profile, facts=[measure]))
             break
     return findings
 
@@ -113,32 +103,29 @@ def _no_access_log(ctx: AuditContext) -> list[Finding]:
     severity = severity_from_facts(rule, [measure], profile.source.binding, Severity.medium)
     finding = Finding(rule=rule.code, kind=rule.kind, severity=severity,
                       message=rule.message.get(lang).format(profile=profile.id, target="", category=""),
-                      evidence=("no column records reads or changes of files (logs.access) among "
-                                f"{len(ctx.columns)} columns" if lang == "en" else
-                                "aucune colonne ne trace les consultations ou modifications (logs.access) "
-                                f"parmi {len(ctx.columns)} colonnes"),
+                      evidence=[fact("no_access_log", columns=len(ctx.columns))],
                       remedy=rule.remedy.get(lang),
-                      references=[*rule.references, *fact_references(profile, [measure], lang)])
+                      references=[*rule.references_in(lang), *fact_references(profile, [measure], lang)])
     finding.fingerprint = finding.compute_fingerprint()
     return [finding]
 
 
-def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, detail: str, *,
+def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, details: list[Evidence], *,
              category: str | None = None, profile: Profile | None = None,
              facts: list[Fact] | None = None) -> Finding:
     lang = ctx.lang
     category = category or col.categories[0]
-    fill = {"target": col.target, "category": category, "detail": detail,
+    fill = {"target": col.target, "category": category,
             "category_label": ctx.catalogue.taxonomy.get(category).label.get(lang),
             "profile": profile.id if profile else ""}
     binding = bool(profile and profile.source.binding)
     severity = severity_from_facts(rule, facts or [], binding, Severity.medium)
-    references = list(rule.references)
+    references = rule.references_in(lang)
     if profile is not None and facts:
         references += fact_references(profile, facts, lang)
     finding = Finding(rule=rule.code, kind=rule.kind, severity=severity, table=col.table, column=col.column,
                       category=category, message=rule.message.get(lang).format(**fill),
-                      evidence="; ".join([*(r.text(ctx.lang) for r in col.reasons), detail]),
+                      evidence=[*reasons(col.reasons), *details],
                       remedy=rule.remedy.get(lang),
                       references=references, location=str(col.location) or None)
     finding.fingerprint = finding.compute_fingerprint()

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from auditor.checks.context import AuditContext
 from auditor.models.classification import ColumnClassification
+from auditor.models.evidence import fact
 from auditor.models.findings import Finding, Severity
 from auditor.models.profile import Sensitivity
 
@@ -43,10 +44,12 @@ def check_uncovered_subjects(ctx: AuditContext) -> list[Finding]:
         fill = {"target": table, "subject": subjects[subject].get(lang) if subject in subjects else subject,
                 "profiles": ", ".join(ctx.purposes) or "—",
                 "categories": ", ".join(taxonomy.get(c).label.get(lang) for c in categories)}
-        evidence = "; ".join(f"{col.column}: {', '.join(col.categories)}" for col in cols)
+        evidence = [fact("column_categories", column=col.column, categories=list(col.categories))
+                    for col in cols]
         finding = Finding(rule=rule.code, kind=rule.kind, severity=severity, table=table,
                           category=categories[0], message=rule.message.get(lang).format(**fill),
-                          evidence=evidence, remedy=rule.remedy.get(lang), references=list(rule.references),
+                          evidence=evidence, remedy=rule.remedy.get(lang),
+                          references=rule.references_in(lang),
                           location=str(cols[0].location).rsplit(":", 1)[0] or None)
         finding.fingerprint = finding.compute_fingerprint()
         findings.append(finding)

@@ -12,8 +12,8 @@ from auditor.models.inventory import SourceLocation
 class Reason(BaseModel):
     """One signal behind a column's category, as data: where it came from (the name, the
     comment, the table, the declared type, the sampled values, a value vocabulary, the audit
-    configuration), what was read and how much. `text(lang)` puts it into words; it never holds
-    a value of the audited data."""
+    configuration), what was read and how much. The reporters put it into words
+    (auditor/reporters/evidence_text.py); it never holds a value of the audited data."""
 
     source: Literal["name", "comment", "table", "type", "values", "vocabulary", "override"]
     category: str
@@ -32,45 +32,6 @@ class Reason(BaseModel):
     distinct: int | None = Field(default=None, description="Vocabulary: distinct sampled values it matches")
     distinct_sampled: int | None = Field(default=None, description="Vocabulary: distinct values sampled")
     partial: bool = Field(default=False, description="The name says more than the words that matched")
-
-    def text(self, lang: str = "en") -> str:
-        fr = lang == "fr"
-        words = ", ".join(self.words)
-        share = f" ({self.matched / self.sampled:.0%})" if self.matched is not None and self.sampled else ""
-        read = any("=" in w for w in self.words)
-        if self.source == "name":
-            return (f"nom « {self.subject} »" if fr else f"name '{self.subject}'") + \
-                ((f" lu {words}" if fr else f" read as {words}") if read else "") + \
-                ((" (en partie)" if fr else " (in part)") if self.partial else "")
-        if self.source == "comment":
-            return f"commentaire : {words}" if fr else f"comment: {words}"
-        if self.source == "table":
-            return (f"colonne de la table « {self.subject} », qui porte sur {self.category}" if fr
-                    else f"column of table '{self.subject}', which is about {self.category}")
-        if self.source == "type":
-            return (f"type {self.subject} : document structuré ou texte saisi" if fr
-                    else f"type {self.subject}: a structured document or typed text")
-        if self.source == "values" and self.span_years is not None:
-            return (f"valeurs : {self.matched} sur {self.sampled} valeurs d'échantillon sont des dates "
-                    f"passées étalées sur {self.span_years} ans, âge médian {self.median_age} ans" if fr else
-                    f"values: {self.matched} of {self.sampled} sampled values are past dates spread over "
-                    f"{self.span_years} years, median age {self.median_age}")
-        if self.source == "values":
-            check = ((f", clé {self.validator} vérifiée" if fr else f", {self.validator} check")
-                     if self.validator else "")
-            return (f"valeurs : {self.matched} sur {self.sampled} valeurs d'échantillon acceptées par le "
-                    f"détecteur « {self.detector} »{check}{share}" if fr else
-                    f"values: {self.matched} of {self.sampled} sampled values pass detector "
-                    f"'{self.detector}'{check}{share}")
-        if self.source == "vocabulary":
-            if fr:
-                return (f"valeurs : {self.matched} sur {self.sampled} valeurs d'échantillon ({self.distinct} "
-                        f"valeurs distinctes sur {self.distinct_sampled}) sont du vocabulaire "
-                        f"« {self.detector} »{share}")
-            return (f"values: {self.matched} of {self.sampled} sampled values ({self.distinct} of "
-                    f"{self.distinct_sampled} distinct values) are in vocabulary '{self.detector}'{share}")
-        return (f"dérogation « {self.subject} » de la configuration d'audit" if fr
-                else f"override '{self.subject}' in the audit configuration")
 
 
 class IdentifierForm(BaseModel):

@@ -9,6 +9,7 @@ from enum import Enum
 from pydantic import BaseModel, Field, computed_field
 
 from auditor.models.classification import ColumnClassification
+from auditor.models.evidence import Evidence
 from auditor.models.inventory import ReadError
 
 
@@ -37,8 +38,13 @@ class Kind(str, Enum):
 
 
 class Reference(BaseModel):
-    label: str = Field(description="e.g. 'RGPD, art. 5.1.c' or a délibération clause")
+    label: str = Field(description="e.g. 'GDPR, art. 5.1.c', or a clause of a profile's official text")
     url: str | None = None
+    lang: str | None = Field(default=None, description=(
+        "Language of the label when it quotes a text as written (a clause of a French text); None: the "
+        "report's"))
+    verification: str | None = Field(default=None, description=(
+        "For a profile fact: verified | secondary | unverified (checked against the official text)"))
 
 
 class Finding(BaseModel):
@@ -51,7 +57,8 @@ class Finding(BaseModel):
     category: str | None = None
     rows: int | None = Field(default=None, description="Rows concerned in the data read, if any")
     message: str
-    evidence: str = Field(description="Why: signals and counts; never a raw value")
+    evidence: list[Evidence] = Field(default_factory=list,
+                                    description="Why, as data: signals, counts and names; never a raw value")
     remedy: str
     references: list[Reference] = Field(default_factory=list)
     location: str | None = Field(default=None, description="file:line of the declaration")
@@ -59,6 +66,8 @@ class Finding(BaseModel):
     waived: bool = False
     waiver_reason: str | None = None
     baselined: bool = Field(default=False, description="Already in the baseline: reported, does not fail")
+    change: str | None = Field(default=None, description="Against the previous audit: new | unchanged "
+                                                         "(None: no previous audit given)")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -76,11 +85,55 @@ class Finding(BaseModel):
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+class ResolvedFinding(BaseModel):
+    """A finding of the previous audit that this one no longer raises: what identified it."""
+
+    fingerprint: str
+    rule: str
+    target: str = ""
+    severity: Severity | None = None
+    kind: Kind | None = None
+    table: str | None = None
+    column: str | None = None
+    role: str | None = None
+    category: str | None = None
+
+
+class Changes(BaseModel):
+    """What changed since the previous audit (its JSON report, or the baseline)."""
+
+    source: str = Field(description="report | baseline")
+    since: dt.date | None = Field(default=None, description="Date of the previous audit or of the baseline")
+    new: int
+    unchanged: int
+    resolved: list[ResolvedFinding] = Field(default_factory=list)
+
+
+class Action(BaseModel):
+    """One action of the plan: findings of one rule corrected together (the columns of one table,
+    or, for retention, every table the rule applies to), with who should carry it and by when."""
+
+    id: str = Field(description="A1, A2… in the order of the plan")
+    rule: str
+    kind: Kind
+    severity: Severity = Field(description="The most severe of its findings")
+    priority: int = Field(description="1: critical or high, 2: medium, 3: low or info")
+    tables: list[str] = Field(default_factory=list)
+    targets: list[str] = Field(description="What its findings name (table.column, table, role@table)")
+    findings: list[str] = Field(description="Fingerprints of its findings")
+    owner: str | None = Field(default=None, description="Suggested by `owners:` (table, kind, default)")
+    due: dt.date = Field(description="Audit date + the delay of its severity")
+    status: str = Field(description="new (a finding the previous audit did not raise), open, or waived "
+                                    "(every finding waived)")
+
+
 class ProfileUse(BaseModel):
     id: str
     title: str
     reference: str
     purposes: list[str]
+    purpose_labels: dict[str, str] = Field(default_factory=dict,
+                                           description="Purpose id -> its label in the report's language")
 
 
 class WaiverStatus(BaseModel):
@@ -170,6 +223,8 @@ class ComplianceRow(BaseModel):
     label: str
     columns: list[str] = Field(description="table.column holding it")
     statuses: dict[str, str] = Field(description="Purpose -> allowed | conditional | forbidden | not_needed")
+    justified: bool = Field(default=False, description="The configuration documents why its condition is met "
+                                                       "(`justifications:`)")
 
 
 class ComplianceMatrix(BaseModel):
@@ -188,6 +243,8 @@ class AuditResult(BaseModel):
     source: str
     profiles: list[ProfileUse]
     dpia_required: bool | None = None
+    dpia_basis: list[Reference] = Field(default_factory=list,
+                                        description="Why a DPIA is required: each profile's clause saying so")
     tables_read: int
     statements_skipped: int = 0
     rows_read: int | None = Field(default=None, description="Rows counted (whole tables, or sample files)")
@@ -207,3 +264,5 @@ class AuditResult(BaseModel):
                                              description="Each retention rule applied to each table")
     gx_checks: list[GxCheck] = Field(default_factory=list,
                                      description="Value expectations great-expectations ran in the database")
+    changes: Changes | None = Field(default=None, description="Since the previous audit, when one was given")
+    actions: list[Action] = Field(default_factory=list, description="The action plan, first action first")

@@ -122,7 +122,9 @@ class ReadError(BaseModel):
 
     source: str = Field(description="What was being read: 'ddl', 'samples', 'database'…")
     location: str = Field(description="file:line or object name")
-    message: str
+    message: str = Field(description="In English, for logs; the reports put `code` into words when given")
+    code: str | None = Field(default=None, description="The reporters' sentence for it (evidence.yaml)")
+    values: dict[str, int | str | list[str]] = Field(default_factory=dict, description="Its counts and names")
 
 
 class Inventory(BaseModel):

@@ -24,6 +24,11 @@ class RuleMatch(Strict):
                                 description="Security measure id of the profiles this rule checks")
 
 
+class RuleReference(Strict):
+    label: Text
+    url: str | None = None
+
+
 class Rule(Strict):
     code: str = Field(pattern=r"^[A-Z]{3}\d{3}$")
     name: str = Field(pattern=r"^[a-z_]+\.[a-z0-9-]+$")
@@ -32,14 +37,18 @@ class Rule(Strict):
     rationale: Text
     remedy: Text
     message: Text = Field(description="Finding message; placeholders: {target} {category} "
-                                      "{category_label} {purposes} {condition} {profile} {form} {detail} "
+                                      "{category_label} {condition} {profile} {form} "
                                       "{subject} {profiles} "
-                                      "{rows} {scanned} {example} {event} {active} {intermediate} "
+                                      "{rows} {scanned} {event} {active} {intermediate} "
                                       "{retention} {retention_rule} {role} {recipient} {privilege} "
                                       "{categories} {rule} {expires} {reason}")
     severity: str = Field(pattern="^(from_profile|from_sensitivity|critical|high|medium|low|info)$")
     severity_by_sensitivity: dict[Sensitivity, str] = Field(
         default_factory=dict, description="With `severity: from_sensitivity`: the severity of the most "
                                           "sensitive category concerned")
-    references: list[Reference] = Field(min_length=1)
+    references: list[RuleReference] = Field(min_length=1)
     match: RuleMatch
+
+    def references_in(self, lang: str) -> list[Reference]:
+        """The rule's references, labelled in the report's language."""
+        return [Reference(label=r.label.get(lang), url=r.url) for r in self.references]

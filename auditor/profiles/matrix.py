@@ -7,6 +7,8 @@ allowed beats conditional, which beats a purpose's own prohibition.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from auditor.models.classification import ColumnClassification
 from auditor.models.findings import ComplianceMatrix, ComplianceRow
 from auditor.models.profile import Profile, Purpose
@@ -40,7 +42,7 @@ def status(profile: Profile, purpose: Purpose, key: str, taxonomy: Taxonomy) -> 
 
 
 def compliance_matrix(profile: Profile, purposes: list[str], columns: list[ColumnClassification],
-                      taxonomy: Taxonomy, lang: str) -> ComplianceMatrix:
+                      taxonomy: Taxonomy, lang: str, justified: Iterable[str] = ()) -> ComplianceMatrix:
     """The categories found on columns about the profile's data subjects, against each declared
     purpose: what the audited schema holds next to what the profile permits."""
     found: dict[str, list[str]] = {}
@@ -49,7 +51,9 @@ def compliance_matrix(profile: Profile, purposes: list[str], columns: list[Colum
             for category in col.categories:
                 found.setdefault(category, []).append(col.target)
     declared = [p for p in profile.purposes if p.id in purposes]
+    justified = list(justified)
     rows = [ComplianceRow(category=key, label=taxonomy.get(key).label.get(lang), columns=found[key],
-                          statuses={p.id: status(profile, p, key, taxonomy) for p in declared})
+                          statuses={p.id: status(profile, p, key, taxonomy) for p in declared},
+                          justified=any(taxonomy.covers(j, key) for j in justified))
             for key in taxonomy.categories if key in found]
     return ComplianceMatrix(profile=profile.id, purposes=[p.id for p in declared], rows=rows)

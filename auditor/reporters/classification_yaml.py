@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from auditor.models.classification import ColumnClassification
+from auditor.reporters.evidence_text import EvidenceText
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
@@ -26,6 +27,7 @@ def _one_line(text: str) -> str:
 def render_classification(columns: Iterable[ColumnClassification], stream: TextIO, *,
                           service: str, rows: int | None) -> None:
     columns = list(columns)
+    words = EvidenceText("en")
     tables = list(dict.fromkeys(c.table for c in columns))
     found = sum(1 for c in columns if c.categories)
     sampled = f", {rows} sample rows" if rows is not None else ""
@@ -39,6 +41,6 @@ def render_classification(columns: Iterable[ColumnClassification], stream: TextI
         stream.write(f"  # -- {_one_line(table)} (subject: {cols[0].subject or 'none'})\n")
         for col in cols:
             categories = ", ".join(col.categories)
-            why = "; ".join(_one_line(r.text("en")) for r in col.reasons) or "no signal"
+            why = "; ".join(_one_line(words.reason(r)) for r in col.reasons) or "no signal"
             conf = f"{col.confidence:.2f}: " if col.categories else ""
             stream.write(f"  {_scalar(col.target)}: [{categories}]  # {conf}{why}\n")

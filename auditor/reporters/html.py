@@ -6,9 +6,16 @@ from typing import TextIO
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from auditor.checks.access import kind_label
 from auditor.durations import humane_iso
-from auditor.models.findings import AuditResult, Kind, Severity
+from auditor.models.findings import AuditResult, Severity
+from auditor.reporters import executive
+from auditor.reporters import locale_format as fmt
+from auditor.reporters.changes_text import resolved_summary
+from auditor.reporters.evidence_text import for_result
+from auditor.reporters.finding_groups import group_findings
 from auditor.reporters.labels import labels
+from auditor.reporters.rule_text import rule_remedy, rule_summary
 
 _ENV = Environment(loader=PackageLoader("auditor.reporters", "templates"),
                    autoescape=select_autoescape(default=True, default_for_string=True),
@@ -17,7 +24,16 @@ _ENV = Environment(loader=PackageLoader("auditor.reporters", "templates"),
 
 def render(result: AuditResult, stream: TextIO) -> None:
     template = _ENV.get_template("report.html.j2")
-    by_kind = {k.value: [f for f in result.findings if f.kind == k] for k in Kind}
-    stream.write(template.render(r=result, t=labels(result.lang), severities=list(Severity),
-                                 by_kind={k: v for k, v in by_kind.items() if v},
-                                 duration=lambda text: humane_iso(text, result.lang)))
+    lang = result.lang
+    groups, refs = group_findings(result)
+    words = for_result(result, html=True)
+    stream.write(template.render(r=result, t=labels(lang), severities=list(Severity),
+                                 groups=groups, refs=refs,
+                                 words=words, ex=executive.build(result, words), marks=executive.MARKS,
+                                 num=lambda n: fmt.number(n, lang), pct=lambda n: fmt.share(n, lang),
+                                 dec=lambda n: fmt.decimal(n, lang), day=lambda d: fmt.date(d, lang),
+                                 role_kind=lambda k: kind_label(k, lang),
+                                 resolved_summary=lambda x: resolved_summary(x, lang),
+                                 rule_summary=lambda code: rule_summary(code, lang),
+                                 rule_remedy=lambda code: rule_remedy(code, lang),
+                                 duration=lambda text: humane_iso(text, lang)))

@@ -8,11 +8,13 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from auditor.models.findings import AuditResult, Kind
+from auditor.reporters.evidence_text import for_result
 from auditor.reporters.text_safety import printable
 from auditor.ruleset import load_rules
 
 
 def to_xml(result: AuditResult) -> ET.Element:
+    words = for_result(result)
     ruleset = load_rules()
     root = ET.Element("testsuites", name=printable(f"gdpr-audit {result.service}"))
     total = failures = skipped = 0
@@ -32,8 +34,8 @@ def to_xml(result: AuditResult) -> ET.Element:
                 n_skip += 1
             else:
                 failure = ET.SubElement(case, "failure", type=f.severity.value, message=printable(f.message))
-                refs = "\n".join(r.label for r in f.references)
-                failure.text = printable(f"{f.evidence}\n\n{f.remedy}\n{refs}")
+                refs = "\n".join(words.reference(r) for r in f.references)
+                failure.text = printable(f"{words.finding(f)}\n\n{f.remedy}\n{refs}")
                 n_fail += 1
         raised = {f.rule for f in findings}
         for rule in rules:

@@ -8,6 +8,8 @@ import re
 from typing import TextIO
 
 from auditor.models.findings import AuditResult, Severity
+from auditor.reporters import locale_format as fmt
+from auditor.reporters.changes_text import changes_line, resolved_summary
 from auditor.reporters.labels import labels
 from auditor.reporters.text_safety import printable
 
@@ -25,13 +27,22 @@ def render(result: AuditResult, stream: TextIO) -> None:
     t = labels(result.lang)
     s = result.summary
     icon = "❌" if s.status == "fail" else "✅"
-    lines = [f"### {icon} {escape(t['title'])} — {escape(result.service)} ({result.as_of})", "",
-             f"**{escape(t['status_' + s.status])}** ({escape(t['fail_on'])} : `{s.fail_on}`) · "
-             f"{t['findings']}: {s.total} · {t['waived'].lower()}: {s.waived}"
-             + (f" · baseline: {s.baselined}" if s.baselined else ""), "",
+    colon, lang = t["colon"], result.lang
+    day, threshold = fmt.date(result.as_of, lang), t["sev_" + s.fail_on]
+    known = (f" · {escape(t['baseline'].lower())}{colon} {fmt.number(s.baselined, lang)}"
+             if s.baselined else "")
+    lines = [f"### {icon} {escape(t['title'])} — {escape(result.service)} ({day})", "",
+             f"**{escape(t['status_' + s.status])}** ({escape(t['fail_on'])}{colon} {threshold}) · "
+             f"{t['findings']}{colon} {fmt.number(s.total, lang)} · {t['waived'].lower()}{colon} "
+             f"{fmt.number(s.waived, lang)}{known}", "",
              "| " + " | ".join(t["sev_" + sev.value] for sev in Severity) + " |",
              "|" + "---:|" * len(Severity),
-             "| " + " | ".join(str(s.by_severity[sev.value]) for sev in Severity) + " |", ""]
+             "| " + " | ".join(fmt.number(s.by_severity[sev.value], lang) for sev in Severity) + " |", ""]
+    if result.changes is not None:
+        lines += [escape(changes_line(result.changes, lang)), ""]
+        lines += [f"- {t['change_resolved_one']}{colon} {escape(resolved_summary(x, lang))} `{x.rule}` "
+                  f"{escape(x.target or '—')}" for x in result.changes.resolved[:MAX_ROWS]]
+        lines += [""] if result.changes.resolved else []
     active = [f for f in result.findings if not f.waived and not f.baselined]
     if active:
         lines += [f"| {t['severity']} | {t['rule']} | {t['target']} | Message |", "|---|---|---|---|"]

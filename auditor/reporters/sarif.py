@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from auditor.models.findings import AuditResult, Finding, Severity
+from auditor.reporters.evidence_text import for_result
 from auditor.ruleset import load_rules
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -42,13 +43,14 @@ def _location(finding: Finding) -> dict[str, Any]:
 
 
 def to_sarif(result: AuditResult) -> dict[str, Any]:
+    words = for_result(result)
     ruleset = load_rules()
     lang = result.lang
     codes = sorted({f.rule for f in result.findings} | set(ruleset.rules))
     rules = []
     for code in codes:
         rule = ruleset.get(code)
-        refs = "\n".join(f"- {r.label}" + (f" <{r.url}>" if r.url else "") for r in rule.references)
+        refs = "\n".join(f"- {r.label}" + (f" <{r.url}>" if r.url else "") for r in rule.references_in(lang))
         rules.append({
             "id": code, "name": rule.name,
             "shortDescription": {"text": rule.summary.get(lang)},
@@ -69,8 +71,9 @@ def to_sarif(result: AuditResult) -> dict[str, Any]:
             "partialFingerprints": {"gdprAuditorFinding/v1": f.fingerprint},
             "properties": {"severity": f.severity.value, "security-severity": _SCORE[f.severity],
                            "kind": f.kind.value, "category": f.category, "rows": f.rows,
-                           "evidence": f.evidence, "remedy": f.remedy,
-                           "references": [r.label for r in f.references], "baselined": f.baselined},
+                           "evidence": words.finding(f), "remedy": f.remedy,
+                           "references": [words.reference(r) for r in f.references],
+                           "baselined": f.baselined},
         }
         if f.waived:
             entry["suppressions"] = [{"kind": "external", "justification": f.waiver_reason or ""}]

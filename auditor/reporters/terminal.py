@@ -14,6 +14,8 @@ from rich.table import Table
 
 from auditor.models.findings import AuditResult
 from auditor.progress import Listener, Phase
+from auditor.reporters import locale_format as fmt
+from auditor.reporters.changes_text import changes_line, resolved_summary
 from auditor.reporters.labels import labels
 from auditor.reporters.text_safety import printable
 
@@ -25,22 +27,30 @@ def render(result: AuditResult, stream: TextIO, *, color: bool = False) -> None:
     console = Console(file=stream, force_terminal=color, no_color=not color, width=120,
                       highlight=False)
     service = escape(printable(result.service, 120))
-    console.print(f"[bold]{escape(t['title'])}[/] — {service} ({result.as_of})")
+    lang, colon = result.lang, t["colon"]
+    console.print(f"[bold]{escape(t['title'])}[/] — {service} ({fmt.date(result.as_of, lang)})")
     table = Table(show_header=True, header_style="bold", box=None)
-    for head in (t["severity"], t["rule"], t["target"], t["categories"]):
-        table.add_column(head)
+    for head in (t["severity"], t["rule"], t["target"]):
+        table.add_column(head, no_wrap=True)
+    table.add_column(t["message"], overflow="fold")
     for f in result.findings:
         target = f.target
         sev = t["sev_" + f.severity.value] + (f" ({t['waived'].lower()})" if f.waived else "")
         table.add_row(f"[{_STYLE[f.severity.value]}]{escape(sev)}[/]", f.rule,
-                      escape(printable(target, 80)), escape(f.category or ""))
+                      escape(printable(target, 40)), escape(printable(f.message, 400)))
     if result.findings:
         console.print(table)
-    counts = ", ".join(f"{n} {t['sev_' + s]}" for s, n in result.summary.by_severity.items() if n)
+    counts = ", ".join(f"{fmt.number(n, lang)} {t['sev_' + s]}"
+                       for s, n in result.summary.by_severity.items() if n)
     status = t["status_" + result.summary.status]
-    console.print(f"{t['findings']}: {result.summary.total} ({counts or '0'}); "
-                  f"{t['waived'].lower()}: {result.summary.waived} — {status} "
-                  f"({t['fail_on']}: {result.summary.fail_on})")
+    console.print(f"{t['findings']}{colon} {fmt.number(result.summary.total, lang)} ({counts or '0'}); "
+                  f"{t['waived'].lower()}{colon} {fmt.number(result.summary.waived, lang)} — {status} "
+                  f"({t['fail_on']}{colon} {t['sev_' + result.summary.fail_on]})")
+    if result.changes is not None:
+        console.print(escape(changes_line(result.changes, result.lang)))
+        for x in result.changes.resolved:
+            console.print(f"  {escape(t['change_resolved_one'])}{colon} {x.rule} "
+                          f"{escape(printable(x.target, 80))} — {escape(resolved_summary(x, lang))}")
     if result.errors:
         console.print(f"{escape(t['errors'])}: {len(result.errors)}")
 

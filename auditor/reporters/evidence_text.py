@@ -1,0 +1,168 @@
+"""A finding's evidence and a column's reasons, put into words in the report's language.
+
+The checks give each element as data (auditor/models/evidence.py, Reason); the sentences are in
+evidence.yaml. Counts and shares are written per locale, categories, start events and
+kinds of recipient by their labels, durations in words and dates in full; names of tables,
+columns, detectors and the lexicon's terms as they are, in <code> in the HTML report."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+
+from markupsafe import Markup, escape
+
+from auditor.checks.access import kind_label
+from auditor.durations import humane_iso
+from auditor.models.classification import Reason
+from auditor.models.evidence import Evidence, Value
+from auditor.models.findings import AuditResult, Finding, Reference
+from auditor.models.inventory import ReadError
+from auditor.profiles import Taxonomy, load_taxonomy
+from auditor.reporters import locale_format as fmt
+from auditor.reporters.labels import labels
+
+_SQL = r"(?:SELECT|INSERT|UPDATE|DELETE|TRUNCATE|REFERENCES|TRIGGER|ALL|USAGE|WITH GRANT OPTION)(?:[, ]+(?:" \
+       r"SELECT|INSERT|UPDATE|DELETE|TRUNCATE|REFERENCES|TRIGGER|ALL|USAGE|WITH GRANT OPTION))*"
+_SHARES = {"share", "confidence"}
+_QUOTED = {"subject", "detector"}  # single names, quoted in plain text
+_NAMES = {"purposes", "column", "columns", "type", "detector", "marker", "rule", "target", "grants",
+          "subject", "words", "validator"}
+
+
+@cache
+def default_taxonomy() -> Taxonomy:
+    return load_taxonomy()
+
+
+class EvidenceText:
+    """Puts evidence into words for one report: plain text, or HTML with names in <code>."""
+
+    def __init__(self, lang: str, *, html: bool = False, taxonomy: Taxonomy | None = None) -> None:
+        self.lang = lang
+        self.html = html
+        self.taxonomy = taxonomy or default_taxonomy()
+        self.texts = labels(lang, "evidence.yaml")
+        self.separator = " ; " if lang == "fr" else "; "
+
+    # -- labels of codes ---------------------------------------------------------------------
+    def category(self, key: str) -> str:
+        cat = self.taxonomy.categories.get(key)
+        return cat.label.get(self.lang) if cat else key
+
+    def subject(self, key: str | None) -> str:
+        label = self.taxonomy.data_subjects.get(key or "")
+        return label.get(self.lang) if label else (key or "")
+
+    def verification(self, ref: Reference) -> str:
+        return self.texts[f"verification_{ref.verification}"] if ref.verification else ""
+
+    def reference(self, ref: Reference) -> str:
+        """A reference on one plain line: its label, and how a profile's clause was verified."""
+        return f"{ref.label} ({self.verification(ref)})" if ref.verification else ref.label
+
+    def message(self, finding: Finding) -> str:
+        """The finding's message; in HTML, its names (target, role) and SQL privileges in <code>."""
+        if not self.html:
+            return finding.message
+        names = {n for n in (finding.target, finding.role, finding.table) if n}
+        pattern = "|".join([*(re.escape(n) for n in sorted(names, key=len, reverse=True)), _SQL])
+        text = str(escape(finding.message))
+        return Markup(re.sub(rf"(?<![\w.@])({pattern})(?![\w@])", r"<code>\1</code>", text))
+
+    def read_error(self, error: ReadError) -> str | None:
+        """What could not be read, in the report's language; None when only the English message says."""
+        if error.code is None or error.code not in self.texts:
+            return None
+        return self._fill(error.code, {k: self._value(k, v) for k, v in error.values.items()})
+
+    # -- evidence ----------------------------------------------------------------------------
+    def finding(self, finding: Finding) -> str:
+        """Every element of a finding's evidence, joined: `a ; b` in French, `a; b` in English."""
+        parts = [self.element(e) for e in finding.evidence]
+        return Markup(self.separator).join(parts) if self.html else self.separator.join(parts)
+
+    def element(self, item: Evidence) -> str:
+        if item.reason is not None:
+            return self.reason(item.reason)
+        code = item.code
+        for flag, on in item.values.items():
+            if on is True and f"{code}_{flag}" in self.texts:
+                code = f"{code}_{flag}"
+        if code == "start_date" and len(item.values.get("columns") or []) > 1:  # type: ignore[arg-type]
+            code = "start_date_several"
+        if code == "declared_type" and not item.values.get("type"):
+            code = "declared_type_none"
+        return self._fill(code, {k: self._value(k, v) for k, v in item.values.items()})
+
+    def reason(self, reason: Reason) -> str:
+        share = reason.matched / reason.sampled if reason.matched is not None and reason.sampled else None
+        values: dict[str, Value] = {
+            "subject": reason.subject, "words": ", ".join(reason.words), "detector": reason.detector,
+            "validator": reason.validator, "matched": reason.matched, "sampled": reason.sampled,
+            "share": share, "span_years": reason.span_years, "median_age": reason.median_age,
+            "distinct": reason.distinct, "distinct_sampled": reason.distinct_sampled,
+            "category": reason.category}
+        shown = {k: self._value(k, v) for k, v in values.items()}
+        if reason.source == "name":
+            read = any("=" in w for w in reason.words)
+            text = self._fill("reason_name_read" if read else "reason_name", shown)
+            return text + self._fill("reason_partial", {}) if reason.partial else text
+        if reason.source == "values":
+            code = ("reason_dates" if reason.span_years is not None
+                    else "reason_values_validator" if reason.validator else "reason_values")
+            return self._fill(code, shown)
+        return self._fill(f"reason_{reason.source}", shown)
+
+    # -- formatting --------------------------------------------------------------------------
+    def _name(self, text: str, quoted: bool = False) -> str:
+        if self.html:
+            return Markup("<code>{}</code>").format(text)
+        if quoted:
+            return f"« {text} »" if self.lang == "fr" else f"'{text}'"
+        return text
+
+    def _join(self, items: list[str]) -> str:
+        return Markup(", ").join(items) if self.html else ", ".join(items)
+
+    def _value(self, key: str, value: Value) -> str:
+        lang = self.lang
+        if value is None:
+            return "—"
+        if key == "more":
+            return self._fill("more", {"more": fmt.number(value, lang)}) if value else ""  # type: ignore[arg-type]
+        if key in _SHARES:
+            return fmt.share(value, lang) if key == "share" else fmt.decimal(value, lang)  # type: ignore[arg-type]
+        if isinstance(value, bool):
+            return ""
+        if isinstance(value, int | float):
+            return fmt.number(value, lang)
+        if key == "category":
+            return self.category(str(value))
+        if key == "categories":
+            return self._join([self.category(c) for c in value])
+        if key == "event":
+            return self.taxonomy.start_event_label(str(value), lang)
+        if key == "kind":
+            return kind_label(str(value), lang)
+        if key == "age":
+            return humane_iso(str(value), lang)
+        if key == "expires":
+            return fmt.date(str(value), lang)
+        if key == "terms":
+            return self._join([self._name(t) for t in value])
+        if isinstance(value, list):
+            return self._join([self._name(v) for v in value])
+        return self._name(value, key in _QUOTED) if key in _NAMES else str(value)
+
+    def _fill(self, code: str, values: Mapping[str, str]) -> str:
+        template = self.texts[code]
+        if self.html:
+            return Markup(escape(template)).format(**values)
+        return template.format(**values)
+
+
+def for_result(result: AuditResult, *, html: bool = False) -> EvidenceText:
+    """The words of one audit's report, in its language."""
+    return EvidenceText(result.lang, html=html)

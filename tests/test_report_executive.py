@@ -1,0 +1,126 @@
+"""The executive page opens the HTML report: the verdict in one sentence, the five priorities, the
+DPIA answer with why, key figures and the categories × purposes picture with the forbidden and
+unjustified cells marked; the same in both languages."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from auditor.models.findings import AuditResult
+from auditor.reporters.executive import priorities, verdict
+from tests.report_text import visible_text
+
+
+def _executive(html: str) -> str:
+    section = re.search(r'<section aria-labelledby="executive".*?</section>', html, re.S)
+    assert section is not None
+    return section.group(0)
+
+
+class _Picture(HTMLParser):
+    """The picture's rows: category label -> the class of each purpose's cell."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, list[str]] = {}
+        self.inside = self.in_th = False
+        self.label = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and attrs.get("class") == "picture":
+            self.inside = True
+        elif self.inside and tag == "th" and attrs.get("scope") == "row":
+            self.in_th, self.label = True, ""
+        elif self.inside and tag == "td":
+            self.rows[self.label].append(attrs["class"].removeprefix("mark "))
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.inside = False
+        if tag == "th" and self.in_th:
+            self.in_th = False
+            self.rows[self.label] = []
+
+    def handle_data(self, data):
+        if self.in_th:
+            self.label += data
+
+
+def test_the_executive_page_comes_first(example_reports):
+    html, _ = example_reports["fr"]
+    main = html[html.index("<main>"):]
+    assert main.index('id="executive"') < main.index('id="scope"') < main.index('id="summary"') \
+        < main.index('id="findings"')
+
+
+def test_the_verdict_priorities_dpia_and_figures_in_french(example_reports):
+    text = visible_text(_executive(example_reports["fr"][0]))
+    assert text.startswith(
+        "Synthèse pour le délégué à la protection des données Avis : Au 1 décembre 2026, le service audité "
+        "n'est pas conforme aux finalités qu'il déclare : 5 constats de gravité élevée ou critique sont à "
+        "corriger sans attendre, et 33 autres sont à corriger ou à justifier. Priorités ")
+    assert ("Analyse d'impact (AIPD) : requise pour les finalités déclarées le traitement relève de la liste "
+            "des types d'opérations soumis à AIPD : Délib. CNIL n° 2018-327 (liste des traitements soumis à "
+            "AIPD) : « accompagnement social ou médico-social des personnes » (source secondaire) critère de "
+            "sensibilité : des données sensibles ou relatives aux infractions sont présentes dans la base : "
+            "Infractions, condamnations, mesures de sûreté (art. 10 RGPD), Origine raciale ou ethnique, Santé, "
+            "handicap, Convictions religieuses ou philosophiques.") in text
+    assert ("Chiffres clés 9 tables et vues lues 50 colonnes de données personnelles 4 colonnes de données "
+            "sensibles ou d'infractions (art. 9 et 10) 5 constats graves (gravité élevée ou critique) 38 "
+            "constats en tout, dérogations à part 1\u202f774 lignes conservées au-delà de leur durée 5 rôles qui "
+            "lisent au-delà de leur besoin") in text
+
+
+def test_the_verdict_in_english(example_reports):
+    text = visible_text(_executive(example_reports["en"][0]))
+    assert text.startswith(
+        "Summary for the data protection officer Verdict: On December 1, 2026, the audited service does not "
+        "comply with the purposes it declares: 5 findings of high or critical severity must be corrected "
+        "without delay, and 33 others must be corrected or justified. Priorities ")
+    assert "Key figures 9 tables and views read 50 columns of personal data" in text
+
+
+def test_the_priorities_are_the_first_five_actions(example_reports):
+    result = AuditResult.model_validate(example_reports["fr"][1])
+    assert [(a.id, a.rule, a.targets) for a in priorities(result)] == [
+        ("A1", "ACC002", ["comptable"]), ("A2", "ACC003", ["PUBLIC@export_statistique"]),
+        ("A3", "MIN002", ["usager.origine_ethnique"]), ("A4", "MIN004", ["export_statistique.nir"]),
+        ("A5", "SEC002", ["usager.mot_de_passe_caf"])]
+    # without them: the retention of four tables is one priority, the two coordinates another
+    result.actions = result.actions[5:]
+    assert [(a.id, a.rule, a.targets) for a in priorities(result)] == [
+        ("A6", "RET002", ["accompagnement", "entretien", "membre_foyer", "usager"]),
+        ("A7", "TXT002", ["entretien.notes"]),
+        ("A8", "MIN001", ["export_statistique.code_postal", "export_statistique.tranche_age"]),
+        ("A9", "MIN001", ["usager.latitude", "usager.longitude"]),
+        ("A10", "ACC004", ["comptable@aide_financiere"])]
+    text = visible_text(_executive(example_reports["fr"][0]))
+    assert ("Priorités élevée Données sensibles ou notes lisibles par un rôle comptable, administratif, "
+            "statistique ou prestataire — A1 élevée Données personnelles lisibles par tous les comptes (PUBLIC) — "
+            "A2 élevée") in text
+
+
+def test_the_verdict_without_serious_findings(example_reports):
+    result = AuditResult.model_validate(example_reports["en"][1])
+    result.findings = [f for f in result.findings if f.severity.value in ("low", "info")]
+    assert verdict(result) == ("On December 1, 2026, the audited service complies with the purposes it declares; "
+                               "16 minor points remain to improve.")
+    result.findings = []
+    assert verdict(result) == ("On December 1, 2026, no gap was found between the audited service's data and "
+                               "the purposes it declares.")
+
+
+def test_the_picture_marks_forbidden_and_unjustified_cells(example_reports):
+    picture = _Picture()
+    picture.feed(_executive(example_reports["fr"][0]))
+    rows = picture.rows
+    assert len(rows) == 27
+    assert rows["Origine raciale ou ethnique"] == ["forbidden"] * 5
+    assert rows["Santé, handicap"] == ["conditional", "conditional", "conditional", "forbidden", "not_needed"]
+    assert rows["Nationalité"] == ["unjustified", "unjustified", "not_needed", "not_needed", "not_needed"]
+    assert rows["Texte libre (zone de commentaires, notes)"] == [
+        "not_needed", "unjustified", "not_needed", "forbidden", "not_needed"]
+    cells = [c for row in rows.values() for c in row]
+    assert (cells.count("forbidden"), cells.count("unjustified")) == (8, 7)

@@ -1,0 +1,99 @@
+"""Each report entirely in its language: the example rendered in French and in English holds no
+word of the other language outside codes and names, and counts, shares and dates are written as
+each language writes them."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.models.evidence import Evidence, fact
+from auditor.models.findings import Finding, Kind, Severity
+from auditor.reporters.evidence_text import EvidenceText
+from tests.report_text import other_language_words, visible_text
+
+
+@pytest.fixture
+def reports(example_reports):
+    return example_reports
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_html_report_holds_no_word_of_the_other_language(reports, lang):
+    html, _ = reports[lang]
+    assert other_language_words(html, lang) == []
+
+
+def test_the_giveaway_check_finds_a_word_of_the_other_language():
+    html = ("<p>3 valeurs sur 12 <code>the values</code> <span translate='no'>the</span></p>"
+            "<p>name read</p>")
+    assert visible_text(html) == "3 valeurs sur 12 name read"
+    assert other_language_words(html, "fr") == ["name", "read"]
+    assert other_language_words(html, "en") == ["valeurs", "sur"]
+
+
+def test_numbers_dates_and_labels_follow_the_language(reports):
+    fr, en = visible_text(reports["fr"][0]), visible_text(reports["en"][0])
+    assert "Date de l'audit 1 décembre 2026" in fr and "Audit date December 1, 2026" in en
+    assert "9 tables et vues, 3\u202f012 lignes comptées" in fr and "9 tables and views, 3,012 rows counted" in en
+    assert "(seuil d'échec : élevée)" in fr and "(failure threshold: high)" in en
+    # the evidence of the same finding, from the same data, in each language (names are in <code>)
+    assert "valeurs : 12 sur 12 valeurs d'échantillon (100\xa0%) acceptées par le détecteur" in fr
+    assert "values: 12 of 12 sampled values (100%) pass detector" in en
+
+
+def test_evidence_is_data_in_the_json_report(reports):
+    _, report = reports["en"]
+    finding = next(f for f in report["findings"] if f["rule"] == "MIN004")
+    assert [e["code"] for e in finding["evidence"]] == ["reason", "reason", "confidence", "purposes", "filled"]
+    assert finding["evidence"][1]["reason"]["detector"] == "nir"
+    assert finding["evidence"][2:] == [
+        {"code": "confidence", "values": {"confidence": 1.0}, "reason": None},
+        {"code": "purposes", "values": {"purposes": ["P6_signalement"]}, "reason": None},
+        {"code": "filled", "values": {"filled": 12, "rows": 120}, "reason": None}]
+
+
+def _finding(*evidence: Evidence) -> Finding:
+    return Finding(rule="RET002", kind=Kind.retention, severity=Severity.medium, table="usager",
+                   message="m", remedy="r", evidence=list(evidence))
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("fr", "point de départ « Dernier contact émanant de la personne ou de son représentant » : le plus récent "
+           "de usager.date_dernier_contact, entretien.date_entretien ; 1\u202f235 lignes sur 4\u202f000 au-delà "
+           "de la durée en base active ; plus ancienne : 5 ans 2 mois ; 3 lignes supprimées (deleted_at) "
+           "toujours conservées"),
+    ("en", "start 'Last contact from the person or their representative': the latest of "
+           "usager.date_dernier_contact, entretien.date_entretien; 1,235 of 4,000 rows past the active "
+           "period; oldest: 5 years 2 months; 3 rows marked deleted (deleted_at) still kept"),
+])
+def test_evidence_is_put_into_words_in_the_report_language(lang, expected):
+    finding = _finding(
+        fact("start_date", event="last_contact_with_person",
+             columns=["usager.date_dernier_contact", "entretien.date_entretien"]),
+        fact("past_active", past=1235, rows=4000), fact("oldest", age="P5Y2M"),
+        fact("soft_deleted_kept", rows=3, marker="deleted_at"))
+    assert EvidenceText(lang).finding(finding) == expected
+
+
+def test_html_evidence_puts_names_in_code_and_escapes_them():
+    finding = _finding(fact("readable_columns", columns=["a.<b>", "c.d"], more=2))
+    assert str(EvidenceText("en", html=True).finding(finding)) == \
+        "readable columns: <code>a.&lt;b&gt;</code>, <code>c.d</code> (+2)"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_generated_schema_report_holds_no_word_of_the_other_language(tmp_path, lang):
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+    from bench.schemas import schema_ddl
+
+    schema = tmp_path / "schema.sql"
+    schema.write_text(schema_ddl(60, seed=17), encoding="utf-8")
+    html = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["audit", "--schema", str(schema), "--profile", "fr.casf.rsa.r262",
+                                       "--lang", lang, "--as-of", "2026-12-01", "--html", str(html)])
+    assert result.exit_code in (0, 1), result.output
+    text = html.read_text(encoding="utf-8")
+    assert 'id="executive"' in text and 'id="actions"' in text
+    assert other_language_words(text, lang) == []
