@@ -123,6 +123,7 @@ class _Identifier:
 
 
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+_CLAUSE_MARKS = (",", ":", "«", "»", '"', "(", ")", "→")
 
 
 def _alt(fragments: list[str]) -> str:
@@ -230,6 +231,9 @@ class NoteReader:
             if not inside:
                 continue
             words = sentence.group()
+            # a question asks whether: what its last clause names is no fact (« Voir l'union locale
+            # CGT pour le contrat ? »), whatever words end the scope of edsnlp's « ? » before the term
+            asked = start + max(map(words.rfind, _CLAUSE_MARKS)) + 1 if words.rstrip().endswith("?") else end
             needed = [name for name, cue in quals.first_words.items() if cue.search(words)]
             if not needed:
                 result += inside
@@ -254,8 +258,9 @@ class NoteReader:
                     result.append(m)
                     continue
                 q = ent._
-                result.append(Mention(m.category, m.start, m.end, bool(q.negation), bool(q.hypothesis),
-                                      bool(q.family), bool(q.reported_speech)))
+                result.append(Mention(m.category, m.start, m.end, bool(q.negation),
+                                      bool(q.hypothesis) or m.start >= asked, bool(q.family),
+                                      bool(q.reported_speech)))
         return result
 
     # -- a note --------------------------------------------------------------------------------
