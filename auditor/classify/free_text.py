@@ -29,9 +29,13 @@ class Near(Strict):
     first: str
     then: str
     within: int = Field(default=50, ge=1, le=200)
+    apart: str | None = Field(default=None, description=(
+        "Words that, between the two, name someone else the second may be said of (« M. … sa fille et "
+        "son compagnon »): the two are then not near (the reader's pattern only)"))
 
     def pattern(self) -> str:
-        return f"(?:{self.first})\\b[^.;!?\\n]{{0,{self.within}}}?\\b(?:{self.then})"
+        gap = "[^.;!?\\n]" if self.apart is None else f"(?:(?!\\b(?:{self.apart})\\b)[^.;!?\\n])"
+        return f"(?:{self.first})\\b{gap}{{0,{self.within}}}?\\b(?:{self.then})"
 
 
 class TextCategory(Strict):
