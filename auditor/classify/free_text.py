@@ -34,8 +34,13 @@ class Near(Strict):
         "son compagnon »): the two are then not near (the reader's pattern only)"))
 
     def pattern(self) -> str:
+        return f"{self.pattern_before()}\\b(?:{self.then})"
+
+    def pattern_before(self) -> str:
+        """The first phrase and what may follow it up to the second (the second, which starts a word,
+        not included)."""
         gap = "[^.;!?\\n]" if self.apart is None else f"(?:(?!\\b(?:{self.apart})\\b)[^.;!?\\n])"
-        return f"(?:{self.first})\\b{gap}{{0,{self.within}}}?\\b(?:{self.then})"
+        return f"(?:{self.first})\\b{gap}{{0,{self.within}}}?"
 
 
 class TextCategory(Strict):
