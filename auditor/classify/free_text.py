@@ -29,9 +29,18 @@ class Near(Strict):
     first: str
     then: str
     within: int = Field(default=50, ge=1, le=200)
+    apart: str | None = Field(default=None, description=(
+        "Words that, between the two, name someone else the second may be said of (« M. … sa fille et "
+        "son compagnon »): the two are then not near (the reader's pattern only)"))
 
     def pattern(self) -> str:
-        return f"(?:{self.first})\\b[^.;!?\\n]{{0,{self.within}}}?\\b(?:{self.then})"
+        return f"{self.pattern_before()}\\b(?:{self.then})"
+
+    def pattern_before(self) -> str:
+        """The first phrase and what may follow it up to the second (the second, which starts a word,
+        not included)."""
+        gap = "[^.;!?\\n]" if self.apart is None else f"(?:(?!\\b(?:{self.apart})\\b)[^.;!?\\n])"
+        return f"(?:{self.first})\\b{gap}{{0,{self.within}}}?"
 
 
 class TextCategory(Strict):
@@ -177,6 +186,8 @@ class QualifierSettings(Strict):
                                                    preceding=norm([*rep["preceding"], *rep_verbs]),
                                                    attr="TEXT"),
         }
+        for pipe in pipes.values():
+            _keep_whole_cues(pipe)
         cues = {
             "negation": [*norm([*neg["preceding"], *neg_pre, *neg["following"], *neg_post]), "ne", "n"],
             "hypothesis": [*norm([*hyp["preceding"], *hyp_pre, *hyp["following"], *hyp_post]), "?"],
@@ -192,6 +203,22 @@ class QualifierSettings(Strict):
             marked = f"|[{marks}]" if marks else ""
             patterns[name] = re.compile(r"\b(?:" + "|".join(words) + r")\b" + marked)
         return Qualifiers(nlp, pipes, patterns)
+
+
+def _keep_whole_cues(pipe: Any) -> None:
+    """A termination word inside a cue does not end that cue's scope: edsnlp's « que » ends scopes,
+    and would end those of « craint que », « plutôt que de » before their first word. The pipe's cues
+    are found as before, less the terminations inside a longer cue (not a pseudo-cue: « pas que »
+    negates nothing, and its « que » still ends the scope of « ne »)."""
+    find = pipe.get_cues
+
+    def get_cues(doc: Any, spans: Any = None) -> list[Any]:
+        matches = find(doc, spans)
+        cues = [m for m in matches if m.label_ not in ("termination", "pseudo")]
+        return [m for m in matches if m.label_ != "termination" or not any(
+            c.start <= m.start and m.end <= c.end and len(c) > len(m) for c in cues)]
+
+    pipe.get_cues = get_cues
 
 
 @dataclass

@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from auditor.classify.alternation import by_first_letter
 from auditor.classify.free_text import Lexicon, Qualifiers, QualifierSettings
 from auditor.classify.term_cues import CueFinder
 from auditor.classify.validators import VALIDATORS, passes
@@ -103,12 +104,25 @@ class Candidate:
 
 
 @dataclass
+class _Near:
+    """Two phrases in one sentence: `then` is looked for, `before` in the few characters before it
+    (a pattern anchored at their end), so that a common first phrase (« il », « M. ») costs nothing
+    where no second follows."""
+
+    then: re.Pattern[str]
+    before: re.Pattern[str]
+    reach: int  # characters before `then` that `before` may start in
+
+
+@dataclass
 class _Category:
     category: str
     terms: re.Pattern[str]
     exclude: re.Pattern[str] | None
     linked: re.Pattern[str] | None
     affirmed: re.Pattern[str] | None
+    near: list[_Near] = field(default_factory=list)
+    near_then: re.Pattern[str] | None = None  # the second phrases of all, for one pass over a note
 
 
 @dataclass
@@ -122,7 +136,9 @@ class _Identifier:
     window: int = 0
 
 
+_NEAR_FIRST = 40  # characters a `near` rule's first phrase may take
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+_CLAUSE_MARKS = (",", ":", "«", "»", '"', "(", ")", "→")
 
 
 def _alt(fragments: list[str]) -> str:
@@ -138,11 +154,16 @@ class NoteReader:
         civ = _alt(model.civilities)
         self.civilities = re.compile(rf"\b({civ})\s+[A-ZÀ-ÖØ-Þ][\w\-]+")
         self.categories = [
-            _Category(c.category, re.compile(rf"\b{_alt([*c.terms, *(n.pattern() for n in c.near)])}\b"),
-                      re.compile(rf"\b{_alt(c.exclude)}\b") if c.exclude else None,
-                      re.compile(rf"\b{_alt(c.linked)}\b") if c.linked else None,
-                      re.compile(rf"\b{_alt(c.affirmed)}\b") if c.affirmed else None)
+            _Category(c.category, re.compile(rf"\b{by_first_letter(c.terms)}\b"),
+                      re.compile(rf"\b{by_first_letter(c.exclude)}\b") if c.exclude else None,
+                      re.compile(rf"\b{by_first_letter(c.linked)}\b") if c.linked else None,
+                      re.compile(rf"\b{by_first_letter(c.affirmed)}\b") if c.affirmed else None,
+                      [_Near(re.compile(rf"\b(?:{n.then})\b"), re.compile(rf"\b{n.pattern_before()}\Z"),
+                             n.within + _NEAR_FIRST) for n in c.near])
             for c in model.categories]
+        for cat, c in zip(self.categories, model.categories, strict=True):
+            if c.near:
+                cat.near_then = re.compile(rf"\b{by_first_letter([n.then for n in c.near])}\b")
         self.link = re.compile(rf"\b{_alt(model.link_words)}\b") if model.link_words else None
         self.link_window = model.link_window
         self.no_person = re.compile(rf"\b{_alt(model.no_person)}\b") if model.no_person else None
@@ -173,6 +194,7 @@ class NoteReader:
             if cat.exclude is not None:
                 scope = cat.exclude.sub(lambda m: " " * len(m.group()), scope)
             found += [Mention(cat.category, m.start(), m.end()) for m in cat.terms.finditer(scope)]
+            found += self._near_mentions(cat, scope)
             if cat.linked is not None and self.link is not None:
                 for m in cat.linked.finditer(scope):
                     before = " ".join(_WORD.findall(scope[:m.start()])[-self.link_window:])
@@ -187,6 +209,22 @@ class NoteReader:
                     if category is not None:
                         found.append(Mention(category, words[i][0], words[i + n - 1][1]))
                         break
+        return found
+
+    @staticmethod
+    def _near_mentions(cat: _Category, scope: str) -> list[Mention]:
+        """The second phrases of a category's `near` rules, each with its first phrase just before."""
+        found: list[Mention] = []
+        if cat.near_then is None:
+            return found
+        for hit in cat.near_then.finditer(scope):
+            for near in cat.near:
+                m = near.then.match(scope, hit.start())
+                if m is None:
+                    continue
+                first = near.before.search(scope, max(0, m.start() - near.reach), m.start())
+                if first is not None:
+                    found.append(Mention(cat.category, first.start(), m.end()))
         return found
 
     def identifiers_in(self, text: str) -> dict[str, list[IdentifierForm]]:
@@ -230,6 +268,9 @@ class NoteReader:
             if not inside:
                 continue
             words = sentence.group()
+            # a question asks whether: what its last clause names is no fact (« Voir l'union locale
+            # CGT pour le contrat ? »), whatever words end the scope of edsnlp's « ? » before the term
+            asked = start + max(map(words.rfind, _CLAUSE_MARKS)) + 1 if words.rstrip().endswith("?") else end
             needed = [name for name, cue in quals.first_words.items() if cue.search(words)]
             if not needed:
                 result += inside
@@ -254,8 +295,9 @@ class NoteReader:
                     result.append(m)
                     continue
                 q = ent._
-                result.append(Mention(m.category, m.start, m.end, bool(q.negation), bool(q.hypothesis),
-                                      bool(q.family), bool(q.reported_speech)))
+                result.append(Mention(m.category, m.start, m.end, bool(q.negation),
+                                      bool(q.hypothesis) or m.start >= asked, bool(q.family),
+                                      bool(q.reported_speech)))
         return result
 
     # -- a note --------------------------------------------------------------------------------
