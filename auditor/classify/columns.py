@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from auditor.classify.concepts import Context, Hit
 from auditor.classify.detectors import Detectors
 from auditor.classify.identifiers import normalise_identifier
-from auditor.classify.tokens import Reading
+from auditor.classify.tokens import Reading, split_identifier
 from auditor.classify.values import Signal, hashed, value_matches, value_signals
 from auditor.classify.vocabulary import Vocabulary
 from auditor.models.classification import ColumnClassification, Reason
@@ -54,6 +54,9 @@ KEYS = "keys"
 REFS = "references"            # with a person word: a reference to a person's row
 OWN_NAMES = "own_names"        # a column that names the table's own rows
 STATES = "states"              # bookkeeping of a row's state, not its content
+FLAG_WORDS = "flag_words"      # a name starting with one declares a yes/no value (`top_handicap`)
+STATISTICS = "statistics"      # a table of counts about people holds nobody's row
+_PROSE = re.compile(r"^\s*\w*(TEXT|CLOB)\b|\(\s*(\d{4,}|[3-9]\d\d|2[5-9]\d)\s*\)|\bMAX\b", re.IGNORECASE)
 
 
 def type_class(declared: str | None) -> str:
@@ -64,6 +67,12 @@ def type_class(declared: str | None) -> str:
         if pattern.search(declared):
             return name
     return "other"
+
+
+def is_prose(declared: str | None) -> bool:
+    """A declared type that holds sentences, not a code: TEXT, CLOB, a string of 250 characters or
+    more (or no declared type: nothing says otherwise)."""
+    return not declared or (type_class(declared) == "text" and bool(_PROSE.search(declared)))
 
 
 def _matches(pattern: str, name: str) -> bool:
@@ -120,7 +129,7 @@ class Classifier:
         for qname, view in views.items():
             subject, how = named[qname]
             view.how = how
-            if how in {"unknown", "none-by-name"}:
+            if how in {"unknown", "none-by-name", "reference"}:
                 targets_of = {named.get(by_name.get(fk.ref_table.lower(), ""), ("?", "unknown"))
                               for fk in view.table.foreign_keys}
                 fk_subjects = {default if h == "unknown" else s for s, h in targets_of}
@@ -200,12 +209,25 @@ class Classifier:
             return "none", "lookup"
         groups = self.vocab.concepts
         lemmas = [w.lemma for w in view.reading.words if w.known]
+        if not lemmas:
+            return "?", "unknown"
         person = groups.group("person")
-        if lemmas and not set(lemmas) & person:
-            not_people = groups.group("org") | groups.group("place") | groups.group("schema_words") \
-                | groups.group("reference")
+        reference = groups.group("reference")
+        if lemmas[0] in self.group(STATISTICS):
+            # `statistiques_beneficiaires`, `stat_integration`: counts about people. The head noun
+            # only: `export_statistique` is an export (of people's rows, for statistics)
+            return "none", "none-by-name"
+        if not set(lemmas) & person:
+            not_people = groups.group("org") | groups.group("place") | groups.group("schema_words")
+            not_people |= reference
+            if lemmas[0] in reference or lemmas[-1] in reference:
+                return "none", "reference"
             if lemmas[0] in not_people or lemmas[-1] in not_people:
                 return "none", "none-by-name"
+        elif lemmas[0] in groups.group("org") and set(lemmas) & person <= groups.group("role_words"):
+            # French puts the head noun first: `structures_referentes`, `services_instructeurs`,
+            # `organismes_payeurs` are organisations that play a role, not people
+            return "none", "none-by-name"
         return "?", "unknown"
 
     def _is_lookup(self, view: TableView, targets: set[str]) -> bool:
@@ -307,9 +329,8 @@ class Classifier:
         """Signals from the column's name (read whole, then without a prefix shared by the table's
         columns), its comment, its type, and the table it belongs to."""
         lex, concepts = self.vocab.lexicon, self.vocab.concepts
-        kind = type_class(col.type)
-        context = Context(kind, view.subject, view.lemmas, view.confirmed)
-        reading = lex.read(col.name)
+        reading, kind = self._read(view, col)
+        context = Context(kind, view.subject, view.lemmas, view.confirmed, is_prose(col.type))
         only: tuple[str, ...] | None = None
         if view.subject is None and not reading.lemma_set & concepts.group("named_person"):
             if not view.names_people:
@@ -317,7 +338,7 @@ class Classifier:
             # an organisation's table that names a person (its contact, by first name): the name and
             # e-mail are that person's, the address and phone the organisation's
             only = ("identity", "contact.email")
-            context = Context(kind, view.subject, view.lemmas, True)
+            context = Context(kind, view.subject, view.lemmas, True, is_prose(col.type))
         if self._links_to_entity(view, col):
             return []  # a plain link to another row of the application, not a coded value
         prefix = view.column_prefix
@@ -360,14 +381,42 @@ class Classifier:
                                              words=list(h.words)), strong=False))
         return signals
 
-    def _links_to_entity(self, view: TableView, col: Column) -> bool:
-        """A foreign-key column pointing to a table that is not a reference list."""
+    def _read(self, view: TableView, col: Column) -> tuple[Reading, str]:
+        """The column's name read as lemmas, and its type class, as the name corrects them."""
+        reading, kind = self.vocab.lexicon.read(col.name), type_class(col.type)
+        if self._fk_target(view, col) is not False:
+            # a key into a code list (`typeorient_id` -> typesorients): the person's coded value;
+            # the name without its key words says what is coded
+            keys = self.group(KEYS)
+            reading = Reading(tuple(w for w in reading.words if w.lemma not in keys))
+        if kind in {"text", "number", "unknown"} and self._declares_flag(col.name, reading):
+            kind = "flag"
+        return reading, kind
+
+    def _fk_target(self, view: TableView, col: Column) -> TableView | bool | None:
+        """The view a foreign-key column points to; None when it points outside the inventory,
+        False when the column is no foreign key."""
         low = col.name.lower()
         for fk in view.table.foreign_keys:
             if low in (c.lower() for c in fk.columns):
                 target = self._by_name.get(fk.ref_table.lower())
-                return target is None or self.views[target].how != "lookup"
+                return None if target is None else self.views[target]
         return False
+
+    def _links_to_entity(self, view: TableView, col: Column) -> bool:
+        """A foreign-key column pointing to a table that is not a reference list."""
+        target = self._fk_target(view, col)
+        if target is False:
+            return False
+        return not (isinstance(target, TableView) and target.how in {"lookup", "reference"})
+
+    def _declares_flag(self, name: str, reading: Reading) -> bool:
+        """`top_handicap`, `topsansdomfixe` (CAF flows), `is_active`, `has_children`: a yes/no value
+        whatever the declared type (a CHAR(1) 'O'/'N')."""
+        flags = self.group(FLAG_WORDS)
+        pieces = split_identifier(name)
+        return bool(pieces and pieces[0] in flags) or bool(reading.words and reading.words[0].lemma in flags
+                                                          and len(reading.words) > 1)
 
     def _descriptive(self, col: Column, reading: Reading, view: TableView) -> bool:
         """A column that says something of the table's topic: not a key, not bookkeeping."""
