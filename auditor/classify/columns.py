@@ -14,6 +14,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from auditor.classify.concepts import Context, Hit
@@ -175,18 +176,20 @@ class Classifier:
         for q in seeds:
             views[q].confirmed = True
 
-        def walk(start: list[str], edges: dict[str, list[str]]) -> list[str]:
+        def walk(start: list[str], edges: dict[str, list[str]], through: Callable[[str], bool]) -> list[str]:
             seen, queue = set(start), [q for q in start if usable(q)]
             while queue:
                 current = queue.pop()
                 for other in edges[current]:
-                    if other not in seen and usable(other):
+                    if other not in seen and through(other):
                         seen.add(other)
                         queue.append(other)
             return list(seen)
 
-        ancestors = walk(seeds, targets)
-        for q in walk(ancestors, sources):
+        # up: what a person's row points to, unless it names its own rows: a teller, a charge, a
+        # product or a ledger account a row points to is a thing, not a person's file
+        ancestors = walk(seeds, targets, lambda q: usable(q) and not self._names_itself(views[q]))
+        for q in walk(ancestors, sources, usable):
             views[q].confirmed = True
         # a table the graph does not reach is still taken to be about the service's people unless
         # it names its own rows (`name`, `libelle`, `title`): then it is a thing (a commission, a
