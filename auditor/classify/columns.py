@@ -56,6 +56,7 @@ REFS = "references"            # with a person word: a reference to a person's r
 OWN_NAMES = "own_names"        # a column that names the table's own rows
 STATES = "states"              # bookkeeping of a row's state, not its content
 FLAG_WORDS = "flag_words"      # a name starting with one declares a yes/no value (`top_handicap`)
+AGENCIES = "agencies"          # organisations that hold people's files (CAF, France Travail)
 STATISTICS = "statistics"      # a table of counts about people holds nobody's row
 _PROSE = re.compile(r"^\s*\w*(TEXT|CLOB)\b|\(\s*(\d{4,}|[3-9]\d\d|2[5-9]\d)\s*\)|\bMAX\b", re.IGNORECASE)
 
@@ -225,8 +226,11 @@ class Classifier:
             not_people |= reference
             if lemmas[0] in reference or lemmas[-1] in reference:
                 return "none", "reference"
-            if lemmas[0] in not_people or lemmas[-1] in not_people:
+            last = lemmas[-1] in not_people and lemmas[-1] not in self.group(AGENCIES)
+            if lemmas[0] in not_people or last:
                 return "none", "none-by-name"
+        elif lemmas[0] in reference:
+            return "none", "reference"  # `motifs_contacts`, `types_usagers`: head noun first
         elif lemmas[0] in groups.group("org") and set(lemmas) & person <= groups.group("role_words"):
             # French puts the head noun first: `structures_referentes`, `services_instructeurs`,
             # `organismes_payeurs` are organisations that play a role, not people
@@ -418,8 +422,20 @@ class Classifier:
         whatever the declared type (a CHAR(1) 'O'/'N')."""
         flags = self.group(FLAG_WORDS)
         pieces = split_identifier(name)
-        return bool(pieces and pieces[0] in flags) or bool(reading.words and reading.words[0].lemma in flags
-                                                          and len(reading.words) > 1)
+        if not pieces:
+            return False
+        first_word = reading.words[0].lemma if reading.words else None
+        if pieces[0] in flags or (first_word in flags and len(reading.words) > 1):
+            return True
+        lex = self.vocab.lexicon
+        first = lex.read(pieces[0]).words
+        if len(first) == 1 and first[0].known:
+            return False  # a word of its own: `topic`, `island`, `hash`
+        for flag in flags:  # glued: `isautre`, `hasrevenu`, `toppersdrodevorsa`
+            rest = lex.read(pieces[0][len(flag):]).words if pieces[0].startswith(flag) else ()
+            if rest and rest[0].known and pieces[0][len(flag):].startswith(rest[0].text):
+                return True
+        return False
 
     def _descriptive(self, col: Column, reading: Reading, view: TableView) -> bool:
         """A column that says something of the table's topic: not a key, not bookkeeping."""
