@@ -56,6 +56,7 @@ REFS = "references"            # with a person word: a reference to a person's r
 OWN_NAMES = "own_names"        # a column that names the table's own rows
 STATES = "states"              # bookkeeping of a row's state, not its content
 FLAG_WORDS = "flag_words"      # a name starting with one declares a yes/no value (`top_handicap`)
+KINDS = "kinds"                # a table named for a kind of value is a code list (`contact_type`)
 AGENCIES = "agencies"          # organisations that hold people's files (CAF, France Travail)
 STATISTICS = "statistics"      # a table of counts about people holds nobody's row
 _PROSE = re.compile(r"^\s*\w*(TEXT|CLOB)\b|\(\s*(\d{4,}|[3-9]\d\d|2[5-9]\d)\s*\)|\bMAX\b", re.IGNORECASE)
@@ -221,6 +222,10 @@ class Classifier:
             # `statistiques_beneficiaires`, `stat_integration`: counts about people. The head noun
             # only: `export_statistique` is an export (of people's rows, for statistics)
             return "none", "none-by-name"
+        if lemmas[0] in self.group(KINDS) or lemmas[-1] in self.group(KINDS):
+            # named for a kind of value, at either end (French puts the head noun first, English
+            # last): `types_usagers`, `motifs_contacts`, `contact_type`, `participant_status_type`
+            return "none", "reference"
         if not set(lemmas) & person:
             not_people = groups.group("org") | groups.group("place") | groups.group("schema_words")
             not_people |= reference
@@ -229,8 +234,6 @@ class Classifier:
             last = lemmas[-1] in not_people and lemmas[-1] not in self.group(AGENCIES)
             if lemmas[0] in not_people or last:
                 return "none", "none-by-name"
-        elif lemmas[0] in reference:
-            return "none", "reference"  # `motifs_contacts`, `types_usagers`: head noun first
         elif lemmas[0] in groups.group("org") and set(lemmas) & person <= groups.group("role_words"):
             # French puts the head noun first: `structures_referentes`, `services_instructeurs`,
             # `organismes_payeurs` are organisations that play a role, not people
@@ -366,8 +369,10 @@ class Classifier:
                           Reason(source="name", category=h.concept.category, confidence=h.confidence,
                                  subject=col.name, words=list(h.words), partial=not h.whole),
                           strong=h.whole) for h in hits]
-        meta = bool(reading.lemma_set & (concepts.group("meta") | concepts.group("tech_time")))
-        if col.comment:
+        # the name as written: a key's `id` stays a meta word even when a code list's key is read
+        # without it
+        meta = bool(lex.read(col.name).lemma_set & (concepts.group("meta") | concepts.group("tech_time")))
+        if col.comment and not col.primary_key:  # a row's own key: its comment names the rows
             for h in concepts.match(lex.read_text(col.comment), context, text=True):
                 if meta and h.concept.rule.kind != "attribute":
                     continue  # `location_type_id` "Which location does this email belong to": not the e-mail
