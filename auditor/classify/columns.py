@@ -227,11 +227,17 @@ class Classifier:
             # last): `types_usagers`, `motifs_contacts`, `contact_type`, `participant_status_type`
             return "none", "reference"
         if not set(lemmas) & person:
-            not_people = groups.group("org") | groups.group("place") | groups.group("schema_words")
-            not_people |= reference
-            if lemmas[0] in reference or lemmas[-1] in reference:
-                return "none", "reference"
+            places = groups.group("org") | groups.group("place")
+            not_people = places | groups.group("schema_words") | reference
+            ends = {lemmas[0], lemmas[-1]}
             last = lemmas[-1] in not_people and lemmas[-1] not in self.group(AGENCIES)
+            if (ends & reference or lemmas[0] in not_people or last) and not ends & places \
+                    and self._refers_to_person(view, undeclared=True):
+                # `room_tags.user_id`, `event_reports.user_id` (no declared key: the key graph
+                # cannot say it): rows a person wrote or set, named after what they are, are theirs
+                return "?", "unknown"
+            if ends & reference:
+                return "none", "reference"
             if lemmas[0] in not_people or last:
                 return "none", "none-by-name"
         elif lemmas[0] in groups.group("org") and set(lemmas) & person <= groups.group("role_words"):
@@ -269,13 +275,18 @@ class Classifier:
         return any(lex.read(c.name).lemma_set <= own | self.group(STATES) and lex.read(c.name).lemma_set & own
                    for c in view.table.columns)
 
-    def _refers_to_person(self, view: TableView) -> bool:
+    def _refers_to_person(self, view: TableView, undeclared: bool = False) -> bool:
         """A column that names a person's key (`usagerRef`, `user_id`, `personUUID`), declared as a
-        foreign key or not: the rows are about, or by, that person."""
+        foreign key or not (`undeclared`: not): the rows are about, or by, that person."""
         person = self.vocab.concepts.group("person")
         lex = self.vocab.lexicon
+        fk_cols = {c.lower() for fk in view.table.foreign_keys for c in fk.columns} if undeclared else set()
         for col in view.table.columns:
+            if col.name.lower() in fk_cols:
+                continue
             lemmas = lex.read(col.name).lemma_set
+            if undeclared and not lemmas - self.group(REFS) <= person:
+                continue  # only the person's key itself (`user_id`), not `participant_listing_id`
             if lemmas & person and lemmas & self.group(REFS) and len(lemmas) <= 3:
                 return True
         return False
