@@ -251,7 +251,10 @@ class Classifier:
         or flags, with a label or code among them (or, for a list named by its `name` alone, other
         tables pointing to it)."""
         table = view.table
-        if len(table.columns) > 8 or len(table.columns) < 2:
+        if len(table.columns) == 1:  # an enum table (Hasura, Postgres): its one column is the value
+            return self.vocab.lexicon.read(table.columns[0].name).lemma_set <= self.group(LOOKUP) \
+                and table.name.lower() in targets
+        if len(table.columns) > 8:
             return False
         fk_cols = {c.lower() for fk in table.foreign_keys for c in fk.columns}
         lex = self.vocab.lexicon
