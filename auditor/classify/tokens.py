@@ -221,8 +221,10 @@ class Lexicon:
         if cached is not None:
             return cached
         words = [w for piece in split_identifier(name) for w in self._piece(piece)]
-        words = [w for w in words if w.how != "stop"]
-        reading = Reading(tuple(self._phrases(words)))
+        # numbers do not interrupt a phrase (`liblig2adr`: line 2 of the address)
+        numbers = [w for w in words if w.how == "number"]
+        words = [w for w in words if w.how not in {"stop", "number"}]
+        reading = Reading((*self._phrases(words), *numbers))
         self._cache[name] = reading
         return reading
 
