@@ -30,6 +30,7 @@ class ConceptRule(Strict):
     terms: list[list[str]] = Field(min_length=1)
     blocked_by: list[str] = Field(default_factory=list)
     whole: bool = Field(default=False, description="A term must explain the whole name")
+    names_only: bool = Field(default=False, description="Read in column names, not in comments")
     with_: list[str] = Field(default_factory=list, alias="with",
                              description="Words a whole-name term may carry along")
     types: Literal["text", "prose", "date"] | None = Field(
@@ -121,7 +122,7 @@ class Concepts:
                 if not term <= lemmas:
                     continue
                 explained = content <= term | concept.allowed_with
-                if rule.whole and (text or not explained):
+                if ((rule.whole or rule.names_only) and text) or (rule.whole and not explained):
                     continue
                 confidence = rule.confidence - (0 if explained else self.partial_penalty)
                 hits.append(Hit(concept, term, round(confidence, 3), tuple(reading.explain(term)), explained))
