@@ -223,7 +223,7 @@ def _check_words(words: list[str], lexicon: Lexicon, file: Path, raw: object,
     for j, word in enumerate(words):
         if word.startswith("$"):
             continue
-        lemma = lexicon.variants.get(word) or lexicon.abbreviations.get(word)
+        lemma = lexicon.variants.get(word) or lexicon.abbreviations.get(word) or lexicon.singular(word)
         if lemma is not None and lemma != word:
             raise RuleError(f"{word!r} reads as {lemma!r} (rules/classification/lexicon.yaml): "
                             f"write {lemma!r}",

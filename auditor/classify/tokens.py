@@ -134,6 +134,10 @@ class Lexicon:
     def lemmas(self) -> frozenset[str]:
         return lexicon_lemmas(self)
 
+    def singular(self, word: str) -> str | None:
+        """The singular a neutral word listed with its plural reads as (`services` -> service)."""
+        return self._singular.get(word)
+
     # -- one piece ---------------------------------------------------------------------------
     def _known(self, piece: str) -> Word | None:
         """A piece the lexicon knows whole: a word, a plural, an abbreviation or a stop word."""
