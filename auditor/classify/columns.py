@@ -133,8 +133,12 @@ class Classifier:
             subject, how = named[qname]
             view.how = how
             if how in {"unknown", "none-by-name", "reference"}:
+                # a key naming a role played on the row (`referent_id`, `auteur_id`) says who
+                # handles it, not whom it is about: it does not pass that person's subject on
+                roles = self.group("role_words")
                 targets_of = {named.get(by_name.get(fk.ref_table.lower(), ""), ("?", "unknown"))
-                              for fk in view.table.foreign_keys}
+                              for fk in view.table.foreign_keys
+                              if not any(lex.read(c).lemma_set & roles for c in fk.columns)}
                 fk_subjects = {default if h == "unknown" else s for s, h in targets_of}
                 people = fk_subjects - {"none"}
                 view.names_people = self._has_person_columns(view)
