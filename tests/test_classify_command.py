@@ -17,7 +17,7 @@ def test_classify_prints_overrides_that_paste_back_into_the_config(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == ("# gdpr-audit classify — Dossier social départemental (exemple): 75 columns in "
-                        "9 tables, 3012 sample rows; 50 columns hold personal data.")
+                        "9 tables, 3012 sample rows; 51 columns hold personal data.")
     assert "  # -- usager (subject: beneficiary)" in lines
     assert "  usager.iban: [financial.bank_account]  # 1.00: name 'iban'; " \
            "values: 236 of 236 sampled values (100%) pass detector 'iban', iban check digits verified" in lines

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from auditor.classify.concepts import Context, Hit
 from auditor.classify.detectors import Detectors
 from auditor.classify.identifiers import normalise_identifier
-from auditor.classify.tokens import Reading
+from auditor.classify.tokens import Reading, split_identifier
 from auditor.classify.values import Signal, hashed, value_matches, value_signals
 from auditor.classify.vocabulary import Vocabulary
 from auditor.models.classification import ColumnClassification, Reason
@@ -54,6 +55,11 @@ KEYS = "keys"
 REFS = "references"            # with a person word: a reference to a person's row
 OWN_NAMES = "own_names"        # a column that names the table's own rows
 STATES = "states"              # bookkeeping of a row's state, not its content
+FLAG_WORDS = "flag_words"      # a name starting with one declares a yes/no value (`top_handicap`)
+KINDS = "kinds"                # a table named for a kind of value is a code list (`contact_type`)
+AGENCIES = "agencies"          # organisations that hold people's files (CAF, France Travail)
+STATISTICS = "statistics"      # a table of counts about people holds nobody's row
+_PROSE = re.compile(r"^\s*\w*(TEXT|CLOB)\b|\(\s*(\d{4,}|[3-9]\d\d|2[5-9]\d)\s*\)|\bMAX\b", re.IGNORECASE)
 
 
 def type_class(declared: str | None) -> str:
@@ -64,6 +70,12 @@ def type_class(declared: str | None) -> str:
         if pattern.search(declared):
             return name
     return "other"
+
+
+def is_prose(declared: str | None) -> bool:
+    """A declared type that holds sentences, not a code: TEXT, CLOB, a string of 250 characters or
+    more (or no declared type: nothing says otherwise)."""
+    return not declared or (type_class(declared) == "text" and bool(_PROSE.search(declared)))
 
 
 def _matches(pattern: str, name: str) -> bool:
@@ -120,9 +132,13 @@ class Classifier:
         for qname, view in views.items():
             subject, how = named[qname]
             view.how = how
-            if how in {"unknown", "none-by-name"}:
+            if how in {"unknown", "none-by-name", "reference"}:
+                # a key naming a role played on the row (`referent_id`, `auteur_id`) says who
+                # handles it, not whom it is about: it does not pass that person's subject on
+                roles = self.group("role_words")
                 targets_of = {named.get(by_name.get(fk.ref_table.lower(), ""), ("?", "unknown"))
-                              for fk in view.table.foreign_keys}
+                              for fk in view.table.foreign_keys
+                              if not any(lex.read(c).lemma_set & roles for c in fk.columns)}
                 fk_subjects = {default if h == "unknown" else s for s, h in targets_of}
                 people = fk_subjects - {"none"}
                 view.names_people = self._has_person_columns(view)
@@ -166,18 +182,20 @@ class Classifier:
         for q in seeds:
             views[q].confirmed = True
 
-        def walk(start: list[str], edges: dict[str, list[str]]) -> list[str]:
+        def walk(start: list[str], edges: dict[str, list[str]], through: Callable[[str], bool]) -> list[str]:
             seen, queue = set(start), [q for q in start if usable(q)]
             while queue:
                 current = queue.pop()
                 for other in edges[current]:
-                    if other not in seen and usable(other):
+                    if other not in seen and through(other):
                         seen.add(other)
                         queue.append(other)
             return list(seen)
 
-        ancestors = walk(seeds, targets)
-        for q in walk(ancestors, sources):
+        # up: what a person's row points to, unless it names its own rows: a teller, a charge, a
+        # product or a ledger account a row points to is a thing, not a person's file
+        ancestors = walk(seeds, targets, lambda q: usable(q) and not self._names_itself(views[q]))
+        for q in walk(ancestors, sources, usable):
             views[q].confirmed = True
         # a table the graph does not reach is still taken to be about the service's people unless
         # it names its own rows (`name`, `libelle`, `title`): then it is a thing (a commission, a
@@ -200,12 +218,36 @@ class Classifier:
             return "none", "lookup"
         groups = self.vocab.concepts
         lemmas = [w.lemma for w in view.reading.words if w.known]
+        if not lemmas:
+            return "?", "unknown"
         person = groups.group("person")
-        if lemmas and not set(lemmas) & person:
-            not_people = groups.group("org") | groups.group("place") | groups.group("schema_words") \
-                | groups.group("reference")
-            if lemmas[0] in not_people or lemmas[-1] in not_people:
+        reference = groups.group("reference")
+        if lemmas[0] in self.group(STATISTICS):
+            # `statistiques_beneficiaires`, `stat_integration`: counts about people. The head noun
+            # only: `export_statistique` is an export (of people's rows, for statistics)
+            return "none", "none-by-name"
+        if lemmas[0] in self.group(KINDS) or lemmas[-1] in self.group(KINDS):
+            # named for a kind of value, at either end (French puts the head noun first, English
+            # last): `types_usagers`, `motifs_contacts`, `contact_type`, `participant_status_type`
+            return "none", "reference"
+        if not set(lemmas) & person:
+            places = groups.group("org") | groups.group("place")
+            not_people = places | groups.group("schema_words") | reference
+            ends = {lemmas[0], lemmas[-1]}
+            last = lemmas[-1] in not_people and lemmas[-1] not in self.group(AGENCIES)
+            if (ends & reference or lemmas[0] in not_people or last) and not ends & places \
+                    and self._refers_to_person(view, undeclared=True):
+                # `room_tags.user_id`, `event_reports.user_id` (no declared key: the key graph
+                # cannot say it): rows a person wrote or set, named after what they are, are theirs
+                return "?", "unknown"
+            if ends & reference:
+                return "none", "reference"
+            if lemmas[0] in not_people or last:
                 return "none", "none-by-name"
+        elif lemmas[0] in groups.group("org") and set(lemmas) & person <= groups.group("role_words"):
+            # French puts the head noun first: `structures_referentes`, `services_instructeurs`,
+            # `organismes_payeurs` are organisations that play a role, not people
+            return "none", "none-by-name"
         return "?", "unknown"
 
     def _is_lookup(self, view: TableView, targets: set[str]) -> bool:
@@ -213,7 +255,10 @@ class Classifier:
         or flags, with a label or code among them (or, for a list named by its `name` alone, other
         tables pointing to it)."""
         table = view.table
-        if len(table.columns) > 8 or len(table.columns) < 2:
+        if len(table.columns) == 1:  # an enum table (Hasura, Postgres): its one column is the value
+            return self.vocab.lexicon.read(table.columns[0].name).lemma_set <= self.group(LOOKUP) \
+                and table.name.lower() in targets
+        if len(table.columns) > 8:
             return False
         fk_cols = {c.lower() for fk in table.foreign_keys for c in fk.columns}
         lex = self.vocab.lexicon
@@ -237,13 +282,18 @@ class Classifier:
         return any(lex.read(c.name).lemma_set <= own | self.group(STATES) and lex.read(c.name).lemma_set & own
                    for c in view.table.columns)
 
-    def _refers_to_person(self, view: TableView) -> bool:
+    def _refers_to_person(self, view: TableView, undeclared: bool = False) -> bool:
         """A column that names a person's key (`usagerRef`, `user_id`, `personUUID`), declared as a
-        foreign key or not: the rows are about, or by, that person."""
+        foreign key or not (`undeclared`: not): the rows are about, or by, that person."""
         person = self.vocab.concepts.group("person")
         lex = self.vocab.lexicon
+        fk_cols = {c.lower() for fk in view.table.foreign_keys for c in fk.columns} if undeclared else set()
         for col in view.table.columns:
+            if col.name.lower() in fk_cols:
+                continue
             lemmas = lex.read(col.name).lemma_set
+            if undeclared and not lemmas - self.group(REFS) <= person:
+                continue  # only the person's key itself (`user_id`), not `participant_listing_id`
             if lemmas & person and lemmas & self.group(REFS) and len(lemmas) <= 3:
                 return True
         return False
@@ -307,9 +357,8 @@ class Classifier:
         """Signals from the column's name (read whole, then without a prefix shared by the table's
         columns), its comment, its type, and the table it belongs to."""
         lex, concepts = self.vocab.lexicon, self.vocab.concepts
-        kind = type_class(col.type)
-        context = Context(kind, view.subject, view.lemmas, view.confirmed)
-        reading = lex.read(col.name)
+        reading, kind = self._read(view, col)
+        context = Context(kind, view.subject, view.lemmas, view.confirmed, is_prose(col.type))
         only: tuple[str, ...] | None = None
         if view.subject is None and not reading.lemma_set & concepts.group("named_person"):
             if not view.names_people:
@@ -317,7 +366,7 @@ class Classifier:
             # an organisation's table that names a person (its contact, by first name): the name and
             # e-mail are that person's, the address and phone the organisation's
             only = ("identity", "contact.email")
-            context = Context(kind, view.subject, view.lemmas, True)
+            context = Context(kind, view.subject, view.lemmas, True, is_prose(col.type))
         if self._links_to_entity(view, col):
             return []  # a plain link to another row of the application, not a coded value
         prefix = view.column_prefix
@@ -338,8 +387,10 @@ class Classifier:
                           Reason(source="name", category=h.concept.category, confidence=h.confidence,
                                  subject=col.name, words=list(h.words), partial=not h.whole),
                           strong=h.whole) for h in hits]
-        meta = bool(reading.lemma_set & (concepts.group("meta") | concepts.group("tech_time")))
-        if col.comment:
+        # the name as written: a key's `id` stays a meta word even when a code list's key is read
+        # without it
+        meta = bool(lex.read(col.name).lemma_set & (concepts.group("meta") | concepts.group("tech_time")))
+        if col.comment and not col.primary_key:  # a row's own key: its comment names the rows
             for h in concepts.match(lex.read_text(col.comment), context, text=True):
                 if meta and h.concept.rule.kind != "attribute":
                     continue  # `location_type_id` "Which location does this email belong to": not the e-mail
@@ -360,13 +411,53 @@ class Classifier:
                                              words=list(h.words)), strong=False))
         return signals
 
-    def _links_to_entity(self, view: TableView, col: Column) -> bool:
-        """A foreign-key column pointing to a table that is not a reference list."""
+    def _read(self, view: TableView, col: Column) -> tuple[Reading, str]:
+        """The column's name read as lemmas, and its type class, as the name corrects them."""
+        reading, kind = self.vocab.lexicon.read(col.name), type_class(col.type)
+        if self._fk_target(view, col) is not False:
+            # a key into a code list (`typeorient_id` -> typesorients): the person's coded value;
+            # the name without its key words says what is coded
+            keys = self.group(KEYS)
+            reading = Reading(tuple(w for w in reading.words if w.lemma not in keys))
+        if kind in {"text", "number", "unknown"} and self._declares_flag(col.name, reading):
+            kind = "flag"
+        return reading, kind
+
+    def _fk_target(self, view: TableView, col: Column) -> TableView | bool | None:
+        """The view a foreign-key column points to; None when it points outside the inventory,
+        False when the column is no foreign key."""
         low = col.name.lower()
         for fk in view.table.foreign_keys:
             if low in (c.lower() for c in fk.columns):
                 target = self._by_name.get(fk.ref_table.lower())
-                return target is None or self.views[target].how != "lookup"
+                return None if target is None else self.views[target]
+        return False
+
+    def _links_to_entity(self, view: TableView, col: Column) -> bool:
+        """A foreign-key column pointing to a table that is not a reference list."""
+        target = self._fk_target(view, col)
+        if target is False:
+            return False
+        return not (isinstance(target, TableView) and target.how in {"lookup", "reference"})
+
+    def _declares_flag(self, name: str, reading: Reading) -> bool:
+        """`top_handicap`, `topsansdomfixe` (CAF flows), `is_active`, `has_children`: a yes/no value
+        whatever the declared type (a CHAR(1) 'O'/'N')."""
+        flags = self.group(FLAG_WORDS)
+        pieces = split_identifier(name)
+        if not pieces:
+            return False
+        first_word = reading.words[0].lemma if reading.words else None
+        if pieces[0] in flags or (first_word in flags and len(reading.words) > 1):
+            return True
+        lex = self.vocab.lexicon
+        first = lex.read(pieces[0]).words
+        if len(first) == 1 and first[0].known:
+            return False  # a word of its own: `topic`, `island`, `hash`
+        for flag in flags:  # glued: `isautre`, `hasrevenu`, `toppersdrodevorsa`
+            rest = lex.read(pieces[0][len(flag):]).words if pieces[0].startswith(flag) else ()
+            if rest and rest[0].known and pieces[0][len(flag):].startswith(rest[0].text):
+                return True
         return False
 
     def _descriptive(self, col: Column, reading: Reading, view: TableView) -> bool:
@@ -381,10 +472,10 @@ class Classifier:
 def schema_prefix(inventory: Inventory) -> str | None:
     """A first token most table names share (civicrm_, m_ in fineract): a product prefix."""
     names = [normalise_identifier(t.name) for t in inventory.tables]
-    firsts = [n.split("_", 1)[0] for n in names if "_" in n]
+    firsts = Counter(n.split("_", 1)[0] for n in names if "_" in n)
     if len(inventory.tables) >= 5 and firsts:
-        token = max(set(firsts), key=firsts.count)
-        if firsts.count(token) >= 0.8 * len(inventory.tables):
+        token, count = firsts.most_common(1)[0]  # one pass: linear in the number of tables
+        if count >= 0.8 * len(inventory.tables):
             return token
     return None
 
@@ -406,10 +497,10 @@ def column_prefix(table: Table, key: str) -> str | None:
     """A token most columns start with that abbreviates the table (`usr_nom`, `usr_tel` in
     t_usr; `cli_nom` in tbl_client), stripped before matching column names."""
     names = [normalise_identifier(c.name) for c in table.columns]
-    firsts = [n.split("_", 1)[0] for n in names if "_" in n]
+    firsts = Counter(n.split("_", 1)[0] for n in names if "_" in n)
     if len(names) >= 3 and firsts:
-        token = max(set(firsts), key=firsts.count)
-        if firsts.count(token) >= 0.6 * len(names) and key.startswith(token[:3]):
+        token, count = firsts.most_common(1)[0]
+        if count >= 0.6 * len(names) and key.startswith(token[:3]):
             return token
     return None
 

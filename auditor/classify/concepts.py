@@ -30,9 +30,11 @@ class ConceptRule(Strict):
     terms: list[list[str]] = Field(min_length=1)
     blocked_by: list[str] = Field(default_factory=list)
     whole: bool = Field(default=False, description="A term must explain the whole name")
+    names_only: bool = Field(default=False, description="Read in column names, not in comments")
     with_: list[str] = Field(default_factory=list, alias="with",
                              description="Words a whole-name term may carry along")
-    types: Literal["text", "date"] | None = None
+    types: Literal["text", "prose", "date"] | None = Field(
+        default=None, description="text: a textual column; prose: one holding sentences (TEXT, long strings)")
     dates: bool = Field(default=False, description="Also holds in a date or timestamp column")
     flags: bool = Field(default=False, description="Also holds in a yes/no column")
     person_table: bool = Field(default=False, description="Only in a table known to be about people")
@@ -74,6 +76,7 @@ class Context:
     subject: str | None
     table_lemmas: frozenset[str] = frozenset()
     person_table: bool = True        # the table is known to be about people
+    prose: bool = True               # the declared type holds sentences (TEXT, long strings), or is unknown
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ class Concepts:
                 if not term <= lemmas:
                     continue
                 explained = content <= term | concept.allowed_with
-                if rule.whole and (text or not explained):
+                if ((rule.whole or rule.names_only) and text) or (rule.whole and not explained):
                     continue
                 confidence = rule.confidence - (0 if explained else self.partial_penalty)
                 hits.append(Hit(concept, term, round(confidence, 3), tuple(reading.explain(term)), explained))
@@ -136,7 +139,9 @@ class Concepts:
         if concept.not_tables & context.table_lemmas:
             return False
         kind = context.type_class
-        if rule.types == "text" and kind not in {"text", "unknown", "json"}:
+        if rule.types in {"text", "prose"} and kind not in {"text", "unknown", "json"}:
+            return False
+        if rule.types == "prose" and not context.prose:
             return False
         if rule.types == "date" and kind != "date":
             return False
@@ -199,7 +204,14 @@ def load_concepts(taxonomy: Taxonomy, lexicon: Lexicon, path: Path) -> Concepts:
         _check_words(rule.with_, known, path, raw, ("concepts", i, "with"))
         tables, _ = _expand(rule.tables, groups, path, raw, ("concepts", i, "tables"))
         not_tables, _ = _expand(rule.not_tables, groups, path, raw, ("concepts", i, "not_tables"))
-        concepts.append(Concept(rule, tuple(frozenset(t) for t in rule.terms), blocked, liftable - blocked,
+        terms: list[frozenset[str]] = []
+        for j, term in enumerate(rule.terms):  # `[$money]`: one term for each word of the group
+            options: list[frozenset[str]] = [frozenset()]
+            for k, word in enumerate(term):
+                alternatives, more = _expand([word], groups, path, raw, ("concepts", i, "terms", j, k))
+                options = [o | {w} for o in options for w in sorted(alternatives | more)]
+            terms += options
+        concepts.append(Concept(rule, tuple(terms), blocked, liftable - blocked,
                                 frozenset(rule.with_), tables, not_tables))
     return Concepts(concepts, groups, model.partial_penalty)
 
@@ -211,7 +223,7 @@ def _check_words(words: list[str], lexicon: Lexicon, file: Path, raw: object,
     for j, word in enumerate(words):
         if word.startswith("$"):
             continue
-        lemma = lexicon.variants.get(word) or lexicon.abbreviations.get(word)
+        lemma = lexicon.variants.get(word) or lexicon.abbreviations.get(word) or lexicon.singular(word)
         if lemma is not None and lemma != word:
             raise RuleError(f"{word!r} reads as {lemma!r} (rules/classification/lexicon.yaml): "
                             f"write {lemma!r}",

@@ -113,12 +113,19 @@ class Lexicon:
     neutral: frozenset[str] = frozenset()    # known words that mean nothing personal
     dictionary: Callable[[], frozenset[str]] = general_words  # words of the language, never split
     _prefixes: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _singular: dict[str, str] = field(default_factory=dict, repr=False)
     _cache: dict[str, Reading] = field(default_factory=dict, repr=False)
     _longest_phrase: int = 1
 
     def __post_init__(self) -> None:
+        # a neutral word listed with its plural (`service`, `services`; `type`, `types`) reads as
+        # the singular, so that the groups written in singulars hold the plural too
+        for word in self.neutral:
+            stem = _stem(word, lambda w: w in self.neutral)
+            if stem is not None:
+                self._singular[word] = stem
         index: dict[str, set[str]] = {}
-        for word, lemma in [*self.variants.items(), *((w, w) for w in self.neutral)]:
+        for word, lemma in [*self.variants.items(), *((w, self._singular.get(w, w)) for w in self.neutral)]:
             for k in range(MIN_PREFIX, len(word)):
                 index.setdefault(word[:k], set()).add(lemma)
         self._prefixes = {p: frozenset(lemmas) for p, lemmas in index.items()}
@@ -126,6 +133,10 @@ class Lexicon:
 
     def lemmas(self) -> frozenset[str]:
         return lexicon_lemmas(self)
+
+    def singular(self, word: str) -> str | None:
+        """The singular a neutral word listed with its plural reads as (`services` -> service)."""
+        return self._singular.get(word)
 
     # -- one piece ---------------------------------------------------------------------------
     def _known(self, piece: str) -> Word | None:
@@ -137,14 +148,10 @@ class Lexicon:
         if piece in self.abbreviations:
             return Word(piece, self.abbreviations[piece], "abbreviation")
         if piece in self.neutral:
-            return Word(piece, piece, "word")
-        for ending, replacement in (("ies", "y"), ("aux", "al"), ("s", ""), ("x", ""), ("es", "")):
-            if piece.endswith(ending) and len(piece) > len(ending) + 2:
-                stem = piece[: -len(ending)] + replacement
-                if stem in self.variants:
-                    return Word(piece, self.variants[stem], "plural")
-                if stem in self.neutral:
-                    return Word(piece, stem, "plural")
+            return Word(piece, self._singular.get(piece, piece), "word")
+        stem = _stem(piece, lambda w: w in self.variants or w in self.neutral)
+        if stem is not None:
+            return Word(piece, self.variants.get(stem, stem), "plural")
         return None
 
     def _prefix(self, piece: str) -> Word | None:
@@ -153,11 +160,17 @@ class Lexicon:
             return Word(piece, next(iter(lemmas)), "prefix")
         return None
 
-    def _split(self, piece: str) -> list[Word] | None:
+    def _split(self, piece: str, unknown: bool = False) -> list[Word] | None:
         """The cheapest cover of `piece` by known pieces: lexicon words and abbreviations cost 1,
         words of the language 1.2, stop words 1.3; at least two pieces, one of them not a stop
         word. None if no cover exists. A piece is never guessed from the start of a word here:
-        inside a compound that reads `changement` as `change` + `ment(al)`."""
+        inside a compound that reads `changement` as `change` + `ment(al)`.
+
+        `unknown`: the cover may also hold pieces the lexicon does not know, at 1 + one per letter
+        (`mtsolcre` -> mt + sol? + cre, `commissionseps` -> commissions + eps?): a known piece is
+        only taken out of an unknown word when it saves letters, so a two-letter abbreviation is
+        read at the start or the end of a compound, or between known words, never in the middle of
+        an unknown one (`carpentier` stays whole, without a `pe`)."""
         n = len(piece)
         best: list[tuple[float, list[Word]] | None] = [None] * (n + 1)
         best[0] = (0.0, [])
@@ -172,6 +185,8 @@ class Lexicon:
                 cost = 1.3 if word is not None and word.how == "stop" else 1.0
                 if word is None and len(sub) >= MIN_SPLIT and sub in words:
                     word, cost = Word(sub, sub, "word"), 1.2
+                if word is None and unknown and not (head[1] and head[1][-1].how == "unknown"):
+                    word, cost = Word(sub, sub, "unknown"), 1.0 + len(sub)
                 if word is None:
                     continue
                 candidate = (head[0] + cost, [*head[1], word])
@@ -179,7 +194,7 @@ class Lexicon:
                 if current is None or candidate[0] < current[0]:
                     best[end] = candidate
         result = best[n]
-        if result is None or len(result[1]) < 2 or all(w.how == "stop" for w in result[1]):
+        if result is None or len(result[1]) < 2 or all(w.how in {"stop", "unknown"} for w in result[1]):
             return None
         return result[1]
 
@@ -196,7 +211,13 @@ class Lexicon:
             if parts is not None:
                 return parts
         word = self._prefix(piece) if MIN_WHOLE_PREFIX <= len(piece) <= MAX_WHOLE_PREFIX else None
-        return [word] if word is not None else [Word(piece, piece, "unknown")]
+        if word is not None:
+            return [word]
+        if len(piece) >= MIN_SPLIT:
+            parts = self._split(piece, unknown=True)
+            if parts is not None:
+                return parts
+        return [Word(piece, piece, "unknown")]
 
     # -- a whole name ------------------------------------------------------------------------
     def read(self, name: str) -> Reading:
@@ -204,8 +225,10 @@ class Lexicon:
         if cached is not None:
             return cached
         words = [w for piece in split_identifier(name) for w in self._piece(piece)]
-        words = [w for w in words if w.how != "stop"]
-        reading = Reading(tuple(self._phrases(words)))
+        # numbers do not interrupt a phrase (`liblig2adr`: line 2 of the address)
+        numbers = [w for w in words if w.how == "number"]
+        words = [w for w in words if w.how not in {"stop", "number"}]
+        reading = Reading((*self._phrases(words), *numbers))
         self._cache[name] = reading
         return reading
 
@@ -232,6 +255,16 @@ class Lexicon:
                 out.append(words[i])
                 i += 1
         return out
+
+
+def _stem(word: str, known: Callable[[str], bool]) -> str | None:
+    """The singular of a regular plural when it is known (-s, -x, -es, -aux -> -al, -ies -> -y)."""
+    for ending, replacement in (("ies", "y"), ("aux", "al"), ("s", ""), ("x", ""), ("es", "")):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)] + replacement
+            if known(stem):
+                return stem
+    return None
 
 
 def lexicon_lemmas(lexicon: Lexicon) -> frozenset[str]:
