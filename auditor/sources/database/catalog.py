@@ -40,6 +40,18 @@ def _type(col: Any, dialect: sa.Dialect) -> str:
         return str(col["type"])
 
 
+def audited_schemas(inspector: sa.Inspector, target: Target, schemas: list[str]) -> list[str]:
+    """The schemas to read: the ones `schemas` names (globs), else every one of the database; on
+    MySQL/MariaDB, where a schema is a database, only the URL's own."""
+    names = [s for s in inspector.get_schema_names()
+             if s not in _SYSTEM_SCHEMAS and not s.startswith("pg_temp")]
+    if schemas:
+        return [s for s in names if wanted(s, schemas, [])]
+    if target.backend == "mysql":
+        return [s for s in names if s == inspector.default_schema_name]
+    return names
+
+
 def read_sqlalchemy(
     conn: sa.Connection,
     target: Target,
@@ -50,12 +62,7 @@ def read_sqlalchemy(
 ) -> None:
     inspector = sa.inspect(conn)
     default = inspector.default_schema_name
-    names = [
-        s for s in inspector.get_schema_names() if s not in _SYSTEM_SCHEMAS and not s.startswith("pg_temp")
-    ]
-    for schema in names:
-        if schemas and not wanted(schema, schemas, []):
-            continue
+    for schema in audited_schemas(inspector, target, schemas):
         shown = None if schema == default else schema
         for kind, listed in (
             ("table", inspector.get_table_names(schema=schema)),
