@@ -1,6 +1,7 @@
-"""Live objects: a live audit reads exactly the database of its URL (and the schemas asked for).
-PostgreSQL and MariaDB on this machine; each test builds its own databases next to others, so that
-a server holding more than the audited database is the normal case.
+"""Live objects: a live audit reads exactly the database of its URL (and the schemas asked for), and
+every object that holds rows once and with its kind (tables, partitioned tables, views, materialized
+views, foreign tables). PostgreSQL and MariaDB on this machine; each test builds its own databases
+next to others, so that a server holding more than the audited database is the normal case.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ def _audit(tmp_path, name, url, *flags, config=None):
     assert result.exit_code in (0, 1), result.output
     text = out.read_text(encoding="utf-8")
     return json.loads(text), text + (tmp_path / f"{name}.html").read_text(encoding="utf-8")
+
+
+def _tables(report):
+    return [(t["name"], t["kind"], t["partitions"], t["rows"]) for t in report["tables"]]
 
 
 # -- PostgreSQL -------------------------------------------------------------------------------------
@@ -93,16 +98,118 @@ def postgres():
     _pg_drop(PG_DB)
 
 
+ENTRETIEN = ["entretien_2020", "entretien_2025", "entretien_2025_s1", "entretien_2025_s2"]
+
+
+def test_postgres_objects_are_each_read_once_with_their_kind(postgres):
+    inv = read_database(postgres)
+    assert [t.qualified_name for t in inv.tables] == [  # no partition apart, the materialized view
+        "archive.ancien_dossier", "dossier_usager", "entretien", "usager", "mv_contact", "v_usager"]
+    assert [(t.qualified_name, t.kind, t.partitions) for t in inv.tables] == [
+        ("archive.ancien_dossier", "table", []),
+        ("dossier_usager", "partitioned_table", ["dossier_usager_69", "dossier_usager_75"]),
+        ("entretien", "partitioned_table", ENTRETIEN),  # every level, under the table they belong to
+        ("usager", "table", []),
+        ("mv_contact", "materialized_view", []),
+        ("v_usager", "view", []),
+    ]
+    assert [c.name for c in inv.find_table("mv_contact").columns] == ["id", "nir", "email"]
+    assert [(fk.columns, fk.ref_table) for fk in inv.find_table("entretien").foreign_keys] == [
+        (["usager_id"], "usager")]
+    assert inv.errors == []
+
+
+def test_postgres_partitioned_table_is_counted_once_and_the_materialized_view_read(postgres, tmp_path):
+    report, _ = _audit(tmp_path, "pg", postgres)
+    assert report["rows_read"] == 3 + 3 + 5 + 4 + 4  # the partitions' rows once, with their table
+    assert report["errors"] == []
+    # retention: each partitioned table once, its partitions never apart; the last contact with a
+    # person read through the foreign key of the partitioned interviews
+    assert [(r["table"], r["date_sources"], r["rows"], r["past_active"]) for r in report["retention"]] == [
+        ("archive.ancien_dossier", [], None, None),
+        ("dossier_usager", [], None, None),
+        ("usager", ["entretien.date_entretien (via 1 FK)"], 4, 1),
+    ]
+    assert [(f["rule"], f["table"], f["rows"]) for f in report["findings"] if f["rule"].startswith("RET")] == [
+        ("RET002", "usager", 1), ("RET003", "archive.ancien_dossier", None), ("RET003", "dossier_usager", None)]
+    assert _tables(report) == [
+        ("archive.ancien_dossier", "table", [], 3),
+        ("dossier_usager", "partitioned_table", ["dossier_usager_69", "dossier_usager_75"], 3),
+        ("entretien", "partitioned_table", ENTRETIEN, 5),
+        ("usager", "table", [], 4),
+        ("mv_contact", "materialized_view", [], 4),
+        ("v_usager", "view", [], None),  # a view's rows are its tables'
+    ]
+    # the materialized view's values were sampled and recognised, as a table's
+    nir = next(c for c in report["columns"] if (c["table"], c["column"]) == ("mv_contact", "nir"))
+    assert (nir["values_sampled"], nir["value_matches"]) == (4, {"nir": 1.0})
+    html = (tmp_path / "pg.html").read_text(encoding="utf-8")
+    assert ("<td><code>entretien</code></td><td>table partitionnée</td><td><code>entretien_2020</code>, "
+            "<code>entretien_2025</code>, <code>entretien_2025_s1</code>, <code>entretien_2025_s2</code>"
+            "</td><td class=\"num\">5</td>") in html
+    assert "<td><code>mv_contact</code></td><td>vue matérialisée</td><td></td><td class=\"num\">4</td>" in html
+    assert "<td><code>v_usager</code></td><td>vue</td><td></td><td class=\"num\">—</td>" in html
+
+
 def test_postgres_schemas_scope_tables_rows_and_default_privileges(postgres, tmp_path):
     inv = read_database(postgres, schemas=["archive"])
     assert [t.qualified_name for t in inv.tables] == ["archive.ancien_dossier"]
     assert [(d.schema_name, d.grantee, d.privilege) for d in inv.default_privileges] == [
         ("archive", "PUBLIC", "SELECT")]  # not public's: that schema is not audited
     report, text = _audit(tmp_path, "archive", postgres, "--schemas", "archive")
-    assert sorted({c["table"] for c in report["columns"]}) == ["archive.ancien_dossier"]
+    assert _tables(report) == [("archive.ancien_dossier", "table", [], 3)]
     assert report["rows_read"] == 3
     for other in ("entretien", "dossier_usager", "mv_contact", "v_usager", '"usager', "martin@exemple.fr"):
         assert other not in text
+
+
+# -- foreign tables (postgres_fdw) --------------------------------------------------------------------
+PG_FDW = "gdpr_objects_fdw"
+PG_REMOTE = "gdpr_objects_remote"
+
+
+@pytest.fixture(scope="module")
+def postgres_fdw():
+    _pg_create(PG_REMOTE, "CREATE TABLE usager_distant (id int PRIMARY KEY, nom text, email text);"
+                          "INSERT INTO usager_distant SELECT i, 'Nom' || i, 'u' || i || '@exemple.fr' "
+                          "FROM generate_series(1, 7) i;")
+    _pg_create(PG_FDW, "CREATE TABLE local_usager (id int PRIMARY KEY, nom text);"
+                       "INSERT INTO local_usager VALUES (1, 'Martin'), (2, 'Durand');")
+    try:
+        with psycopg.connect(f"host=127.0.0.1 dbname={PG_FDW} user=postgres", autocommit=True) as conn:
+            try:
+                conn.execute("CREATE EXTENSION postgres_fdw")
+            except psycopg.Error as err:
+                pytest.skip(f"postgres_fdw cannot be installed on this server: {type(err).__name__}")
+            conn.execute(f"CREATE SERVER distant FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', "
+                         f"port '5432', dbname '{PG_REMOTE}')")
+            conn.execute("CREATE USER MAPPING FOR postgres SERVER distant OPTIONS (user 'postgres')")
+            conn.execute("CREATE FOREIGN TABLE usager_distant (id int, nom text, email text) SERVER distant "
+                         "OPTIONS (table_name 'usager_distant')")
+        yield f"postgresql://postgres@127.0.0.1:5432/{PG_FDW}"
+    finally:
+        _pg_drop(PG_FDW, PG_REMOTE)
+
+
+def test_foreign_tables_are_listed_and_counted_only_if_asked(postgres_fdw, tmp_path):
+    inv = read_database(postgres_fdw)
+    assert [(t.name, t.kind, [c.name for c in t.columns]) for t in inv.tables] == [
+        ("local_usager", "table", ["id", "nom"]), ("usager_distant", "foreign_table", ["id", "nom", "email"])]
+    listed, _ = _audit(tmp_path, "listed", postgres_fdw, config={})
+    assert _tables(listed) == [("local_usager", "table", [], 2), ("usager_distant", "foreign_table", [], None)]
+    assert listed["rows_read"] == 2
+    email = next(c for c in listed["columns"] if c["table"] == "usager_distant" and c["column"] == "email")
+    assert email["values_sampled"] is None  # its rows were not read
+    assert "<td><code>usager_distant</code></td><td>table distante</td><td></td><td class=\"num\">—</td>" in \
+        (tmp_path / "listed.html").read_text(encoding="utf-8")
+    counted, text = _audit(tmp_path, "counted", postgres_fdw, "--lang", "en", config={"foreign_tables": "count"})
+    assert "<td><code>usager_distant</code></td><td>foreign table</td><td></td><td class=\"num\">7</td>" in text
+    assert "distante" not in text and "Lignes comptées" not in text and "Rows counted" in text
+    assert _tables(counted) == [("local_usager", "table", [], 2), ("usager_distant", "foreign_table", [], 7)]
+    assert counted["rows_read"] == 9
+    email = next(c for c in counted["columns"] if c["table"] == "usager_distant" and c["column"] == "email")
+    assert (email["values_sampled"], email["value_matches"]) == (7, {"email": 1.0})
+    assert not [r for r in counted["retention"] if r["table"] == "usager_distant"]  # its rows live elsewhere
 
 
 # -- MariaDB ----------------------------------------------------------------------------------------
@@ -161,6 +268,8 @@ def test_mariadb_audit_reads_only_the_database_of_its_url(mariadb, tmp_path):
                                                                 ("v_usager", "view")]
     assert _grants(inv) == [(MY_ROLE, "SELECT", None, "usager", None)]  # none of the other database's
     report, text = _audit(tmp_path, "maria", mariadb)
+    assert _tables(report) == [("accueil", "table", [], 3), ("usager", "table", [], 5),
+                               ("v_usager", "view", [], None)]
     assert report["rows_read"] == 8 and report["errors"] == []
     assert sorted({c["table"] for c in report["columns"]}) == ["accueil", "usager", "v_usager"]
     for other in OTHER_NAMES:  # no table, row or grant of the other databases on the server
@@ -179,7 +288,8 @@ def test_mariadb_schemas_name_the_databases_read(mariadb, tmp_path):
         (MY_ROLE, "UPDATE", MY_TWO, "dossier_secret", None),
     ]
     report, text = _audit(tmp_path, "two", mariadb, "--schemas", MY_TWO)
-    assert sorted({c["table"] for c in report["columns"]}) == [f"{MY_TWO}.autre_fichier", f"{MY_TWO}.dossier_secret"]
+    assert _tables(report) == [(f"{MY_TWO}.autre_fichier", "table", [], 2), (f"{MY_TWO}.dossier_secret", "table",
+                                                                             [], 4)]
     assert report["rows_read"] == 6
     assert MY_THREE not in text and "journal_tiers" not in text and "martin@exemple.fr" not in text
 

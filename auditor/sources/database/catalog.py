@@ -21,6 +21,7 @@ from sqlalchemy.engine.reflection import ObjectKind
 from auditor.models.inventory import Column, ForeignKey, SourceLocation, Table
 from auditor.sources.builder import InventoryBuilder
 from auditor.sources.database.connection import Target
+from auditor.sources.database.objects import SchemaObject, schema_objects
 from auditor.sources.engine_errors import engine_message
 
 _SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
@@ -38,6 +39,13 @@ def _type(col: Any, dialect: sa.Dialect) -> str:
         return str(col["type"].compile(dialect=dialect))
     except Exception:
         return str(col["type"])
+
+
+# What SQLAlchemy reflects each kind of object as: tables (PostgreSQL's TABLE takes in partitioned and
+# foreign tables), views, materialized views.
+_FAMILIES = {"table": ObjectKind.TABLE, "partitioned_table": ObjectKind.TABLE,
+             "foreign_table": ObjectKind.TABLE, "view": ObjectKind.VIEW,
+             "materialized_view": ObjectKind.MATERIALIZED_VIEW}
 
 
 def audited_schemas(inspector: sa.Inspector, target: Target, schemas: list[str]) -> list[str]:
@@ -64,32 +72,31 @@ def read_sqlalchemy(
     default = inspector.default_schema_name
     for schema in audited_schemas(inspector, target, schemas):
         shown = None if schema == default else schema
-        for kind, listed in (
-            ("table", inspector.get_table_names(schema=schema)),
-            ("view", inspector.get_view_names(schema=schema)),
-        ):
-            kept = [n for n in listed if wanted(f"{shown}.{n}" if shown else n, tables, exclude)
-                    or wanted(n, tables, exclude)]
-            if not kept:
-                continue
+        listed = schema_objects(conn, inspector, schema)
+        kept = [o for o in listed if wanted(f"{shown}.{o.name}" if shown else o.name, tables, exclude)
+                or wanted(o.name, tables, exclude)]
+        for family in dict.fromkeys(_FAMILIES[o.kind] for o in kept):  # in the order of the listing
+            members = [o for o in kept if _FAMILIES[o.kind] == family]
+            every = [o for o in listed if _FAMILIES[o.kind] == family]
             try:
-                found = _catalogue(conn, inspector, schema, kind, kept, len(kept) < len(listed))
+                found = _catalogue(conn, inspector, schema, family, [o.name for o in members],
+                                   len(members) < len(every))
             except sa.exc.SQLAlchemyError:  # an object the batch cannot read: table by table, to name it
                 found = None
-            for name in kept:
-                qualified = f"{shown}.{name}" if shown else name
+            for obj in members:
+                qualified = f"{shown}.{obj.name}" if shown else obj.name
                 try:
-                    table = _table(inspector, conn.dialect, schema, shown, name, kind, target, found)
+                    table = _table(conn, inspector, schema, shown, obj, target, found)
                     builder.add_table(table)
                 except sa.exc.SQLAlchemyError as err:
-                    builder.error(
-                        "database", qualified, f"cannot read the table: {engine_message(err, {schema, name})}"
-                    )
+                    message = engine_message(err, {schema, obj.name})
+                    builder.error("database", qualified, f"cannot read the table: {message}")
 
 
 @dataclass
 class _Catalogue:
-    """What the catalogue says of the tables (or views) of one schema, read in a few queries."""
+    """What the catalogue says of the objects of one family (tables, views or materialized views)
+    of one schema, read in a few queries."""
 
     columns: dict[str, list[Any]]
     primary_keys: dict[str, list[str]]
@@ -98,31 +105,30 @@ class _Catalogue:
     views: dict[str, str | None]
 
 
-def _catalogue(conn: sa.Connection, inspector: sa.Inspector, schema: str, kind: str, names: list[str],
-               filtered: bool) -> _Catalogue:
+def _catalogue(conn: sa.Connection, inspector: sa.Inspector, schema: str, family: ObjectKind,
+               names: list[str], filtered: bool) -> _Catalogue:
     """Columns, keys, comments (and view definitions) of the `names` of one schema: one query
     each for the whole schema where the dialect reflects many tables at once (PostgreSQL), one per
     table otherwise."""
-    objects = ObjectKind.TABLE if kind == "table" else ObjectKind.VIEW
     only = names if filtered else None
 
     def by_name(found: dict[tuple[str | None, str], Any]) -> dict[str, Any]:
         return {name: value for (_, name), value in found.items()}
 
-    columns = by_name(inspector.get_multi_columns(schema=schema, filter_names=only, kind=objects))
+    columns = by_name(inspector.get_multi_columns(schema=schema, filter_names=only, kind=family))
     keys: dict[str, list[str]] = {}
     fks: dict[str, list[Any]] = {}
-    if kind == "table":
+    if family == ObjectKind.TABLE:
         keys = {n: pk.get("constrained_columns") or [] for n, pk in
                 by_name(inspector.get_multi_pk_constraint(schema=schema, filter_names=only)).items()}
         fks = by_name(inspector.get_multi_foreign_keys(schema=schema, filter_names=only))
     try:
         comments = {n: c.get("text") for n, c in
                     by_name(inspector.get_multi_table_comment(schema=schema, filter_names=only,
-                                                              kind=objects)).items()}
+                                                              kind=family)).items()}
     except NotImplementedError:
         comments = {}
-    views = _view_definitions(conn, inspector, schema, names) if kind == "view" else {}
+    views = _view_definitions(conn, inspector, schema, names) if family != ObjectKind.TABLE else {}
     return _Catalogue(columns, keys, fks, comments, views)
 
 
@@ -147,24 +153,24 @@ def _view_definitions(conn: sa.Connection, inspector: sa.Inspector, schema: str,
 
 
 def _table(
+    conn: sa.Connection,
     inspector: sa.Inspector,
-    dialect: sa.Dialect,
     schema: str,
     shown: str | None,
-    name: str,
-    kind: str,
+    obj: SchemaObject,
     target: Target,
     found: _Catalogue | None,
 ) -> Table:
     """One table or view, from what the batch read (`found`), else asked table by table."""
+    name, family = obj.name, _FAMILIES[obj.kind]
     where = SourceLocation(object=f"{target.masked}#{schema}.{name}")
     if found is None:
-        found = _one(inspector, schema, name, kind)
-    pk = found.primary_keys.get(name, []) if kind == "table" else []
+        found = _one(inspector, schema, name, family)
+    pk = found.primary_keys.get(name, []) if family == ObjectKind.TABLE else []
     columns = [
         Column(
             name=c["name"],
-            type=_type(c, dialect),
+            type=_type(c, conn.dialect),
             nullable=bool(c.get("nullable", True)),
             default=str(c["default"]) if c.get("default") is not None else None,
             comment=c.get("comment"),
@@ -175,7 +181,7 @@ def _table(
     ]
     fks = (
         []
-        if kind != "table"
+        if family != ObjectKind.TABLE
         else [
             ForeignKey(
                 columns=fk["constrained_columns"],
@@ -190,23 +196,24 @@ def _table(
     return Table(
         schema_name=shown,
         name=name,
-        kind=kind,
+        kind=obj.kind,
+        partitions=obj.partitions,
         comment=found.comments.get(name),
         columns=columns,
         primary_key=pk,
         foreign_keys=fks,
-        view_sql=found.views.get(name) if kind == "view" else None,
+        view_sql=found.views.get(name) if family != ObjectKind.TABLE else None,
         location=where,
     )
 
 
-def _one(inspector: sa.Inspector, schema: str, name: str, kind: str) -> _Catalogue:
-    """The same as `_catalogue`, for one table, one round trip per question."""
+def _one(inspector: sa.Inspector, schema: str, name: str, family: ObjectKind) -> _Catalogue:
+    """The same as `_catalogue`, for one object, one round trip per question."""
     try:
         comment = inspector.get_table_comment(name, schema=schema).get("text")
     except NotImplementedError:
         comment = None
-    table = kind == "table"
+    table = family == ObjectKind.TABLE
     pk = inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or [] if table else []
     view = None
     if not table:

@@ -36,7 +36,7 @@ class DatabaseQueryRunner:
         self.known = identifiers_of(inventory.tables if inventory else [])
 
     def has_rows(self, table: Table) -> bool:
-        return table.kind == "table"
+        return table.is_base_table
 
     def missing(self, table: Table, columns: list[str]) -> list[str]:
         return [c for c in columns if table.column(c) is None]
