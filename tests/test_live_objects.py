@@ -1,12 +1,16 @@
-"""Live objects: a live audit reads exactly the database of its URL (and the schemas asked for), and
-every object that holds rows once and with its kind (tables, partitioned tables, views, materialized
-views, foreign tables). PostgreSQL and MariaDB on this machine; each test builds its own databases
-next to others, so that a server holding more than the audited database is the normal case.
+"""Live objects: a live audit reads exactly the database of its URL (and the schemas asked for), every
+object that holds rows once and with its kind (tables, partitioned tables, views, materialized views,
+foreign tables), and columns of a type it cannot compare or read (spatial, unknown) without losing
+the table. PostgreSQL and MariaDB on this machine; each test builds its own databases next to
+others, so that a server holding more than the audited database is the normal case.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import psycopg
 import pymysql
@@ -16,6 +20,9 @@ from click.testing import CliRunner
 from auditor.cli import main
 from auditor.errors import SourceError
 from auditor.sources.database import read_database
+from auditor.sources.database.table_scan import ScanOptions, scan_database
+from auditor.sources.row_store import RowStore
+from tests.conftest import ROOT
 
 PROFILE = "cnil.ref.social-medicosocial.2021"
 PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
@@ -42,6 +49,14 @@ def _audit(tmp_path, name, url, *flags, config=None):
 
 def _tables(report):
     return [(t["name"], t["kind"], t["partitions"], t["rows"]) for t in report["tables"]]
+
+
+def _scan(url, inventory, **options):
+    store = RowStore()
+    try:
+        return scan_database(url, inventory, store, options=ScanOptions(**options))
+    finally:
+        store.close()
 
 
 # -- PostgreSQL -------------------------------------------------------------------------------------
@@ -161,6 +176,44 @@ def test_postgres_schemas_scope_tables_rows_and_default_privileges(postgres, tmp
     assert report["rows_read"] == 3
     for other in ("entretien", "dossier_usager", "mv_contact", "v_usager", '"usager', "martin@exemple.fr"):
         assert other not in text
+
+
+PG_TYPES = "gdpr_objects_pg_types"
+PG_TYPES_SCHEMA = """
+CREATE TYPE adresse_t AS (rue text, ville text);
+CREATE TABLE lieu (id int PRIMARY KEY, nom text, b box, c circle, l line, p point, g polygon, s lseg,
+                   pa path, adresse adresse_t);
+INSERT INTO lieu VALUES
+  (1, 'Accueil', '((0,0),(1,1))', '<(0,0),1>', '{1,2,3}', '(1,2)', '((0,0),(1,1),(1,0))', '[(0,0),(1,1)]',
+   '[(0,0),(1,1)]', ROW('1 rue Haute', 'Lyon')),
+  (2, 'Annexe', NULL, '<(1,1),2>', NULL, '(3,4)', NULL, NULL, NULL, ROW('2 rue Basse', 'Lyon')),
+  (3, 'Permanence', NULL, NULL, NULL, '(3,4)', NULL, NULL, NULL, NULL);
+"""
+
+
+@pytest.fixture(scope="module")
+def postgres_types():
+    _pg_create(PG_TYPES, PG_TYPES_SCHEMA)
+    yield f"postgresql://postgres@127.0.0.1:5432/{PG_TYPES}"
+    _pg_drop(PG_TYPES)
+
+
+def test_postgres_spatial_and_unknown_types_are_opaque_and_the_table_still_read(postgres_types):
+    inv = read_database(postgres_types)
+    lieu = inv.tables[0]
+    assert [(c.name, c.type, c.opaque) for c in lieu.columns] == [
+        ("id", "INTEGER", False), ("nom", "TEXT", False), ("b", "box", True), ("c", "circle", True),
+        ("l", "line", True), ("p", "point", True), ("g", "polygon", True), ("s", "lseg", True),
+        ("pa", "path", True), ("adresse", "adresse_t", True)]
+    result = _scan(postgres_types, inv)
+    assert result.errors == []
+    counts = result.tables["lieu"]
+    assert counts.rows == 3
+    assert counts.filled == {"id": 3, "nom": 3, "b": 1, "c": 2, "l": 1, "p": 3, "g": 1, "s": 1, "pa": 1,
+                             "adresse": 2}
+    assert counts.distinct == {"id": 3, "nom": 3}  # an opaque column is never compared
+    # the sample: every column but the spatial ones; the composite type read as text
+    assert list(counts.header) == ["id", "nom", "adresse"] and counts.sampled == 3
 
 
 # -- foreign tables (postgres_fdw) --------------------------------------------------------------------
@@ -302,3 +355,49 @@ def test_mariadb_url_naming_no_database_is_refused(mariadb):
         "(mysql+pymysql://user@host/DATABASE) or list the databases to read in `schemas`")
     inv = read_database("mysql+pymysql://root@127.0.0.1:3306", schemas=[MY_THREE])
     assert [t.qualified_name for t in inv.tables] == [f"{MY_THREE}.journal_tiers"]
+
+
+MY_TYPES = "gdpr_objects_types"
+
+
+@pytest.fixture(scope="module")
+def mariadb_types():
+    _mariadb(
+        f"DROP DATABASE IF EXISTS {MY_TYPES}", f"CREATE DATABASE {MY_TYPES} CHARACTER SET utf8mb4",
+        f"CREATE TABLE {MY_TYPES}.lieu (id INT PRIMARY KEY, nom VARCHAR(40), g GEOMETRY, p POINT)",
+        f"INSERT INTO {MY_TYPES}.lieu VALUES (1, 'Accueil', ST_GeomFromText('POINT(1 1)'), "
+        "ST_GeomFromText('POINT(1 2)')), (2, 'Annexe', NULL, ST_GeomFromText('POINT(3 4)')), (3, 'Permanence', NULL, "
+        "NULL)",
+    )
+    yield f"mysql+pymysql://root@127.0.0.1:3306/{MY_TYPES}"
+    _mariadb(f"DROP DATABASE IF EXISTS {MY_TYPES}")
+
+
+def test_mariadb_spatial_columns_are_opaque_and_the_table_still_read(mariadb_types):
+    inv = read_database(mariadb_types, tables=["lieu"])
+    assert [(c.name, c.type, c.opaque) for c in inv.tables[0].columns] == [
+        ("id", "INTEGER(11)", False), ("nom", "VARCHAR(40)", False), ("g", "geometry", True), ("p", "point", True)]
+    result = _scan(mariadb_types, inv)
+    assert result.errors == []
+    counts = result.tables["lieu"]
+    assert (counts.rows, counts.filled, counts.distinct) == (3, {"id": 3, "nom": 3, "g": 1, "p": 2},
+                                                             {"id": 3, "nom": 3})
+    assert list(counts.header) == ["id", "nom"] and counts.sampled == 3  # the spatial columns left out
+
+
+# -- SQLAlchemy's warnings ------------------------------------------------------------------------------
+CLI = "import sys; from auditor.cli import main; main(sys.argv[1:])"
+
+
+@pytest.mark.parametrize("which", ["postgres_types", "mariadb_types"])
+def test_unknown_types_give_no_warning_on_stderr_nor_an_internal_error(which, request, tmp_path):
+    url = request.getfixturevalue(which)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for warnings in ("always", "error"):  # shown, then turned into exceptions (SAWarning is a RuntimeWarning)
+        done = subprocess.run(
+            [sys.executable, "-W", f"{warnings}::RuntimeWarning", "-c", CLI, "audit", "--db", url, "--tables",
+             "lieu", "--profile", PROFILE, "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html")],
+            capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+        assert done.returncode in (0, 1), done.stderr[-2000:]
+        assert "Warning" not in done.stderr and "internal error" not in done.stderr, done.stderr[-2000:]
+        assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["rows_read"] == 3

@@ -37,6 +37,9 @@ class Column(BaseModel):
     default: str | None = None
     comment: str | None = None
     primary_key: bool = False
+    opaque: bool = Field(default=False, description=(
+        "A type the auditor cannot compare (spatial, or unknown to it): its values are counted, never "
+        "compared for distinct counts"))
     location: SourceLocation = Field(default_factory=SourceLocation)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine.reflection import ObjectKind
 
 from auditor.models.inventory import Column, ForeignKey, SourceLocation, Table
 from auditor.sources.builder import InventoryBuilder
+from auditor.sources.database.column_types import declared_types, opaque, quiet_reflection, unknown
 from auditor.sources.database.connection import Target
 from auditor.sources.database.objects import SchemaObject, schema_objects
 from auditor.sources.engine_errors import engine_message
@@ -79,14 +80,16 @@ def read_sqlalchemy(
             members = [o for o in kept if _FAMILIES[o.kind] == family]
             every = [o for o in listed if _FAMILIES[o.kind] == family]
             try:
-                found = _catalogue(conn, inspector, schema, family, [o.name for o in members],
-                                   len(members) < len(every))
+                with quiet_reflection():
+                    found = _catalogue(conn, inspector, schema, family, [o.name for o in members],
+                                       len(members) < len(every))
             except sa.exc.SQLAlchemyError:  # an object the batch cannot read: table by table, to name it
                 found = None
             for obj in members:
                 qualified = f"{shown}.{obj.name}" if shown else obj.name
                 try:
-                    table = _table(conn, inspector, schema, shown, obj, target, found)
+                    with quiet_reflection():
+                        table = _table(conn, inspector, schema, shown, obj, target, found)
                     builder.add_table(table)
                 except sa.exc.SQLAlchemyError as err:
                     message = engine_message(err, {schema, obj.name})
@@ -103,6 +106,7 @@ class _Catalogue:
     foreign_keys: dict[str, list[Any]]
     comments: dict[str, str | None]
     views: dict[str, str | None]
+    declared: dict[tuple[str, str], str]  # (table, column) -> type, where SQLAlchemy does not know it
 
 
 def _catalogue(conn: sa.Connection, inspector: sa.Inspector, schema: str, family: ObjectKind,
@@ -129,7 +133,13 @@ def _catalogue(conn: sa.Connection, inspector: sa.Inspector, schema: str, family
     except NotImplementedError:
         comments = {}
     views = _view_definitions(conn, inspector, schema, names) if family != ObjectKind.TABLE else {}
-    return _Catalogue(columns, keys, fks, comments, views)
+    return _Catalogue(columns, keys, fks, comments, views, _declared(conn, schema, columns))
+
+
+def _declared(conn: sa.Connection, schema: str, columns: dict[str, list[Any]]) -> dict[tuple[str, str], str]:
+    """The declared types of the columns SQLAlchemy did not recognise, in one query."""
+    tables = [name for name, cols in columns.items() if any(unknown(c) for c in cols)]
+    return declared_types(conn, schema, tables) if tables else {}
 
 
 _PG_VIEWS = sa.text(
@@ -165,20 +175,23 @@ def _table(
     name, family = obj.name, _FAMILIES[obj.kind]
     where = SourceLocation(object=f"{target.masked}#{schema}.{name}")
     if found is None:
-        found = _one(inspector, schema, name, family)
+        found = _one(conn, inspector, schema, name, family)
     pk = found.primary_keys.get(name, []) if family == ObjectKind.TABLE else []
-    columns = [
-        Column(
-            name=c["name"],
-            type=_type(c, conn.dialect),
+    columns = []
+    for c in found.columns.get(name, []):
+        column = c["name"]
+        known = not unknown(c)
+        type_name = _type(c, conn.dialect) if known else found.declared.get((name, column))
+        columns.append(Column(
+            name=column,
+            type=type_name,
             nullable=bool(c.get("nullable", True)),
             default=str(c["default"]) if c.get("default") is not None else None,
             comment=c.get("comment"),
-            primary_key=c["name"] in pk,
+            primary_key=column in pk,
+            opaque=opaque(type_name, known),
             location=where,
-        )
-        for c in found.columns.get(name, [])
-    ]
+        ))
     fks = (
         []
         if family != ObjectKind.TABLE
@@ -207,7 +220,8 @@ def _table(
     )
 
 
-def _one(inspector: sa.Inspector, schema: str, name: str, family: ObjectKind) -> _Catalogue:
+def _one(conn: sa.Connection, inspector: sa.Inspector, schema: str, name: str,
+         family: ObjectKind) -> _Catalogue:
     """The same as `_catalogue`, for one object, one round trip per question."""
     try:
         comment = inspector.get_table_comment(name, schema=schema).get("text")
@@ -221,9 +235,10 @@ def _one(inspector: sa.Inspector, schema: str, name: str, family: ObjectKind) ->
             view = inspector.get_view_definition(name, schema=schema)
         except (NotImplementedError, sa.exc.SQLAlchemyError):
             view = None
-    return _Catalogue({name: inspector.get_columns(name, schema=schema)}, {name: pk},
-                      {name: inspector.get_foreign_keys(name, schema=schema) if table else []},
-                      {name: comment}, {name: view})
+    columns = {name: inspector.get_columns(name, schema=schema)}
+    fks = {name: inspector.get_foreign_keys(name, schema=schema) if table else []}
+    declared = _declared(conn, schema, columns)
+    return _Catalogue(columns, {name: pk}, fks, {name: comment}, {name: view}, declared)
 
 
 def read_duckdb(
