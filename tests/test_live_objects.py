@@ -1,8 +1,8 @@
 """Live objects: a live audit reads exactly the database of its URL (and the schemas asked for), every
 object that holds rows once and with its kind (tables, partitioned tables, views, materialized views,
-foreign tables), and columns of a type it cannot compare or read (spatial, unknown) without losing
-the table. PostgreSQL and MariaDB on this machine; each test builds its own databases next to
-others, so that a server holding more than the audited database is the normal case.
+foreign tables), and columns of a type it cannot read (spatial, unknown, a name with a backtick)
+without losing the table. PostgreSQL and MariaDB on this machine; each test builds its own databases
+next to others, so that a server holding more than the audited database is the normal case.
 """
 
 from __future__ import annotations
@@ -368,6 +368,11 @@ def mariadb_types():
         f"INSERT INTO {MY_TYPES}.lieu VALUES (1, 'Accueil', ST_GeomFromText('POINT(1 1)'), "
         "ST_GeomFromText('POINT(1 2)')), (2, 'Annexe', NULL, ST_GeomFromText('POINT(3 4)')), (3, 'Permanence', NULL, "
         "NULL)",
+        f"CREATE TABLE {MY_TYPES}.carnet (id INT PRIMARY KEY, nom VARCHAR(40), email VARCHAR(80), "
+        "`nom``usage` VARCHAR(40), KEY (`nom``usage`))",
+        f"INSERT INTO {MY_TYPES}.carnet VALUES (1, 'Martin', 'martin@exemple.fr', 'Dupont'), "
+        "(2, 'Durand', 'durand@exemple.fr', NULL), (3, 'Petit', 'petit@exemple.fr', 'Grand'), "
+        "(4, 'Roux', 'roux@exemple.fr', 'Dupont'), (5, 'Blanc', 'blanc@exemple.fr', NULL)",
     )
     yield f"mysql+pymysql://root@127.0.0.1:3306/{MY_TYPES}"
     _mariadb(f"DROP DATABASE IF EXISTS {MY_TYPES}")
@@ -383,6 +388,20 @@ def test_mariadb_spatial_columns_are_opaque_and_the_table_still_read(mariadb_typ
     assert (counts.rows, counts.filled, counts.distinct) == (3, {"id": 3, "nom": 3, "g": 1, "p": 2},
                                                              {"id": 3, "nom": 3})
     assert list(counts.header) == ["id", "nom"] and counts.sampled == 3  # the spatial columns left out
+
+
+def test_mariadb_column_name_with_a_backtick(mariadb_types, tmp_path):
+    inv = read_database(mariadb_types, tables=["carnet"])
+    assert [c.name for c in inv.tables[0].columns] == ["id", "nom", "email", "nom`usage"]
+    result = _scan(mariadb_types, inv)
+    assert result.errors == []
+    counts = result.tables["carnet"]
+    assert (counts.rows, counts.filled["nom`usage"], counts.distinct["nom`usage"]) == (5, 3, 2)
+    assert counts.header["nom`usage"] == "nom`usage" and counts.sampled == 5
+    report, _ = _audit(tmp_path, "backtick", mariadb_types, "--tables", "carnet")
+    assert report["errors"] == [] and report["rows_read"] == 5
+    email = next(c for c in report["columns"] if c["column"] == "email")
+    assert (email["values_sampled"], email["value_matches"]) == (5, {"email": 1.0})
 
 
 # -- SQLAlchemy's warnings ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ schema (public, main, the MySQL database) are named without it, as in a DDL file
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,6 +163,15 @@ def _view_definitions(conn: sa.Connection, inspector: sa.Inspector, schema: str,
     return definitions
 
 
+def _unescaper(dialect: sa.Dialect) -> Callable[[str], str]:
+    """MySQL's reflection parses SHOW CREATE TABLE and leaves column names as quoted there (a backtick
+    doubled): the real name, in the dialect's own quoting. Other dialects give the real name."""
+    if dialect.name != "mysql":
+        return lambda name: name
+    preparer = dialect.identifier_preparer
+    return lambda name: name.replace(preparer.escape_to_quote, preparer.escape_quote)
+
+
 def _table(
     conn: sa.Connection,
     inspector: sa.Inspector,
@@ -176,10 +186,11 @@ def _table(
     where = SourceLocation(object=f"{target.masked}#{schema}.{name}")
     if found is None:
         found = _one(conn, inspector, schema, name, family)
-    pk = found.primary_keys.get(name, []) if family == ObjectKind.TABLE else []
+    real = _unescaper(conn.dialect)
+    pk = [real(c) for c in found.primary_keys.get(name, [])] if family == ObjectKind.TABLE else []
     columns = []
     for c in found.columns.get(name, []):
-        column = c["name"]
+        column = real(c["name"])
         known = not unknown(c)
         type_name = _type(c, conn.dialect) if known else found.declared.get((name, column))
         columns.append(Column(
@@ -197,10 +208,10 @@ def _table(
         if family != ObjectKind.TABLE
         else [
             ForeignKey(
-                columns=fk["constrained_columns"],
+                columns=[real(c) for c in fk["constrained_columns"]],
                 ref_schema=fk.get("referred_schema"),
                 ref_table=fk["referred_table"],
-                ref_columns=fk.get("referred_columns") or [],
+                ref_columns=[real(c) for c in fk.get("referred_columns") or []],
                 on_delete=(fk.get("options") or {}).get("ondelete"),
             )
             for fk in found.foreign_keys.get(name, [])
