@@ -1,11 +1,15 @@
 """Tables, views, columns, comments and keys of a live database, as inventory tables.
 
-SQLAlchemy's inspector for SQLite, PostgreSQL, MySQL/MariaDB and other dialects, asked for every
-table of a schema at once (on PostgreSQL a handful of catalogue queries for the whole database,
-whatever its size; other dialects answer table by table behind the same calls), and table by table
-only when the batch fails, to name the table that cannot be read; DuckDB's own catalog functions
-(duckdb-engine's reflection breaks on SQLAlchemy 2.1). Tables in the default
-schema (public, main, the MySQL database) are named without it, as in a DDL file.
+The objects of each schema that hold rows, with their kind (objects.py: tables, partitioned tables,
+views, materialized views, foreign tables), in the schemas asked for; on MySQL/MariaDB, where a
+schema is a database, the URL's only unless `schemas` names others. SQLAlchemy's inspector for
+SQLite, PostgreSQL, MySQL/MariaDB and other dialects, asked for every table of a schema at once (on
+PostgreSQL a handful of catalogue queries for the whole database, whatever its size; other dialects
+answer table by table behind the same calls), and table by table only when the batch fails, to name
+the table that cannot be read; a type it does not know is named from the catalogue
+(column_types.py); DuckDB's own catalog functions (duckdb-engine's reflection breaks on SQLAlchemy
+2.1). Tables in the default schema (public, main, the MySQL database) are named without it, as in a
+DDL file.
 """
 
 from __future__ import annotations
