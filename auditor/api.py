@@ -41,6 +41,7 @@ from auditor.models.findings import (
     Reference,
     Severity,
     Summary,
+    TableRead,
     Tool,
 )
 from auditor.models.inventory import Inventory, ReadError
@@ -203,7 +204,8 @@ def run_audit(settings: Settings, raw_config: object = None,
                     for p in profiles if p.dpia is not None and p.dpia.required],
         tables_read=len(inventory.tables), statements_skipped=inventory.statements_skipped,
         rows_read=samples.rows if samples else None,
-        rows_sampled=samples.rows_sampled if samples else None, columns=columns, findings=findings,
+        rows_sampled=samples.rows_sampled if samples else None, tables=tables_read(inventory, samples),
+        columns=columns, findings=findings,
         waivers=waivers, summary=summarise(findings, settings.fail_on),
         errors=[*stage.errors, *config_warnings, *retention_errors, *gx_errors],
         retention=ctx.retention, access=ctx.access, gx_checks=gx_checks,
@@ -212,6 +214,14 @@ def run_audit(settings: Settings, raw_config: object = None,
                     for p in profiles],
         unverified_facts=unverified_facts(findings), changes=changes,
         actions=plan(findings, settings.owners, as_of, ctx.retention))
+
+
+def tables_read(inventory: Inventory, samples: SampleCounts | None) -> list[TableRead]:
+    """Each object read, with its kind, its partitions and the rows counted in it."""
+    counted = samples.tables if samples else {}
+    return [TableRead(name=t.qualified_name, kind=t.kind, partitions=t.partitions,
+                      rows=counted[t.qualified_name].rows if t.qualified_name in counted else None)
+            for t in inventory.tables]
 
 
 def unverified_facts(findings: list[Finding]) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
@@ -50,6 +50,9 @@ class DatabaseSource(Strict):
     all_notes: bool = Field(default=False, description=(
         "Read every note of the free-text columns (with the table's key), not the sample: the counts are "
         "exact rather than estimated"))
+    foreign_tables: Literal["list", "count"] = Field(default="list", description=(
+        "Foreign tables (PostgreSQL postgres_fdw and the like), whose rows live on another server: "
+        "`list` them with their columns only, or `count` and sample their rows as a table's"))
 
 
 class DataSource(Strict):

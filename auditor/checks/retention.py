@@ -231,7 +231,7 @@ class DateFinder:
         reach = self._reach_from(table)
         for depth in range(1, MAX_HOPS + 1):
             reached = [DateSource(other, named, path, guessed=True) for other, path in reach.level(depth)
-                       if other.kind == "table"
+                       if other.is_base_table
                        and (named := self._named_column(other, event, pattern)) is not None]
             if reached:
                 return sorted(reached, key=lambda s: self.position[id(s.table)])
@@ -286,7 +286,7 @@ def check_retention(ctx: AuditContext) -> list[Finding]:
     findings: list[Finding] = []
     as_of = ctx.settings.as_of or dt.date.today()
     finder = DateFinder(ctx, inventory)
-    tables = [t for t in inventory.tables if t.kind == "table"]
+    tables = [t for t in inventory.tables if t.is_base_table]
     for table in ctx.progress.each(tables, attrgetter("qualified_name")) if ctx.progress else tables:
         for app in applicable_rules(ctx, table):
             app.sources = finder.sources(table, app.rule.start_event)

@@ -47,7 +47,7 @@ def check_security(ctx: AuditContext) -> list[Finding]:
     taxonomy = ctx.catalogue.taxonomy
     tables = {t.qualified_name: t for t in ctx.inventory.tables} if ctx.inventory else {}
     columns = [c for c in ctx.columns if c.subject is not None and (tables.get(c.table) is None
-                                                                     or tables[c.table].kind == "table")]
+                                                                     or tables[c.table].stores_rows)]
     for col in columns:
         if any(taxonomy.covers("credentials.account_password", c) for c in col.categories):
             detail = _password_storage(ctx, col)

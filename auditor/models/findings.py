@@ -218,6 +218,18 @@ class AccessRow(BaseModel):
                                      description="Default privileges on tables created later")
 
 
+class TableRead(BaseModel):
+    """One object the audit read: a table, a partitioned table (its partitions named, audited as part
+    of it), a view, a materialized view or a foreign table."""
+
+    name: str = Field(description="Schema-qualified when the source has schemas")
+    kind: str = Field(description="table, partitioned_table, view, materialized_view, foreign_table or "
+                                  "virtual")
+    partitions: list[str] = Field(default_factory=list, description="Partitions of a partitioned table")
+    rows: int | None = Field(default=None, description="Rows counted; null when its rows were not counted "
+                                                       "(views, foreign tables unless asked, no data read)")
+
+
 class ComplianceRow(BaseModel):
     category: str
     label: str
@@ -250,6 +262,7 @@ class AuditResult(BaseModel):
     rows_read: int | None = Field(default=None, description="Rows counted (whole tables, or sample files)")
     rows_sampled: int | None = Field(default=None,
                                      description="Rows the value checks read (at most --sample per table)")
+    tables: list[TableRead] = Field(default_factory=list, description="The objects read, with their kind")
     columns: list[ColumnClassification]
     findings: list[Finding]
     waivers: list[WaiverStatus] = Field(default_factory=list)

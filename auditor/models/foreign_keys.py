@@ -40,7 +40,7 @@ class ForeignKeyGraph:
                     continue
                 self._forward.setdefault(id(child), []).append(
                     Hop(child, parent, tuple(fk.columns), tuple(ref)))
-                if child.kind == "table":
+                if child.is_base_table:
                     self._backward.setdefault(id(parent), []).append(
                         Hop(parent, child, tuple(ref), tuple(fk.columns)))
 

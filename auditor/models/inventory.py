@@ -37,13 +37,26 @@ class Column(BaseModel):
     default: str | None = None
     comment: str | None = None
     primary_key: bool = False
+    opaque: bool = Field(default=False, description=(
+        "A type the auditor cannot compare (spatial, or unknown to it): its values are counted, never "
+        "compared for distinct counts"))
     location: SourceLocation = Field(default_factory=SourceLocation)
+
+
+# What each kind of object is to the audit. A partitioned table is one table: its partitions hold
+# its rows and are named, never audited apart. A foreign table's rows live on another server.
+TABLE_KINDS = ("table", "partitioned_table", "view", "materialized_view", "foreign_table", "virtual")
+BASE_TABLE_KINDS = frozenset({"table", "partitioned_table"})  # where rows are kept and retained
+STORED_KINDS = BASE_TABLE_KINDS | {"materialized_view"}  # whose rows are stored in this database
+ROW_KINDS = STORED_KINDS | {"foreign_table"}  # whose rows can be counted and sampled
 
 
 class Table(BaseModel):
     schema_name: str | None = Field(default=None, description="Schema (namespace) or None")
     name: str
-    kind: str = Field(default="table", description="table | view | virtual")
+    kind: str = Field(default="table", description=" | ".join(TABLE_KINDS))
+    partitions: list[str] = Field(default_factory=list,
+                                  description="Partitions of a partitioned table, audited as part of it")
     comment: str | None = None
     columns: list[Column] = Field(default_factory=list)
     primary_key: list[str] = Field(default_factory=list)
@@ -55,6 +68,16 @@ class Table(BaseModel):
     @property
     def qualified_name(self) -> str:
         return f"{self.schema_name}.{self.name}" if self.schema_name else self.name
+
+    @property
+    def is_base_table(self) -> bool:
+        """A table of its own (partitioned or not): not a view, a copy or another server's table."""
+        return self.kind in BASE_TABLE_KINDS
+
+    @property
+    def stores_rows(self) -> bool:
+        """Its rows are stored in this database: a table or a materialized view."""
+        return self.kind in STORED_KINDS
 
     def column(self, name: str) -> Column | None:
         low = name.lower()

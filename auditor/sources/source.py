@@ -118,7 +118,8 @@ class LiveDatabase:
 
         db = self.db
         options = ScanOptions(timeout_s=db.timeout, table_budget_s=db.table_budget,
-                              sample_rows=self.sample_rows, jobs=db.jobs)
+                              sample_rows=self.sample_rows, jobs=db.jobs,
+                              count_foreign=db.foreign_tables == "count")
 
         def on_table(event: str, table: str, rows: int | None) -> None:
             if event == "start":

@@ -1,16 +1,21 @@
 """Tables, views, columns, comments and keys of a live database, as inventory tables.
 
-SQLAlchemy's inspector for SQLite, PostgreSQL, MySQL/MariaDB and other dialects, asked for every
-table of a schema at once (on PostgreSQL a handful of catalogue queries for the whole database,
-whatever its size; other dialects answer table by table behind the same calls), and table by table
-only when the batch fails, to name the table that cannot be read; DuckDB's own catalog functions
-(duckdb-engine's reflection breaks on SQLAlchemy 2.1). Tables in the default
-schema (public, main, the MySQL database) are named without it, as in a DDL file.
+The objects of each schema that hold rows, with their kind (objects.py: tables, partitioned tables,
+views, materialized views, foreign tables), in the schemas asked for; on MySQL/MariaDB, where a
+schema is a database, the URL's only unless `schemas` names others. SQLAlchemy's inspector for
+SQLite, PostgreSQL, MySQL/MariaDB and other dialects, asked for every table of a schema at once (on
+PostgreSQL a handful of catalogue queries for the whole database, whatever its size; other dialects
+answer table by table behind the same calls), and table by table only when the batch fails, to name
+the table that cannot be read; a type it does not know is named from the catalogue
+(column_types.py); DuckDB's own catalog functions (duckdb-engine's reflection breaks on SQLAlchemy
+2.1). Tables in the default schema (public, main, the MySQL database) are named without it, as in a
+DDL file.
 """
 
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +25,9 @@ from sqlalchemy.engine.reflection import ObjectKind
 
 from auditor.models.inventory import Column, ForeignKey, SourceLocation, Table
 from auditor.sources.builder import InventoryBuilder
+from auditor.sources.database.column_types import declared_types, opaque, quiet_reflection, unknown
 from auditor.sources.database.connection import Target
+from auditor.sources.database.objects import SchemaObject, schema_objects
 from auditor.sources.engine_errors import engine_message
 
 _SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
@@ -40,6 +47,25 @@ def _type(col: Any, dialect: sa.Dialect) -> str:
         return str(col["type"])
 
 
+# What SQLAlchemy reflects each kind of object as: tables (PostgreSQL's TABLE takes in partitioned and
+# foreign tables), views, materialized views.
+_FAMILIES = {"table": ObjectKind.TABLE, "partitioned_table": ObjectKind.TABLE,
+             "foreign_table": ObjectKind.TABLE, "view": ObjectKind.VIEW,
+             "materialized_view": ObjectKind.MATERIALIZED_VIEW}
+
+
+def audited_schemas(inspector: sa.Inspector, target: Target, schemas: list[str]) -> list[str]:
+    """The schemas to read: the ones `schemas` names (globs), else every one of the database; on
+    MySQL/MariaDB, where a schema is a database, only the URL's own."""
+    names = [s for s in inspector.get_schema_names()
+             if s not in _SYSTEM_SCHEMAS and not s.startswith("pg_temp")]
+    if schemas:
+        return [s for s in names if wanted(s, schemas, [])]
+    if target.backend == "mysql":
+        return [s for s in names if s == inspector.default_schema_name]
+    return names
+
+
 def read_sqlalchemy(
     conn: sa.Connection,
     target: Target,
@@ -50,73 +76,74 @@ def read_sqlalchemy(
 ) -> None:
     inspector = sa.inspect(conn)
     default = inspector.default_schema_name
-    names = [
-        s for s in inspector.get_schema_names() if s not in _SYSTEM_SCHEMAS and not s.startswith("pg_temp")
-    ]
-    for schema in names:
-        if schemas and not wanted(schema, schemas, []):
-            continue
+    for schema in audited_schemas(inspector, target, schemas):
         shown = None if schema == default else schema
-        for kind, listed in (
-            ("table", inspector.get_table_names(schema=schema)),
-            ("view", inspector.get_view_names(schema=schema)),
-        ):
-            kept = [n for n in listed if wanted(f"{shown}.{n}" if shown else n, tables, exclude)
-                    or wanted(n, tables, exclude)]
-            if not kept:
-                continue
+        listed = schema_objects(conn, inspector, schema)
+        kept = [o for o in listed if wanted(f"{shown}.{o.name}" if shown else o.name, tables, exclude)
+                or wanted(o.name, tables, exclude)]
+        for family in dict.fromkeys(_FAMILIES[o.kind] for o in kept):  # in the order of the listing
+            members = [o for o in kept if _FAMILIES[o.kind] == family]
+            every = [o for o in listed if _FAMILIES[o.kind] == family]
             try:
-                found = _catalogue(conn, inspector, schema, kind, kept, len(kept) < len(listed))
+                with quiet_reflection():
+                    found = _catalogue(conn, inspector, schema, family, [o.name for o in members],
+                                       len(members) < len(every))
             except sa.exc.SQLAlchemyError:  # an object the batch cannot read: table by table, to name it
                 found = None
-            for name in kept:
-                qualified = f"{shown}.{name}" if shown else name
+            for obj in members:
+                qualified = f"{shown}.{obj.name}" if shown else obj.name
                 try:
-                    table = _table(inspector, conn.dialect, schema, shown, name, kind, target, found)
+                    with quiet_reflection():
+                        table = _table(conn, inspector, schema, shown, obj, target, found)
                     builder.add_table(table)
                 except sa.exc.SQLAlchemyError as err:
-                    builder.error(
-                        "database", qualified, f"cannot read the table: {engine_message(err)}"
-                    )
+                    builder.error("database", qualified, f"cannot read the table: {engine_message(err)}")
 
 
 @dataclass
 class _Catalogue:
-    """What the catalogue says of the tables (or views) of one schema, read in a few queries."""
+    """What the catalogue says of the objects of one family (tables, views or materialized views)
+    of one schema, read in a few queries."""
 
     columns: dict[str, list[Any]]
     primary_keys: dict[str, list[str]]
     foreign_keys: dict[str, list[Any]]
     comments: dict[str, str | None]
     views: dict[str, str | None]
+    declared: dict[tuple[str, str], str]  # (table, column) -> type, where SQLAlchemy does not know it
 
 
-def _catalogue(conn: sa.Connection, inspector: sa.Inspector, schema: str, kind: str, names: list[str],
-               filtered: bool) -> _Catalogue:
+def _catalogue(conn: sa.Connection, inspector: sa.Inspector, schema: str, family: ObjectKind,
+               names: list[str], filtered: bool) -> _Catalogue:
     """Columns, keys, comments (and view definitions) of the `names` of one schema: one query
     each for the whole schema where the dialect reflects many tables at once (PostgreSQL), one per
     table otherwise."""
-    objects = ObjectKind.TABLE if kind == "table" else ObjectKind.VIEW
     only = names if filtered else None
 
     def by_name(found: dict[tuple[str | None, str], Any]) -> dict[str, Any]:
         return {name: value for (_, name), value in found.items()}
 
-    columns = by_name(inspector.get_multi_columns(schema=schema, filter_names=only, kind=objects))
+    columns = by_name(inspector.get_multi_columns(schema=schema, filter_names=only, kind=family))
     keys: dict[str, list[str]] = {}
     fks: dict[str, list[Any]] = {}
-    if kind == "table":
+    if family == ObjectKind.TABLE:
         keys = {n: pk.get("constrained_columns") or [] for n, pk in
                 by_name(inspector.get_multi_pk_constraint(schema=schema, filter_names=only)).items()}
         fks = by_name(inspector.get_multi_foreign_keys(schema=schema, filter_names=only))
     try:
         comments = {n: c.get("text") for n, c in
                     by_name(inspector.get_multi_table_comment(schema=schema, filter_names=only,
-                                                              kind=objects)).items()}
+                                                              kind=family)).items()}
     except NotImplementedError:
         comments = {}
-    views = _view_definitions(conn, inspector, schema, names) if kind == "view" else {}
-    return _Catalogue(columns, keys, fks, comments, views)
+    views = _view_definitions(conn, inspector, schema, names) if family != ObjectKind.TABLE else {}
+    return _Catalogue(columns, keys, fks, comments, views, _declared(conn, schema, columns))
+
+
+def _declared(conn: sa.Connection, schema: str, columns: dict[str, list[Any]]) -> dict[tuple[str, str], str]:
+    """The declared types of the columns SQLAlchemy did not recognise, in one query."""
+    tables = [name for name, cols in columns.items() if any(unknown(c) for c in cols)]
+    return declared_types(conn, schema, tables) if tables else {}
 
 
 _PG_VIEWS = sa.text(
@@ -139,42 +166,55 @@ def _view_definitions(conn: sa.Connection, inspector: sa.Inspector, schema: str,
     return definitions
 
 
+def _unescaper(dialect: sa.Dialect) -> Callable[[str], str]:
+    """MySQL's reflection parses SHOW CREATE TABLE and leaves column names as quoted there (a backtick
+    doubled): the real name, in the dialect's own quoting. Other dialects give the real name."""
+    if dialect.name != "mysql":
+        return lambda name: name
+    preparer = dialect.identifier_preparer
+    return lambda name: name.replace(preparer.escape_to_quote, preparer.escape_quote)
+
+
 def _table(
+    conn: sa.Connection,
     inspector: sa.Inspector,
-    dialect: sa.Dialect,
     schema: str,
     shown: str | None,
-    name: str,
-    kind: str,
+    obj: SchemaObject,
     target: Target,
     found: _Catalogue | None,
 ) -> Table:
     """One table or view, from what the batch read (`found`), else asked table by table."""
+    name, family = obj.name, _FAMILIES[obj.kind]
     where = SourceLocation(object=f"{target.masked}#{schema}.{name}")
     if found is None:
-        found = _one(inspector, schema, name, kind)
-    pk = found.primary_keys.get(name, []) if kind == "table" else []
-    columns = [
-        Column(
-            name=c["name"],
-            type=_type(c, dialect),
+        found = _one(conn, inspector, schema, name, family)
+    real = _unescaper(conn.dialect)
+    pk = [real(c) for c in found.primary_keys.get(name, [])] if family == ObjectKind.TABLE else []
+    columns = []
+    for c in found.columns.get(name, []):
+        column = real(c["name"])
+        known = not unknown(c)
+        type_name = _type(c, conn.dialect) if known else found.declared.get((name, column))
+        columns.append(Column(
+            name=column,
+            type=type_name,
             nullable=bool(c.get("nullable", True)),
             default=str(c["default"]) if c.get("default") is not None else None,
             comment=c.get("comment"),
-            primary_key=c["name"] in pk,
+            primary_key=column in pk,
+            opaque=opaque(type_name, known),
             location=where,
-        )
-        for c in found.columns.get(name, [])
-    ]
+        ))
     fks = (
         []
-        if kind != "table"
+        if family != ObjectKind.TABLE
         else [
             ForeignKey(
-                columns=fk["constrained_columns"],
+                columns=[real(c) for c in fk["constrained_columns"]],
                 ref_schema=fk.get("referred_schema"),
                 ref_table=fk["referred_table"],
-                ref_columns=fk.get("referred_columns") or [],
+                ref_columns=[real(c) for c in fk.get("referred_columns") or []],
                 on_delete=(fk.get("options") or {}).get("ondelete"),
             )
             for fk in found.foreign_keys.get(name, [])
@@ -183,23 +223,25 @@ def _table(
     return Table(
         schema_name=shown,
         name=name,
-        kind=kind,
+        kind=obj.kind,
+        partitions=obj.partitions,
         comment=found.comments.get(name),
         columns=columns,
         primary_key=pk,
         foreign_keys=fks,
-        view_sql=found.views.get(name) if kind == "view" else None,
+        view_sql=found.views.get(name) if family != ObjectKind.TABLE else None,
         location=where,
     )
 
 
-def _one(inspector: sa.Inspector, schema: str, name: str, kind: str) -> _Catalogue:
-    """The same as `_catalogue`, for one table, one round trip per question."""
+def _one(conn: sa.Connection, inspector: sa.Inspector, schema: str, name: str,
+         family: ObjectKind) -> _Catalogue:
+    """The same as `_catalogue`, for one object, one round trip per question."""
     try:
         comment = inspector.get_table_comment(name, schema=schema).get("text")
     except NotImplementedError:
         comment = None
-    table = kind == "table"
+    table = family == ObjectKind.TABLE
     pk = inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or [] if table else []
     view = None
     if not table:
@@ -207,9 +249,10 @@ def _one(inspector: sa.Inspector, schema: str, name: str, kind: str) -> _Catalog
             view = inspector.get_view_definition(name, schema=schema)
         except (NotImplementedError, sa.exc.SQLAlchemyError):
             view = None
-    return _Catalogue({name: inspector.get_columns(name, schema=schema)}, {name: pk},
-                      {name: inspector.get_foreign_keys(name, schema=schema) if table else []},
-                      {name: comment}, {name: view})
+    columns = {name: inspector.get_columns(name, schema=schema)}
+    fks = {name: inspector.get_foreign_keys(name, schema=schema) if table else []}
+    declared = _declared(conn, schema, columns)
+    return _Catalogue(columns, {name: pk}, fks, {name: comment}, {name: view}, declared)
 
 
 def read_duckdb(

@@ -10,17 +10,22 @@ from typing import Any
 
 import sqlglot.expressions as exp
 
-from auditor.models.inventory import Table
-from auditor.sources.database.sampling import table_source
+from auditor.models.inventory import Column, Table
+from auditor.sources.database.sampling import SPATIAL, table_source
 from auditor.sources.samples import TableCounts
 
-# Types whose values cannot be compared for COUNT(DISTINCT …) on some engine, or are too large to.
+# Types whose values cannot be compared for COUNT(DISTINCT …) on some engine, or are too large to;
+# spatial and opaque columns (column_types.py) are not compared either.
 _NO_DISTINCT = re.compile(
-    r"\b(JSONB?|XML|GEOMETRY|GEOGRAPHY|POINT|POLYGON|BLOB|LONGBLOB|MEDIUMBLOB|BYTEA|"
-    r"VARBINARY|BINARY|IMAGE|CLOB|TSVECTOR)\b",
+    r"\b(JSONB?|XML|BLOB|LONGBLOB|MEDIUMBLOB|BYTEA|VARBINARY|BINARY|IMAGE|CLOB|TSVECTOR)\b",
     re.IGNORECASE,
 )
 DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite", "duckdb": "duckdb"}
+
+
+def comparable(col: Column) -> bool:
+    """Whether COUNT(DISTINCT …) may run on the column."""
+    return not (col.opaque or (col.type and (_NO_DISTINCT.search(col.type) or SPATIAL.search(col.type))))
 
 
 def count_sql(table: Table, dialect: str, schema: str | None = None, catalog: str | None = None) -> str:
@@ -29,7 +34,7 @@ def count_sql(table: Table, dialect: str, schema: str | None = None, catalog: st
     for i, col in enumerate(table.columns):
         parts.append(exp.Count(this=exp.column(exp.to_identifier(col.name, quoted=True))).as_(f"f{i}"))
     for i, col in enumerate(table.columns):
-        if not (col.type and _NO_DISTINCT.search(col.type)):
+        if comparable(col):
             distinct = exp.Distinct(expressions=[exp.column(exp.to_identifier(col.name, quoted=True))])
             parts.append(exp.Count(this=distinct).as_(f"d{i}"))
     select = exp.select(*parts, copy=False).from_(table_source(table, schema, catalog), copy=False)
@@ -39,8 +44,8 @@ def count_sql(table: Table, dialect: str, schema: str | None = None, catalog: st
 def table_counts(table: Table, row: tuple[Any, ...], location: str) -> TableCounts:
     n = len(table.columns)
     filled = {c.name.lower(): int(row[1 + i] or 0) for i, c in enumerate(table.columns)}
-    comparable = [c for c in table.columns if not (c.type and _NO_DISTINCT.search(c.type))]
-    distinct = {c.name.lower(): int(v or 0) for c, v in zip(comparable, row[1 + n :], strict=True)}
+    compared = [c for c in table.columns if comparable(c)]
+    distinct = {c.name.lower(): int(v or 0) for c, v in zip(compared, row[1 + n :], strict=True)}
     return TableCounts(
         file=location,
         rows=int(row[0] or 0),

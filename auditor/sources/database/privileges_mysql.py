@@ -1,6 +1,7 @@
 """Users, roles and grants of MySQL/MariaDB from `mysql.tables_priv`, `mysql.columns_priv`,
 `mysql.db` and `mysql.roles_mapping`, when the audit login may read them; otherwise the reader
-says what could not be read (information_schema shows only the login's own grants)."""
+says what could not be read (information_schema shows only the login's own grants). Only the
+grants on the audited databases are read: the URL's, and those `schemas` names."""
 
 from __future__ import annotations
 
@@ -41,36 +42,52 @@ def _catalog(conn: sa.Connection, database: str) -> tuple[list[Any], list[Any], 
 
 
 def read_mysql_access(conn: sa.Connection, target: Target, builder: InventoryBuilder) -> None:
-    database = str(conn.execute(sa.text("SELECT DATABASE()")).scalar())
+    """The grants on the audited databases (the URL's, and the `schemas` asked for) and the role
+    memberships."""
+    default = str(conn.execute(sa.text("SELECT DATABASE()")).scalar() or "")
+    databases = sorted({t.schema_name or default for t in builder.inventory.tables})
+    if not databases and default:
+        databases = [default]
 
     def where(obj: str) -> SourceLocation:
         return SourceLocation(object=f"{target.masked}#{obj}")
 
-    catalog = _catalog(conn, database)
-    if isinstance(catalog, str):
-        builder.error(
-            "database",
-            f"{target.masked}#mysql.tables_priv",
-            "grants not read: the audit login may not read mysql.tables_priv, mysql.columns_priv and "
-            f"mysql.db ({catalog}); grant it SELECT on them",
-        )
-        return
-    tables, columns, db_wide = catalog
+    catalogs: dict[str, tuple[list[Any], list[Any], list[Any]]] = {}
+    for database in databases:
+        catalog = _catalog(conn, database)
+        if isinstance(catalog, str):
+            builder.error(
+                "database",
+                f"{target.masked}#mysql.tables_priv",
+                "grants not read: the audit login may not read mysql.tables_priv, mysql.columns_priv and "
+                f"mysql.db ({catalog}); grant it SELECT on them",
+            )
+            return
+        catalogs[database] = catalog
     _memberships(conn, target, builder, where)
+    for database, catalog in catalogs.items():
+        _grants(builder, None if database == default else database, database, catalog, where)
+
+
+def _grants(builder: InventoryBuilder, schema: str | None, database: str,
+            catalog: tuple[list[Any], list[Any], list[Any]], where: Any) -> None:
+    """The grants of one database on its audited tables (`schema`: as the inventory names it)."""
+    tables, columns, db_wide = catalog
     for user, host, table, privs in tables:
-        found = builder.table(None, table)
+        found = builder.table(schema, table)
         for privilege in _split(privs) if found else []:
             builder.add_grant(
                 Grant(
                     grantee=_grantee(user, host),
                     privilege=privilege,
+                    schema_name=schema,
                     table=table,
                     location=where(f"{database}.{table}"),
                 )
             )
     by_grant: dict[tuple[str, str, str], list[str]] = {}
     for user, host, table, column, privs in columns:
-        if builder.table(None, table) is not None:
+        if builder.table(schema, table) is not None:
             for privilege in _split(privs):
                 by_grant.setdefault((_grantee(user, host), privilege, table), []).append(column)
     for (grantee, privilege, table), cols in by_grant.items():
@@ -78,19 +95,22 @@ def read_mysql_access(conn: sa.Connection, target: Target, builder: InventoryBui
             Grant(
                 grantee=grantee,
                 privilege=privilege,
+                schema_name=schema,
                 table=table,
                 columns=cols,
                 location=where(f"{database}.{table}"),
             )
         )
+    audited = [t for t in builder.inventory.tables if t.schema_name == schema]
     for row in db_wide:
         for privilege in ("Select", "Insert", "Update", "Delete"):
             if row.get(f"{privilege}_priv") == "Y":
-                for table in builder.inventory.tables:
+                for table in audited:
                     builder.add_grant(
                         Grant(
                             grantee=_grantee(row["User"], row["Host"]),
                             privilege=privilege.upper(),
+                            schema_name=schema,
                             table=table.name,
                             via=f"{database}.*",
                             location=where(f"{database}.*"),

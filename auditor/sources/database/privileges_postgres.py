@@ -20,6 +20,7 @@ from auditor.models.inventory import (
     Table,
 )
 from auditor.sources.builder import InventoryBuilder
+from auditor.sources.database.catalog import wanted
 from auditor.sources.database.connection import Target
 
 _PRIVILEGES = """
@@ -70,7 +71,10 @@ def _table(builder: InventoryBuilder, schema: str, name: str) -> Table | None:
     return builder.table(None if schema == "public" else schema, name)
 
 
-def read_postgres_access(conn: sa.Connection, target: Target, builder: InventoryBuilder) -> None:
+def read_postgres_access(conn: sa.Connection, target: Target, builder: InventoryBuilder,
+                         schemas: list[str] | None = None) -> None:
+    """Roles and memberships (the server's), and the grants, policies and default privileges of the
+    audited tables and schemas (`schemas`: globs; empty or None: every schema)."""
     def where(obj: str) -> SourceLocation:
         return SourceLocation(object=f"{target.masked}#{obj}")
 
@@ -130,6 +134,8 @@ def read_postgres_access(conn: sa.Connection, target: Target, builder: Inventory
             )
         )
     for creator, schema, objtype, grantee, privilege, grantable in conn.execute(sa.text(_DEFAULTS)):
+        if schema is not None and schemas and not wanted(schema, schemas, []):
+            continue  # a schema not audited
         builder.inventory.default_privileges.append(
             DefaultPrivilege(
                 creator=creator,

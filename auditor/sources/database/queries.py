@@ -35,7 +35,7 @@ class DatabaseQueryRunner:
         self._duck: duckdb.DuckDBPyConnection | None = None
 
     def has_rows(self, table: Table) -> bool:
-        return table.kind == "table"
+        return table.is_base_table
 
     def missing(self, table: Table, columns: list[str]) -> list[str]:
         return [c for c in columns if table.column(c) is None]

@@ -38,11 +38,14 @@ def read_database(
     if target.backend == "duckdb":
         _read_duckdb(target, builder, schemas or [], tables or [], exclude or [])
         return builder.build()
+    if target.backend == "mysql" and not target.url.database and not schemas:
+        raise SourceError(f"{target.masked} names no database: add it to the URL "
+                          "(mysql+pymysql://user@host/DATABASE) or list the databases to read in `schemas`")
     try:
         with read_only_connection(target, timeout_s, autocommit=True) as conn:
             read_sqlalchemy(conn, target, builder, schemas or [], tables or [], exclude or [])
             if target.backend == "postgresql":
-                read_postgres_access(conn, target, builder)
+                read_postgres_access(conn, target, builder, schemas)
             elif target.backend == "mysql":
                 read_mysql_access(conn, target, builder)
     except sa.exc.SQLAlchemyError as err:

@@ -20,9 +20,15 @@ from auditor.models.inventory import Column, Table
 SEED = "20261123"
 DEFAULT_SAMPLE_ROWS = 10_000
 
-_NOT_TEXT = re.compile(
-    r"\b(GEOMETRY|GEOGRAPHY|POINT|POLYGON|BLOB|LONGBLOB|MEDIUMBLOB|TINYBLOB|BYTEA|VARBINARY|BINARY|"
-    r"IMAGE|RAW|BFILE)\b",
+# Spatial and geometric types (PostGIS, MariaDB/MySQL, PostgreSQL's own, DuckDB spatial): their
+# text is coordinates or WKB bytes, never a value the detectors read.
+SPATIAL = re.compile(
+    r"\b(GEOMETRY|GEOGRAPHY|POINT|LINESTRING|POLYGON|MULTIPOINT|MULTILINESTRING|MULTIPOLYGON|"
+    r"GEOMETRYCOLLECTION|BOX|BOX2D|BOX3D|CIRCLE|LINE|LSEG|PATH)\b",
+    re.IGNORECASE,
+)
+_BINARY = re.compile(
+    r"\b(BLOB|LONGBLOB|MEDIUMBLOB|TINYBLOB|BYTEA|VARBINARY|BINARY|IMAGE|RAW|BFILE)\b",
     re.IGNORECASE,
 )
 
@@ -32,8 +38,9 @@ def _ident(name: str) -> exp.Identifier:
 
 
 def text_columns(table: Table) -> list[Column]:
-    """The columns a sample carries: every one whose values can be read as text."""
-    return [c for c in table.columns if not (c.type and _NOT_TEXT.search(c.type))]
+    """The columns a sample carries: every one whose values can be read as text (an opaque column
+    of a type unknown to the auditor is cast to text too: every engine can; a spatial one is not)."""
+    return [c for c in table.columns if not (c.type and (SPATIAL.search(c.type) or _BINARY.search(c.type)))]
 
 
 def table_source(table: Table, schema: str | None = None, catalog: str | None = None) -> exp.Table:

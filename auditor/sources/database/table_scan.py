@@ -1,6 +1,8 @@
 """Read what the data checks need from a live database, table by table, without copying it.
 
-For each table (not views): one count query (rows, non-null and distinct values per column,
+For each object that stores rows (tables, partitioned tables as one table, materialized views;
+foreign tables only with `count_foreign`, since their rows live on another server; never views,
+whose rows are their tables'): one count query (rows, non-null and distinct values per column,
 counts.py) over the whole table, then a deterministic sample of at most `sample_rows` rows
 (sampling.py), streamed in batches into the in-memory row store where the value detectors and the
 notes scan run. A DuckDB file is attached read-only to the store and sampled there: no row passes
@@ -45,6 +47,7 @@ class ScanOptions:
     sample_rows: int = DEFAULT_SAMPLE_ROWS
     jobs: int = 2
     counts: bool = True
+    count_foreign: bool = False  # foreign tables: counted and sampled (else listed only)
 
 
 class BudgetExceeded(Exception):
@@ -70,7 +73,8 @@ def scan_database(url: str, inventory: Inventory, store: RowStore, *, password_e
     options = options or ScanOptions()
     target = parse_target(url, password_env)
     result = SampleCounts(store=store)
-    tables = [t for t in inventory.tables if t.kind == "table" and t.columns]
+    tables = [t for t in inventory.tables if t.columns and (t.stores_rows or (
+        options.count_foreign and t.kind == "foreign_table"))]
     lock = threading.Lock()
 
     def record(table: Table, outcome: TableCounts | str) -> None:
