@@ -64,10 +64,11 @@ def test_findings_cite_the_profile_and_the_clause(tmp_path, profile_id):
             assert labels and all(label.startswith("RGPD, art.") for label in labels), finding["rule"]
             continue
         assert profile.source.reference.fr in labels, finding["rule"]
-        facts = labels[labels.index(profile.source.reference.fr) + 1:]
+        cited = finding["references"][labels.index(profile.source.reference.fr) + 1:]
+        facts = [r["label"] for r in cited]
         assert facts, finding
         assert all(CLAUSE.search(label) for label in facts), facts
-        assert all(label.endswith(("(vérifié)", "(source secondaire)", "(non vérifié)")) for label in facts)
+        assert all(r["verification"] in {"verified", "secondary", "unverified"} for r in cited), cited
 
 
 @pytest.mark.parametrize("profile_id", sorted(CASES))
@@ -91,10 +92,11 @@ def test_severity_follows_the_force_of_the_text(tmp_path, profile_id):
             sensitivity = load_catalogue().taxonomy.sensitivity(finding["category"])
             assert finding["severity"] == rule.severity_by_sensitivity[sensitivity]
             continue
-        facts = labels[labels.index(profile.source.reference.fr) + 1:]
+        cited = finding["references"][labels.index(profile.source.reference.fr) + 1:]
+        facts = [r["label"] for r in cited]
         if finding["rule"] in {"MIN002", "MIN003", "MIN004"}:  # art. 9, art. 10, NIR: fixed by the rule
             expected = "high"
-        elif all(label.endswith("(non vérifié)") for label in facts):
+        elif all(r["verification"] == "unverified" for r in cited):
             expected = "info"
         else:
             # a retention period set by a statute binds even when a référentiel restates it

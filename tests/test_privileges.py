@@ -52,8 +52,8 @@ def test_example_access_matrix(tmp_path):
     rows = {r["role"]: r for r in json.loads(out.read_text(encoding="utf-8"))["access"]}
     assert sorted(rows) == ["PUBLIC", "app_user", "comptable", "direction", "statisticien", "travailleur_social"]
     assert rows["comptable"]["categories"] == {
-        "financial.bank_account": "allowed", "free_text": "excess", "identity.case_number": "allowed",
-        "identity.name": "allowed", "support_actions": "excess"}
+        "financial.bank_account": "allowed", "financial.income": "excess", "free_text": "excess",
+        "identity.case_number": "allowed", "identity.name": "allowed", "support_actions": "excess"}
     assert (rows["app_user"]["kind"], rows["app_user"]["login"], rows["app_user"]["inherits"]) == (
         "application", True, ["travailleur_social"])
     assert rows["travailleur_social"]["row_level_security"] == ["accompagnement"]

@@ -72,8 +72,10 @@ def test_the_evidence_is_counts_of_a_named_vocabulary(classified):
     reason = next(r for r in classified["communaute"].reasons if r.source == "vocabulary")
     assert (reason.detector, reason.matched, reason.sampled, reason.distinct, reason.distinct_sampled) == \
         ("religions", 10, 10, 8, 8)
-    assert reason.text("en") == ("values: 10 of 10 sampled values (8 of 8 distinct values) are in vocabulary "
-                                 "'religions' (100%)")
+    from auditor.reporters.evidence_text import EvidenceText
+
+    assert EvidenceText("en").reason(reason) == ("values: 10 of 10 sampled values (100%; 8 of 8 distinct values) "
+                                                 "are in vocabulary 'religions'")
 
 
 def test_a_vocabulary_needs_a_categorical_column():
