@@ -102,6 +102,11 @@ class ReportedCues(Strict):
     preceding: list[str] = Field(default_factory=list, description="Added to edsnlp's")
 
 
+@cache
+def _pipeline(settings_json: str) -> Qualifiers:
+    return QualifierSettings.model_validate_json(settings_json).build_pipeline()
+
+
 class QualifierSettings(Strict):
     """How edsnlp's qualifiers are configured for case notes (rules/classification/free_text_lexicon.yaml)."""
 
@@ -139,6 +144,11 @@ class QualifierSettings(Strict):
         }
 
     def pipeline(self) -> Qualifiers:
+        """edsnlp's four qualifiers with these cues, built once per process for the same cues (a
+        pipeline holds no state between documents; building it costs seconds)."""
+        return _pipeline(self.model_dump_json())
+
+    def build_pipeline(self) -> Qualifiers:
         """edsnlp's four qualifiers with these cues, written as the notes are normalised (lower case,
         no accents, apostrophes as spaces), so that no normaliser runs on each note; the verbs are
         conjugated from edsnlp's table with the tenses each qualifier uses."""
