@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -288,6 +288,10 @@ class Lexicon:
     def qualifier_settings(self) -> QualifierSettings:
         return self.model.qualifiers
 
+    @cached_property
+    def engine_patterns(self) -> list[tuple[str, str]]:
+        return _engine_patterns(self)
+
     def terminology(self) -> dict[str, str]:
         """Normalised names of the terminologies -> category (loaded once per process)."""
         return _terminology(self.model.model_dump_json(include={"terminologies", "ambiguous_names"}))
@@ -345,7 +349,12 @@ def pattern_sqls(lexicon: Lexicon) -> list[tuple[str, str]]:
     """(flag, RE2 pattern) for the engine: one per category (its terms, linked and affirmed
     phrases), the terminology in chunks, and the identifiers. A category's pattern flags the notes
     the reader must read for it; one regular expression of everything would cost the engine more
-    than its parts (its automaton outgrows RE2's memory)."""
+    than its parts (its automaton outgrows RE2's memory). Built once per lexicon: every notes
+    column of an audit asks for them."""
+    return lexicon.engine_patterns
+
+
+def _engine_patterns(lexicon: Lexicon) -> list[tuple[str, str]]:
     b = chr(92) + "b"
     patterns = [(f"c{i}", b + _alt([*c.terms, *c.linked, *c.affirmed, *(n.then for n in c.near)]) + b)
                 for i, c in enumerate(lexicon.categories)]

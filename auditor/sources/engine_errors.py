@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # DuckDB's CSV reader names the line it could not read: a number, kept (it holds no value)
@@ -40,6 +41,7 @@ def words(name: str) -> str:
     return _CAMEL.sub(" ", name).lower()
 
 
+@cache
 def _mysql_names() -> dict[int, str]:
     try:
         from pymysql.constants import ER
