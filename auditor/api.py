@@ -124,9 +124,9 @@ def classify_service(settings: Settings, raw_config: object = None,
         scan_errors = unscanned_text(columns)
         if samples:
             with progress.phase("free-text scan"):
-                scan_errors = source.read_notes(inventory, samples, columns)
-                scan_errors += scan_samples(samples, columns, load_lexicon(catalogue.taxonomy),
-                                            row_keys(inventory, columns))
+                keys = row_keys(inventory, columns)
+                scan_errors = source.read_notes(inventory, samples, columns, keys)
+                scan_errors += scan_samples(samples, columns, load_lexicon(catalogue.taxonomy), keys)
     except BaseException:
         if samples is not None:
             samples.close()

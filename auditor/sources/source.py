@@ -37,7 +37,7 @@ class Source(Protocol):
     def query_runner(self, inventory: Inventory, samples: SampleCounts | None) -> QueryRunner | None: ...
 
     def read_notes(self, inventory: Inventory, samples: SampleCounts | None,
-                   columns: list[ColumnClassification]) -> list[ReadError]:
+                   columns: list[ColumnClassification], keys: dict[str, str]) -> list[ReadError]:
         """When the audit reads every note: each sampled table's free-text columns, whole, into the
         row store (`TableCounts.notes_relation`). Returns the tables that could not be read."""
 
@@ -60,7 +60,7 @@ class SampleFiles:
         return SampleQueryRunner(samples, inventory)
 
     def read_notes(self, inventory: Inventory, samples: SampleCounts | None,
-                   columns: list[ColumnClassification]) -> list[ReadError]:
+                   columns: list[ColumnClassification], keys: dict[str, str]) -> list[ReadError]:
         return []  # a sample file is read whole
 
 
@@ -82,7 +82,7 @@ class SchemaFiles:
         return self.samples.query_runner(inventory, samples) if self.samples is not None else None
 
     def read_notes(self, inventory: Inventory, samples: SampleCounts | None,
-                   columns: list[ColumnClassification]) -> list[ReadError]:
+                   columns: list[ColumnClassification], keys: dict[str, str]) -> list[ReadError]:
         return []
 
     def run_expectations(self, suites: dict[str, Any],
@@ -146,13 +146,11 @@ class LiveDatabase:
                                    inventory=inventory)
 
     def read_notes(self, inventory: Inventory, samples: SampleCounts | None,
-                   columns: list[ColumnClassification]) -> list[ReadError]:
+                   columns: list[ColumnClassification], keys: dict[str, str]) -> list[ReadError]:
         if not self.db.all_notes or self.samples is not None or samples is None or samples.store is None:
             return []
         from auditor.sources.database.table_scan import ScanOptions, read_notes
-        from auditor.sources.free_text_scan import row_keys
 
-        keys = row_keys(inventory, columns)
         notes: dict[str, list[str]] = {}
         for col in columns:
             counts = samples.tables.get(col.table)
