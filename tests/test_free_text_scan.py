@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from auditor.classify.free_text import load_lexicon
-from auditor.classify.notes import NoteReader
+from auditor.classify.notes import NoteReader, reader_for
 from auditor.classify.term_cues import CueFinder, is_closed, literal_prefix
 from auditor.models.classification import IdentifierForm
 from auditor.profiles import load_taxonomy
@@ -103,3 +103,46 @@ def test_a_sample_gives_an_estimate_with_its_wilson_interval():
     assert (round(low, 4), round(high, 4)) == (0.1334, 0.2888)  # statsmodels proportion_confint(20, 100, method="wilson")
     assert estimate(20, 100, 10_000) == (2000, 1333, 2889)
     assert wilson(0, 0) == (0.0, 1.0)
+
+
+def test_a_process_compiles_one_reader_per_lexicon_and_it_forgets_the_notes_after_each_scan():
+    assert reader_for(LEXICON) is reader_for(load_lexicon(load_taxonomy()))  # the same lexicon, loaded again
+    con = duckdb.connect()
+    con.execute("CREATE TABLE n AS SELECT * FROM (VALUES ('Incontinence depuis mars.'), ('Rien.')) t(note)")
+    reader = reader_for(LEXICON)
+    found: list[dict[tuple[str, str], str | None]] = []
+    forget = reader.cues.forget
+    reader.cues.forget = lambda: (found.append(dict(reader.cues._cache)), forget())  # type: ignore[method-assign]
+    try:
+        scan = scan_relation(con, "n", "note", LEXICON)
+    finally:
+        del reader.cues.forget
+    assert [m.cues for m in scan.matches] == [["incontinen…"]]
+    assert found == [{("special.health", "incontinence"): "incontinen…"}]  # what it held during the scan
+    assert reader.cues._cache == {}  # and after it: nothing of the note
+
+
+def test_a_large_column_builds_the_qualifiers_while_the_engine_works_with_the_same_result(monkeypatch):
+    import auditor.sources.free_text_scan as scan_module
+
+    con = duckdb.connect()
+    notes = ["Pas de violence au domicile.", "Violences conjugales signalées.", "Selon sa sœur, il serait diabétique.",
+             "Il n'a pas de titre de séjour.", "RDV CAF le 12/03."]
+    con.execute("CREATE TABLE n (note VARCHAR)")
+    con.executemany("INSERT INTO n VALUES (?)", [(n,) for n in notes * 4])
+    expected = flag_rows(con, "n", "note", LEXICON)
+    monkeypatch.setattr(scan_module, "OVERLAP_FROM", 10)
+    fresh = NoteReader(LEXICON)
+    monkeypatch.setattr(scan_module, "reader_for", lambda lexicon: fresh)
+    started: list[str] = []
+    real_thread = scan_module.threading.Thread
+
+    def thread(*args, **kwargs):
+        started.append(kwargs["target"].__name__)
+        return real_thread(*args, **kwargs)
+
+    monkeypatch.setattr(scan_module.threading, "Thread", thread)
+    assert not fresh.qualifiers_built
+    assert flag_rows(con, "n", "note", LEXICON) == expected
+    assert started == ["_build_qualifiers"] and fresh.qualifiers_built
+    assert expected == [set(), {"offences.violence"}, {"special.health"}, {"residence_status"}, set()] * 4

@@ -252,6 +252,15 @@ class NoteReader:
             self._qualifiers = self.settings.pipeline()
         return self._qualifiers
 
+    @property
+    def qualifiers_built(self) -> bool:
+        return self._qualifiers is not None
+
+    def forget(self) -> None:
+        """Drop what the reader remembers of the notes it read (the matched strings behind its
+        cues): called at the end of each scan."""
+        self.cues.forget()
+
     def qualify(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Qualify each mention in its sentence, with the edsnlp pipes whose cues occur there only:
         a sentence with no cue of any qualifier states plain facts. (One document per sentence that
@@ -338,6 +347,20 @@ class NoteReader:
 
     def read_many(self, notes: Iterable[Candidate | str]) -> list[NoteReading]:
         return [self.read(n) if isinstance(n, str) else self.read(n.raw, n.patterns) for n in notes]
+
+
+_READERS: dict[str, NoteReader] = {}
+
+
+def reader_for(lexicon: Lexicon) -> NoteReader:
+    """The reader of a lexicon, compiled once per process for the same lexicon (compiling its
+    patterns takes about a second; every audit of a process loads the same lexicon again)."""
+    key = lexicon.model.model_dump_json()
+    reader = _READERS.get(key)
+    if reader is None:
+        _READERS.clear()  # one lexicon at a time: a process auditing with another drops the old one
+        reader = _READERS[key] = NoteReader(lexicon)
+    return reader
 
 
 def read_batch(batch: list[Candidate]) -> list[NoteReading]:

@@ -71,6 +71,10 @@ class CueFinder:
         self._cache[key] = found
         return found
 
+    def forget(self) -> None:
+        """Drop the strings matched so far: they are pieces of notes, kept for one scan only."""
+        self._cache.clear()
+
     def _find(self, category: str, matched: str) -> str | None:
         if matched in self._names:
             return matched

@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +23,15 @@ from typing import Any
 import duckdb
 
 from auditor.classify.free_text import Lexicon, candidate_sql, normalised_sql, pattern_sqls
-from auditor.classify.notes import Candidate, NoteReader, NoteReading, adopt_reader, init_worker, read_batch
+from auditor.classify.notes import (
+    Candidate,
+    NoteReader,
+    NoteReading,
+    adopt_reader,
+    init_worker,
+    read_batch,
+    reader_for,
+)
 from auditor.models.classification import ColumnClassification, FlaggedNote, IdentifierForm, TextMention
 from auditor.models.inventory import Inventory, ReadError
 from auditor.sources.engine_errors import engine_message
@@ -31,6 +41,7 @@ from auditor.sources.samples import SampleCounts
 MAX_CUES = 3
 BATCH = 4_000          # candidate notes sent to the reader at a time
 POOL_FROM = 20_000     # candidates from which worker processes read them
+OVERLAP_FROM = 50_000  # notes from which the qualifiers are built while the engine works
 Z95 = 1.959964
 
 
@@ -50,6 +61,7 @@ class FreeTextScan:
     candidates: int = 0  # notes the engine's pattern kept for reading
     matches: list[TextMatches] = field(default_factory=list)
     flagged: list[FlaggedNote] = field(default_factory=list)  # row number in the scan order -> categories
+    engine_s: float = 0.0  # seconds of the engine's stage: the notes gathered, the candidates selected
 
     def rows_for(self, category: str) -> int:
         return next((m.rows for m in self.matches if m.category == category), 0)
@@ -143,20 +155,41 @@ def scan_relation(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql:
                   key_sql: str | None = None) -> FreeTextScan:
     """Scan one text column of a relation the connection can read (table, view, read_csv…);
     `key_sql`, when given, names each flagged note by that column's value rather than its number."""
-    reader = reader or NoteReader(lexicon)
+    reader = reader or reader_for(lexicon)
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    scan = FreeTextScan(rows=_prepare(con, relation_sql, column_sql, key_sql))
     counts: dict[str, TextMatches] = {}
+    builder: threading.Thread | None = None
     try:
+        start = time.perf_counter()
+        scan = FreeTextScan(rows=_prepare(con, relation_sql, column_sql, key_sql))
+        if scan.rows >= OVERLAP_FROM and not reader.qualifiers_built:
+            # edsnlp's pipeline takes seconds to build: for a large column, built while the engine
+            # selects the candidates (it releases the interpreter while it works)
+            builder = threading.Thread(target=_build_qualifiers, args=(reader,))
+            builder.start()
         candidates = _candidates(con, lexicon)
+        scan.engine_s = time.perf_counter() - start
+        if builder is not None:
+            builder.join()
+            builder = None
         with _pool(reader, workers, candidates) as pool:
             for batch, readings in _readings(_batches(con, lexicon), reader, pool):
                 scan.candidates += len(batch)
                 _count(scan, counts, batch, readings)
     finally:
+        if builder is not None:  # the engine failed: the pipeline is still built, for the next column
+            builder.join()
+        reader.forget()
         _drop(con)
     scan.matches = sorted(counts.values(), key=lambda m: m.category)
     return scan
+
+
+def _build_qualifiers(reader: NoteReader) -> None:
+    """Build the reader's qualifier pipeline; a failure is left for the reading to raise, where it
+    is reported."""
+    with contextlib.suppress(Exception):
+        reader.qualifiers  # noqa: B018
 
 
 def _count(scan: FreeTextScan, counts: dict[str, TextMatches], batch: list[Candidate],
@@ -230,7 +263,7 @@ def scan_samples(samples: SampleCounts, columns: list[ColumnClassification],
     errors: list[ReadError] = []
     if samples.store is None:
         return errors
-    reader = NoteReader(lexicon)
+    reader = reader_for(lexicon)
     con = samples.store.cursor()
     try:
         for col in columns:
