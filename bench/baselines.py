@@ -25,6 +25,7 @@ are neither right nor wrong here.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import statistics
 import time
@@ -117,6 +118,12 @@ def presidio() -> Callable[[list[str]], list[set[str]]] | None:
     except ImportError:
         return None
     tldextract.extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # no network
+    with contextlib.suppress(ImportError):
+        # spaCy 3.8 registers its own pipes lazily; once edsnlp (the auditor's qualifiers) is imported,
+        # loading a packaged model no longer does it ("Can't find factory for 'tok2vec'")
+        from spacy.pipeline.factories import register_factories
+
+        register_factories()
     conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "fr", "model_name": "fr_core_news_sm"}],
             "ner_model_configuration": {"labels_to_ignore": ["MISC"]}}
     engine = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=conf).create_engine(),
