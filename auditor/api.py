@@ -15,6 +15,7 @@ from auditor import __version__
 from auditor.action_plan import plan
 from auditor.baseline import apply_baseline, load_baseline
 from auditor.changes import compare, load_previous
+from auditor.checks import severity as severity_policy
 from auditor.checks.access import check_access
 from auditor.checks.access import check_settings as check_access_settings
 from auditor.checks.context import AuditContext
@@ -180,6 +181,7 @@ def run_audit(settings: Settings, raw_config: object = None,
     retention_errors = [ReadError(source="retention", location=f"{r.table} ({r.rule})",
                                   message=f"cannot count: {r.error}") for r in ctx.retention if r.error]
     gx_checks, gx_errors = run_gx(settings, stage, progress)
+    severity_policy.apply(findings, ctx.rules.rules, catalogue.taxonomy)
     findings.sort(key=lambda f: (f.severity.rank, f.rule, f.table or "", f.column or "", f.role or ""))
     as_of = settings.as_of or dt.date.today()
     waivers = apply_waivers(findings, settings.waivers, as_of)

@@ -28,7 +28,8 @@ import sqlglot
 import sqlglot.expressions as exp
 from pydantic import Field
 
-from auditor.checks.context import AuditContext, fact_references, severity_from_facts
+from auditor.checks import severity as policy
+from auditor.checks.context import AuditContext, fact_references
 from auditor.checks.retention_sql import MAX_HOPS, retention_sql
 from auditor.classify.identifiers import full_pattern, normalise_identifier
 from auditor.durations import humane
@@ -379,7 +380,7 @@ def _finding(ctx: AuditContext, code: str, table: Table, app: Applicable, status
             "retention": retention_text(app.rule, lang),
             "retention_rule": f"{app.rule.id} ({app.rule.label.get(lang)})", "profile": app.profile.id}
     binding = app.profile.source.binding or app.rule.basis.value == "mandatory"
-    severity = severity_from_facts(rule, [app.rule], binding, Severity.medium)
+    severity = policy.from_facts(rule, [app.rule], binding, Severity.medium)
     finding = Finding(
         rule=rule.code, kind=rule.kind, severity=severity, table=table.qualified_name,
         category=None, rows=rows, message=rule.message.get(lang).format(**fill),

@@ -51,6 +51,9 @@ class Finding(BaseModel):
     rule: str
     kind: Kind
     severity: Severity
+    confidence: str | None = Field(default=None, description=(
+        "The weakest verification of the profile facts behind the finding: verified | secondary | "
+        "unverified (None: it rests on the GDPR or a statute the rule cites); docs/severity.md"))
     table: str | None = None
     column: str | None = None
     role: str | None = None
