@@ -179,7 +179,9 @@ def run_audit(settings: Settings, raw_config: object = None,
         if samples is not None:
             samples.close()
     retention_errors = [ReadError(source="retention", location=f"{r.table} ({r.rule})",
-                                  message=f"cannot count: {r.error}") for r in ctx.retention if r.error]
+                                  message=f"cannot count: {r.error}", code=r.error_code,
+                                  values=r.error_values)
+                        for r in ctx.retention if r.error]
     gx_checks, gx_errors = run_gx(settings, stage, progress)
     severity_policy.apply(findings, ctx.rules.rules, catalogue.taxonomy)
     findings.sort(key=lambda f: (f.severity.rank, f.rule, f.table or "", f.column or "", f.role or ""))

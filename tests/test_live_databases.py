@@ -556,12 +556,12 @@ def test_tables_and_exclude_patterns_apply_before_reading(tmp_path):
             str(tmp_path / "r.html"),
         ],
     )
-    assert result.exit_code == 0, result.output  # one info finding: under the default fail_on (high)
+    assert result.exit_code == 1, result.output  # religion: art. 9 data, never below high (docs/severity.md)
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert [(f["rule"], f["table"], f["column"]) for f in report["findings"]] == [
-        ("RET003", "usager", None),  # personal data and no date to count a retention period from
-        ("MIN005", "usager", "religion"),
-        ("SEC004", None, None),  # no access-log table
+    assert [(f["rule"], f["severity"], f["table"], f["column"]) for f in report["findings"]] == [
+        ("MIN005", "high", "usager", "religion"),
+        ("RET003", "medium", "usager", None),  # personal data and no date to count a retention period from
+        ("SEC004", "low", None, None),  # no access-log table
     ]
     assert report["tables_read"] == 1
 

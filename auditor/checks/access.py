@@ -117,7 +117,8 @@ def check_settings(ctx: AuditContext, inventory: Inventory, raw: object) -> list
         if role.lower() not in known_roles and role.upper() != "PUBLIC":
             unused.append(ReadError(source="config", location=f"{file}:{line}" if line else file,
                                     message=f"access.roles: no role {role!r} in the schema, mapping unused"
-                                    + did_you_mean(role, known_roles)))
+                                    + did_you_mean(role, known_roles),
+                                    code="role_mapping_unused", values={"role": role}))
     return unused
 
 

@@ -318,6 +318,7 @@ def _count(ctx: AuditContext, runner: QueryRunner, table: Table, app: Applicable
               for c in runner.missing(s.table, [s.column])]
     if absent:
         status.error = f"no column {', '.join(absent)} in the data read"
+        status.error_code, status.error_values = "retention_no_column", {"columns": absent}
         return
     source_dialect = ctx.inventory.dialect if ctx.inventory and ctx.inventory.dialect else "postgres"
     query = retention_sql(table, [(s.path, s.column) for s in app.sources], runner.dialect, runner.table_ref,
@@ -327,6 +328,7 @@ def _count(ctx: AuditContext, runner: QueryRunner, table: Table, app: Applicable
         rows, past_active, past_total, oldest, no_date, closed_no_date, deleted = runner.run(query.sql)
     except QueryError as err:
         status.error = str(err)
+        status.error_code, status.error_values = "failed_count_retention", dict(err.values)
         return
     status.counted = True
     status.rows, status.past_active = int(rows or 0), int(past_active or 0)

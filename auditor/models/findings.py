@@ -201,7 +201,9 @@ class RetentionStatus(BaseModel):
     soft_delete: str | None = None
     oldest_age: str | None = Field(default=None,
                                    description="Age of the oldest start date, ISO 8601 (P4Y11M)")
-    error: str | None = None
+    error: str | None = Field(default=None, description="Why it could not be counted, in English, for logs")
+    error_code: str | None = Field(default=None, description="The same as the reporters' sentence for it")
+    error_values: dict[str, int | float | str | list[str]] = Field(default_factory=dict)
 
 
 class AccessRow(BaseModel):

@@ -34,7 +34,7 @@ from auditor.classify.notes import (
 )
 from auditor.models.classification import ColumnClassification, FlaggedNote, IdentifierForm, TextMention
 from auditor.models.inventory import Inventory, ReadError
-from auditor.sources.engine_errors import engine_message
+from auditor.sources.engine_errors import failed
 from auditor.sources.row_store import literal, quote
 from auditor.sources.samples import SampleCounts
 
@@ -279,9 +279,7 @@ def scan_samples(samples: SampleCounts, columns: list[ColumnClassification],
                 scan = scan_relation(con, counts.notes_relation or counts.relation, quote(header), lexicon,
                                      reader, key_sql=quote(key_header) if key_header else None)
             except duckdb.Error as err:
-                first = engine_message(err)
-                errors.append(ReadError(source="samples", location=f"{counts.file} ({col.column})",
-                                        message=f"cannot scan the notes: {first}"))
+                errors.append(failed("scan_notes", err).error("samples", f"{counts.file} ({col.column})"))
                 continue
             col.text_scanned = scan.rows
             population = counts.filled.get(col.column.lower())
