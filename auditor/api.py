@@ -201,7 +201,10 @@ def run_audit(settings: Settings, raw_config: object = None,
         source=inventory.source,
         profiles=[ProfileUse(id=p.id, title=p.title.get(lang),
                              reference=p.source.reference.get(lang), purposes=ctx.purposes[p.id],
-                             purpose_labels={q.id: q.label.get(lang) for q in p.purposes})
+                             purpose_labels={q.id: q.label.get(lang) for q in p.purposes},
+                             purpose_bases={q.id: q.legal_basis.get(lang) for q in p.purposes
+                                            if q.legal_basis},
+                             caveat=p.source.caveat.get(lang) if p.source.caveat else None)
                   for p in profiles],
         dpia_required=any(dpia) if dpia else None,
         dpia_basis=[Reference(label=p.dpia.source, lang="fr", verification=p.dpia.verification.value)

@@ -151,6 +151,9 @@ _AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), callback=_au
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="CSV of findings path.")
 @click.option("--actions", "actions_path", type=click.Path(path_type=Path),
               help="CSV of the action plan path: one action a row, with its owner and due date.")
+@click.option("--pia", "pia_path", type=click.Path(path_type=Path),
+              help="DPIA draft for the CNIL's PIA software (JSON to import): what the audit knows, the "
+                   "risks left to the DPO.")
 @click.option("--notes-rows", "notes_rows_path", type=click.Path(path_type=Path),
               help="The flagged notes, one row each: table, column, key, categories, qualifiers; never the "
                    "text (CSV, or JSON Lines for a .jsonl name).")
@@ -181,7 +184,8 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
           dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
           html_path: Path | None, json_path: Path | None, sarif_path: Path | None,
           junit_path: Path | None, markdown_path: Path | None, csv_path: Path | None,
-          actions_path: Path | None, notes_rows_path: Path | None, baseline_path: Path | None,
+          actions_path: Path | None, pia_path: Path | None, notes_rows_path: Path | None,
+          baseline_path: Path | None,
           previous_path: Path | None,
           lang: str | None, fail_on: str | None,
           as_of: dt.datetime | None,
@@ -209,6 +213,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
                "markdown": markdown_path or _default(settings, report.markdown),
                "csv": csv_path or _default(settings, report.csv),
                "actions": actions_path or _default(settings, report.actions),
+               "pia": pia_path or _default(settings, report.pia),
                "notes_rows": notes_rows_path or _default(settings, report.notes_rows)}
     written = {fmt: out for fmt, out in outputs.items() if out is not None}
     with terminal.audit_progress(sys.stderr, enabled=show) as listener:

@@ -145,6 +145,7 @@ class ReportSettings(Strict):
     markdown: str | None = Field(default=None, description="Markdown summary path (merge-request comment)")
     csv: str | None = Field(default=None, description="CSV of findings path")
     actions: str | None = Field(default=None, description="CSV of the action plan path")
+    pia: str | None = Field(default=None, description="DPIA draft for the CNIL's PIA software (JSON) path")
     notes_rows: str | None = Field(default=None, description=(
         "The flagged notes, one row each (table, column, key or note number, categories, qualifiers; never "
         "the text): CSV, or JSON Lines for a .jsonl name"))

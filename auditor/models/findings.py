@@ -137,6 +137,10 @@ class ProfileUse(BaseModel):
     purposes: list[str]
     purpose_labels: dict[str, str] = Field(default_factory=dict,
                                            description="Purpose id -> its label in the report's language")
+    purpose_bases: dict[str, str] = Field(default_factory=dict, description=(
+        "Purpose id -> its legal basis as the profile states it, in the report's language"))
+    caveat: str | None = Field(default=None,
+                               description="What of the profile's text could not be read or checked")
 
 
 class WaiverStatus(BaseModel):
