@@ -154,6 +154,9 @@ _AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), callback=_au
 @click.option("--pia", "pia_path", type=click.Path(path_type=Path),
               help="DPIA draft for the CNIL's PIA software (JSON to import): what the audit knows, the "
                    "risks left to the DPO.")
+@click.option("--record", "record_path", type=click.Path(path_type=Path),
+              help="The record of processing entry in the CNIL model's fields: CSV, or XLSX for a .xlsx name "
+                   "(the office extra).")
 @click.option("--notes-rows", "notes_rows_path", type=click.Path(path_type=Path),
               help="The flagged notes, one row each: table, column, key, categories, qualifiers; never the "
                    "text (CSV, or JSON Lines for a .jsonl name).")
@@ -184,7 +187,8 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
           dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
           html_path: Path | None, json_path: Path | None, sarif_path: Path | None,
           junit_path: Path | None, markdown_path: Path | None, csv_path: Path | None,
-          actions_path: Path | None, pia_path: Path | None, notes_rows_path: Path | None,
+          actions_path: Path | None, pia_path: Path | None, record_path: Path | None,
+          notes_rows_path: Path | None,
           baseline_path: Path | None,
           previous_path: Path | None,
           lang: str | None, fail_on: str | None,
@@ -214,6 +218,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
                "csv": csv_path or _default(settings, report.csv),
                "actions": actions_path or _default(settings, report.actions),
                "pia": pia_path or _default(settings, report.pia),
+               "record": record_path or _default(settings, report.record),
                "notes_rows": notes_rows_path or _default(settings, report.notes_rows)}
     written = {fmt: out for fmt, out in outputs.items() if out is not None}
     with terminal.audit_progress(sys.stderr, enabled=show) as listener:

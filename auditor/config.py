@@ -146,6 +146,8 @@ class ReportSettings(Strict):
     csv: str | None = Field(default=None, description="CSV of findings path")
     actions: str | None = Field(default=None, description="CSV of the action plan path")
     pia: str | None = Field(default=None, description="DPIA draft for the CNIL's PIA software (JSON) path")
+    record: str | None = Field(default=None, description=(
+        "Record of processing entry in the CNIL model's fields: CSV, or XLSX for a .xlsx name"))
     notes_rows: str | None = Field(default=None, description=(
         "The flagged notes, one row each (table, column, key or note number, categories, qualifiers; never "
         "the text): CSV, or JSON Lines for a .jsonl name"))

@@ -94,3 +94,42 @@ def test_the_dpia_draft_in_english(tmp_path):
     assert answers[111].startswith("<p>Processing studied: Dossier social départemental (exemple). Its database "
                                    "audited by gdpr-auditor on December 1, 2026: 9 tables and views read")
     assert "<li><strong>Racial or ethnic origin</strong>: usager.origine_ethnique</li>" in answers[121]
+
+
+def test_the_record_of_processing_entry_in_the_cnil_model_fields(tmp_path):
+    import csv
+
+    import openpyxl
+
+    sheet, table = tmp_path / "record.xlsx", tmp_path / "record.csv"
+    result = CliRunner().invoke(main, ["audit", str(EXAMPLE), "--as-of", "2026-12-01", "--record", str(table)])
+    assert result.exit_code == 1, result.output
+    CliRunner().invoke(main, ["audit", str(EXAMPLE), "--as-of", "2026-12-01", "--record", str(sheet)])
+    with table.open(encoding="utf-8", newline="") as fh:
+        rows = [tuple(r) for r in csv.reader(fh)]
+    book = openpyxl.load_workbook(sheet)
+    assert book.sheetnames == ["Fiche de registre"]
+    assert [tuple(r) for r in book.active.iter_rows(values_only=True)] == rows  # one content, two formats
+    fields = dict(rows)
+    # the model's header, purposes and persons; what the audit cannot know is left to complete
+    assert rows[0] == ("Rubrique", "Contenu")
+    assert fields["Nom de l'activité de traitement"] == "Dossier social départemental (exemple)"
+    assert fields["Responsable du traitement et délégué à la protection des données"] == "À compléter"
+    assert fields["Transferts hors de l'Union européenne"] == "À compléter"
+    assert fields["Catégories de personnes concernées"] == "Personne accompagnée; Personnel, agent; Proche, entourage"
+    # the six data families, each with the retention of the tables that hold it
+    assert [field for field, _ in rows if field.endswith(" : durée de conservation")] == [
+        "Numéro de sécurité sociale (NIR) : durée de conservation",
+        "État civil, identité, données d'identification, images : durée de conservation",
+        "Informations d'ordre économique et financier : durée de conservation",
+        "Données de connexion : durée de conservation", "Données de localisation : durée de conservation",
+        "Vie personnelle (habitudes de vie, situation familiale, etc.) : durée de conservation"]
+    assert fields["Numéro de sécurité sociale (NIR)"] == \
+        "NIR (numéro de sécurité sociale) (usager.nir, export_statistique.nir)"
+    assert fields["Données de connexion : durée de conservation"] == "6 mois (Collecte ou saisie de la donnée)"
+    # the nine kinds of sensitive data, found or not
+    sensitive = {f: v for f, v in rows if f.startswith("Donnée sensible : ")}
+    assert len(sensitive) == 9
+    assert sensitive["Donnée sensible : Origine raciale ou ethnique"] == "Oui : usager.origine_ethnique"
+    assert sensitive["Donnée sensible : Opinions politiques"] == "Non trouvée"
+    assert leaked(example_personal_values(), table.read_text(encoding="utf-8")) == []

@@ -15,6 +15,7 @@ from auditor.reporters import (
     markdown,
     notes_rows,
     pia_json,
+    record_of_processing,
     sarif,
 )
 
@@ -23,4 +24,5 @@ REPORTERS: dict[str, Renderer] = {
     "json": json_report.render, "html": html.render, "sarif": sarif.render, "junit": junit.render,
     "markdown": markdown.render, "csv": csv_report.render, "actions": actions_csv.render,
     "notes_rows": notes_rows.render, "notes_rows_jsonl": notes_rows.render_jsonl, "pia": pia_json.render,
+    "record": record_of_processing.render,
 }
