@@ -80,7 +80,12 @@ def _guard(func: F) -> F:
     return option(wrapper)  # type: ignore[return-value]
 
 
-@click.group()
+# --format NAME -> the report it writes (auditor/reporters)
+FORMATS = {"html": "html", "json": "json", "sarif": "sarif", "junit": "junit", "md": "markdown", "csv": "csv",
+           "actions": "actions", "pia": "pia", "record": "record", "notes-rows": "notes_rows"}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gdpr-audit")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 def main(debug: bool) -> None:
@@ -181,6 +186,13 @@ _AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), callback=_au
 @click.option("--progress/--no-progress", default=None,
               help="Show the phase and the tables done on stderr (default: when stderr is a terminal).")
 @click.option("--timings", is_flag=True, help="Print where the time went, phase by phase, on stderr.")
+@click.option("--format", "one_format", type=click.Choice(list(FORMATS)),
+              help="Write one report in this format to -o (default: standard output, instead of the terminal "
+                   "summary).")
+@click.option("--output", "-o", "one_output", type=click.Path(path_type=Path),
+              help="With --format: the file to write (- for standard output).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print nothing but errors and warnings; the exit code says.")
 @_guard
 def audit(path: Path | None, config_file: Path | None, schema: str | None, db: str | None,
           db_schemas: tuple[str, ...], db_tables: tuple[str, ...], db_exclude: tuple[str, ...],
@@ -194,7 +206,8 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
           lang: str | None, fail_on: str | None,
           as_of: dt.datetime | None,
           sample: int | None, jobs: int | None, memory_limit: str | None, gx_run: bool | None,
-          all_notes: bool | None, progress: bool | None, timings: bool) -> None:
+          all_notes: bool | None, progress: bool | None, timings: bool, one_format: str | None,
+          one_output: Path | None, quiet: bool) -> None:
     """Audit a schema against purpose profiles; write the reports; exit 0, 1 or 2."""
     from auditor.api import run_audit
     from auditor.progress import Progress
@@ -220,20 +233,34 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
                "pia": pia_path or _default(settings, report.pia),
                "record": record_path or _default(settings, report.record),
                "notes_rows": notes_rows_path or _default(settings, report.notes_rows)}
+    if one_output is not None and one_format is None:
+        raise click.UsageError("-o/--output goes with --format (or give each report its own option: "
+                               "--json F…)")
+    to_stdout = one_format is not None and (one_output is None or str(one_output) == "-")
+    if one_format is not None and not to_stdout:
+        assert one_output is not None
+        outputs[FORMATS[one_format]] = one_output
     written = {fmt: out for fmt, out in outputs.items() if out is not None}
-    with terminal.audit_progress(sys.stderr, enabled=show) as listener:
+    with terminal.audit_progress(sys.stderr, enabled=show and not quiet) as listener:
         phases = Progress(listener)
         result = run_audit(settings, raw, phases)
         with phases.phase("reports"):
             write_reports(written, result)
-    terminal.render(result, sys.stdout, color=sys.stdout.isatty())
+    if to_stdout:
+        assert one_format is not None
+        from auditor.reporters import REPORTERS
+
+        REPORTERS[FORMATS[one_format]](result, sys.stdout)
+    elif not quiet:
+        terminal.render(result, sys.stdout, color=sys.stdout.isatty())
     if timings:
         click.echo(terminal.timings_line(phases.timings()), err=True)
     for w in result.waivers:
         if w.status == "unused":
             click.echo(f"gdpr-audit: warning: waiver {w.rule} {w.target} matches no finding", err=True)
-    for fmt, out in written.items():
-        click.echo(f"{fmt.upper()}: {out}")
+    if not (quiet or to_stdout):
+        for fmt, out in written.items():
+            click.echo(f"{fmt.upper()}: {out}")
     sys.exit(EXIT_FINDINGS if result.summary.status == "fail" else EXIT_OK)
 
 
@@ -250,12 +277,15 @@ def _audit_settings(path: Path | None, config_file: Path | None, schema: str | N
                     gx_run: bool | None = None, memory_limit: str | None = None,
                     all_notes: bool | None = None) -> tuple[Any, Any]:
     """The settings of an audit: config file < flags (shared by `audit` and `baseline create`)."""
-    from auditor.config import find_config, load_settings
+    from auditor.config import CONFIG_NAMES, find_config, load_settings
 
     _one_source(schema, db)
     config = config_file or (find_config(path) if path else None)
+    if config is None and not (schema or db):  # no argument: the current directory's configuration
+        config = next((Path(name) for name in CONFIG_NAMES if os.path.lexists(name)), None)
     if config is None and not ((schema or db) and profile):
-        raise click.UsageError("give a directory or --config, or --schema (or --db) and --profile")
+        raise click.UsageError("give a directory or --config, or --schema (or --db) and --profile, or run "
+                               f"where a {CONFIG_NAMES[0]} is")
     flags = _flags(schema, dialect, profile, purposes, data, lang, fail_on, as_of, db)
     if db:
         flags["database"].update({"schemas": list(db_schemas), "tables": list(db_tables),

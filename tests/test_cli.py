@@ -187,3 +187,40 @@ def test_version_and_a_ddl_audit_load_no_database_library(tmp_path):
              "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html")]
     assert _loaded(audit, ("sqlalchemy", "psycopg", "pymysql", "great_expectations")) == []
     assert (tmp_path / "r.json").is_file()
+
+
+def test_cli_conventions_no_argument_help_one_format_and_quiet(tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+    from tests.conftest import EXAMPLE
+
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["audit"])
+    assert result.exit_code == 2
+    assert result.output.endswith("Error: give a directory or --config, or --schema (or --db) and --profile, or "
+                                  "run where a gdpr-audit.yml is\n")
+    service = tmp_path / "service"
+    shutil.copytree(EXAMPLE, service)
+    monkeypatch.chdir(service)
+    # no argument: the current directory's gdpr-audit.yml; one format to standard output
+    result = runner.invoke(main, ["audit", "--as-of", "2026-12-01", "--format", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["service"] == "Dossier social départemental (exemple)" and report["summary"]["total"] == 38
+    # or to a file, and nothing else printed with --quiet
+    result = runner.invoke(main, ["audit", "--as-of", "2026-12-01", "--format", "md", "-o", "summary.md", "-q"])
+    assert (result.exit_code, result.output) == (1, "")
+    assert (service / "summary.md").read_text(encoding="utf-8").startswith(
+        "### ❌ Rapport d'audit RGPD — Dossier social départemental (exemple) (1 décembre 2026)")
+    result = runner.invoke(main, ["audit", "-o", "x.json"])
+    assert result.exit_code == 2
+    assert result.output.endswith("Error: -o/--output goes with --format (or give each report its own option: "
+                                  "--json F…)\n")
+    for args in (["-h"], ["audit", "-h"], ["rules", "list", "-h"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0 and result.output.startswith("Usage: "), args
