@@ -305,6 +305,62 @@ def _audit_settings(path: Path | None, config_file: Path | None, schema: str | N
     return settings, raw
 
 
+@main.command("init")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--schema", help="DDL file of the service.")
+@click.option("--dialect", help="SQL dialect of the DDL: postgres, mysql, sqlite, duckdb, tsql…")
+@click.option("--db", help="Live database URL, read-only.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: PATH/gdpr-audit.yml).")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+@_guard
+def init_command(path: Path, schema: str | None, dialect: str | None, db: str | None, output: Path | None,
+                 force: bool) -> None:
+    """Write a first gdpr-audit.yml from a schema or a live database: the profile and purposes that fit
+    the data found, the retention start dates and role kinds guessed, TODO lines where a person decides."""
+    from auditor.api import run_audit
+    from auditor.classify.columns import classify
+    from auditor.classify.vocabulary import load_vocabulary
+    from auditor.config import load_settings
+    from auditor.config_scaffold import scaffold
+    from auditor.profiles import load_catalogue
+
+    if (schema is None) == (db is None):
+        raise click.UsageError("give --schema FILE or --db URL")
+    target = output or path / "gdpr-audit.yml"
+    if target.exists() and not force:
+        raise click.UsageError(f"{target} exists: --force replaces it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    settings: dict[str, Any] = {"service": path.resolve().name}
+    if schema is not None:
+        from auditor.sources.ddl_reader import read_ddl
+
+        file = Path(schema).resolve()
+        try:
+            shown = str(file.relative_to(target.parent.resolve()))
+        except ValueError:
+            shown = str(file)
+        settings["schema"] = {"files": [shown], "dialect": dialect or "postgres"}
+        inventory = read_ddl([file], dialect or "postgres")
+        source = shown
+    else:
+        from auditor.sources.database import read_database
+
+        assert db is not None
+        inventory = read_database(db)
+        settings["database"] = {"url": db}
+        source = inventory.source
+    catalogue = load_catalogue()
+    columns = classify(inventory, catalogue.taxonomy, load_vocabulary(catalogue.taxonomy))
+
+    def audit(config: Path) -> Any:
+        loaded, raw = load_settings(config, {})
+        return run_audit(loaded, raw)
+
+    scaffold(target, settings, columns, catalogue, source, audit)
+    click.echo(f"gdpr-audit.yml: {target}")
+
+
 @main.command("classify")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--config", "config_file", type=click.Path(path_type=Path),

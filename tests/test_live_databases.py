@@ -622,3 +622,17 @@ def _notes_audit_files(tmp_path):
     report = json.loads(out.read_text(encoding="utf-8"))
     notes = next(c for c in report["columns"] if (c["table"], c["column"]) == ("entretien", "notes"))
     return report, notes, []
+
+
+def test_init_from_a_live_postgresql_database_audits_as_it_is(postgres_url, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["init", str(tmp_path), "--db", postgres_url])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "gdpr-audit.yml").read_text(encoding="utf-8")
+    assert f'database:\n  url: "{postgres_url}"' in text
+    assert "  - id: cnil.ref.social-medicosocial.2021\n" in text
+    assert "    comptable: {kind: accounting}  # TODO: guessed from its name; or a recipient of the profile" in text
+    audited = runner.invoke(main, ["audit", str(tmp_path), "--json", str(tmp_path / "r.json")])
+    assert audited.exit_code == 1, audited.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["errors"] == [] and report["tables_read"] == 9
