@@ -18,6 +18,7 @@ from auditor.changes import compare, load_previous
 from auditor.checks import severity as severity_policy
 from auditor.checks.access import check_access
 from auditor.checks.access import check_settings as check_access_settings
+from auditor.checks.config_names import check_names
 from auditor.checks.context import AuditContext
 from auditor.checks.free_text import check_free_text
 from auditor.checks.granularity import check_granularity
@@ -167,7 +168,8 @@ def run_audit(settings: Settings, raw_config: object = None,
                        columns, samples, lang, inventory=inventory, progress=progress)
     try:
         check_retention_settings(ctx, inventory, raw_config)
-        config_warnings = check_access_settings(ctx, inventory, raw_config)
+        config_warnings = check_names(ctx, inventory, raw_config)
+        config_warnings += check_access_settings(ctx, inventory, raw_config)
         ctx.query = stage.source.query_runner(inventory, samples)
         findings = []
         for check in CHECKS:

@@ -60,7 +60,8 @@ def _guard(func: F) -> F:
         except AuditorError as err:
             if debug:
                 _print_trace(err)
-            click.echo(f"gdpr-audit: error: {err}", err=True)
+            for problem in err.problems():  # every problem found, each at its place
+                click.echo(f"gdpr-audit: error: {problem.located()}", err=True)
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise

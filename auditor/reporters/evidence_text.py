@@ -29,7 +29,7 @@ _SHARES = {"share", "confidence"}
 _QUOTED = {"subject", "detector"}  # single names, quoted in plain text
 _FAILURE = {"engine", "code", "condition", "hint"}  # an engine failure's values, put into words together
 _NAMES = {"purposes", "column", "columns", "type", "detector", "marker", "rule", "target", "grants",
-          "subject", "words", "validator", "table", "role", "dialect", "reason"}
+          "subject", "words", "validator", "table", "role", "dialect", "reason", "closest"}
 
 
 @cache
