@@ -168,7 +168,7 @@ def _message(err: ErrorDetails, fields: set[str], shape: str | None = None) -> s
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
     if shape and err["type"] in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
-        return f"{msg}: expected {shape}"
+        return f"expected {shape}, not {_kind(err.get('input'))}"
     return msg
 
 
@@ -196,6 +196,17 @@ def validate(model: type[M], data: Any, file: str, error: type[AuditorError],
                     also=found[1:]) from None
 
 
+_KINDS: list[tuple[type | tuple[type, ...], str]] = [
+    (str, "a text"), (bool, "yes/no"), ((int, float), "a number"), (list, "a list"), (dict, "a mapping")]
+
+
+def _kind(value: object) -> str:
+    """What a YAML value is, in words."""
+    if value is None:
+        return "nothing"
+    return next((words for kinds, words in _KINDS if isinstance(value, kinds)), "another value")
+
+
 _CHOICES = re.compile(r"^\^\(([\w|.\-]+)\)\$$")
 
 
@@ -205,7 +216,8 @@ def _shape(model: type[BaseModel], loc: tuple[int | str, ...]) -> str | None:
     if not loc or isinstance(loc[-1], int):
         return None
     parent = _model_at(model, loc[:-1])
-    field = getattr(parent, "model_fields", {}).get(str(loc[-1])) if parent else None
+    fields = getattr(parent, "model_fields", {}) if parent else {}
+    field = fields.get(str(loc[-1])) or next((f for f in fields.values() if f.alias == str(loc[-1])), None)
     if field is None:
         return None
     annotation = field.annotation

@@ -77,7 +77,7 @@ def test_config_errors_name_file_line_and_key(tmp_path):
         (BASE.replace("P3_accompagnement", "P9"), "4: profile cnil.ref.social-medicosocial.2021 has no purpose 'P9'"),
         (BASE.replace("cnil.ref.social-medicosocial.2021", "cnil.ref.social"), "3: unknown profile 'cnil.ref.social' (did you mean 'cnil.ref.social-medicosocial.2021'?)"),
         (BASE + "overrides:\n  usager.nom: [identity.nom]\n", "8: unknown data category 'identity.nom' (did you mean 'identity.name'?)"),
-        (BASE + "fail_on: severe\n", "7: fail_on: String should match pattern"),
+        (BASE + "fail_on: severe\n", "7: fail_on: 'severe' is not one of: critical, high, medium, low, info, never"),
     ]
     for text, expected in cases:
         write_config(tmp_path, text)
@@ -281,3 +281,17 @@ def test_a_config_with_several_problems_lists_each_at_its_line(tmp_path):
     assert [(e["location"], e["message"]) for e in errors if e["source"] == "config"] == [
         (f"{shown}:7", "tables.usagers: no table 'usagers' in the schema (did you mean 'usager'?)"),
         (f"{shown}:14", "waivers.0.target: no table 'usagr' in the schema (did you mean 'usager'?)")]
+
+
+def test_a_value_of_the_wrong_shape_says_the_expected_one(tmp_path):
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    (tmp_path / "gdpr-audit.yml").write_text("service: t\nprofiles: {id: x}\nschema: schema.sql\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", str(tmp_path)])
+    assert result.exit_code == 2
+    shown = f"{tmp_path}/gdpr-audit.yml"
+    assert result.output.splitlines() == [
+        f"gdpr-audit: error: {shown}:2: profiles: expected a list of {{id, purposes}}, not a mapping",
+        f"gdpr-audit: error: {shown}:3: schema: expected a mapping of {{files, dialect}}, not a text"]
