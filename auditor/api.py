@@ -15,8 +15,10 @@ from auditor import __version__
 from auditor.action_plan import plan
 from auditor.baseline import apply_baseline, load_baseline
 from auditor.changes import compare, load_previous
+from auditor.checks import severity as severity_policy
 from auditor.checks.access import check_access
 from auditor.checks.access import check_settings as check_access_settings
+from auditor.checks.config_names import check_names
 from auditor.checks.context import AuditContext
 from auditor.checks.free_text import check_free_text
 from auditor.checks.granularity import check_granularity
@@ -166,7 +168,8 @@ def run_audit(settings: Settings, raw_config: object = None,
                        columns, samples, lang, inventory=inventory, progress=progress)
     try:
         check_retention_settings(ctx, inventory, raw_config)
-        config_warnings = check_access_settings(ctx, inventory, raw_config)
+        config_warnings = check_names(ctx, inventory, raw_config)
+        config_warnings += check_access_settings(ctx, inventory, raw_config)
         ctx.query = stage.source.query_runner(inventory, samples)
         findings = []
         for check in CHECKS:
@@ -178,8 +181,11 @@ def run_audit(settings: Settings, raw_config: object = None,
         if samples is not None:
             samples.close()
     retention_errors = [ReadError(source="retention", location=f"{r.table} ({r.rule})",
-                                  message=f"cannot count: {r.error}") for r in ctx.retention if r.error]
+                                  message=f"cannot count: {r.error}", code=r.error_code,
+                                  values=r.error_values)
+                        for r in ctx.retention if r.error]
     gx_checks, gx_errors = run_gx(settings, stage, progress)
+    severity_policy.apply(findings, ctx.rules.rules, catalogue.taxonomy)
     findings.sort(key=lambda f: (f.severity.rank, f.rule, f.table or "", f.column or "", f.role or ""))
     as_of = settings.as_of or dt.date.today()
     waivers = apply_waivers(findings, settings.waivers, as_of)
@@ -197,7 +203,10 @@ def run_audit(settings: Settings, raw_config: object = None,
         source=inventory.source,
         profiles=[ProfileUse(id=p.id, title=p.title.get(lang),
                              reference=p.source.reference.get(lang), purposes=ctx.purposes[p.id],
-                             purpose_labels={q.id: q.label.get(lang) for q in p.purposes})
+                             purpose_labels={q.id: q.label.get(lang) for q in p.purposes},
+                             purpose_bases={q.id: q.legal_basis.get(lang) for q in p.purposes
+                                            if q.legal_basis},
+                             caveat=p.source.caveat.get(lang) if p.source.caveat else None)
                   for p in profiles],
         dpia_required=any(dpia) if dpia else None,
         dpia_basis=[Reference(label=p.dpia.source, lang="fr", verification=p.dpia.verification.value)

@@ -60,7 +60,8 @@ def _guard(func: F) -> F:
         except AuditorError as err:
             if debug:
                 _print_trace(err)
-            click.echo(f"gdpr-audit: error: {err}", err=True)
+            for problem in err.problems():  # every problem found, each at its place
+                click.echo(f"gdpr-audit: error: {problem.located()}", err=True)
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
@@ -80,7 +81,12 @@ def _guard(func: F) -> F:
     return option(wrapper)  # type: ignore[return-value]
 
 
-@click.group()
+# --format NAME -> the report it writes (auditor/reporters)
+FORMATS = {"html": "html", "json": "json", "sarif": "sarif", "junit": "junit", "md": "markdown", "csv": "csv",
+           "actions": "actions", "pia": "pia", "record": "record", "notes-rows": "notes_rows"}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gdpr-audit")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 def main(debug: bool) -> None:
@@ -151,6 +157,12 @@ _AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), callback=_au
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="CSV of findings path.")
 @click.option("--actions", "actions_path", type=click.Path(path_type=Path),
               help="CSV of the action plan path: one action a row, with its owner and due date.")
+@click.option("--pia", "pia_path", type=click.Path(path_type=Path),
+              help="DPIA draft for the CNIL's PIA software (JSON to import): what the audit knows, the "
+                   "risks left to the DPO.")
+@click.option("--record", "record_path", type=click.Path(path_type=Path),
+              help="The record of processing entry in the CNIL model's fields: CSV, or XLSX for a .xlsx name "
+                   "(the office extra).")
 @click.option("--notes-rows", "notes_rows_path", type=click.Path(path_type=Path),
               help="The flagged notes, one row each: table, column, key, categories, qualifiers; never the "
                    "text (CSV, or JSON Lines for a .jsonl name).")
@@ -175,18 +187,28 @@ _AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), callback=_au
 @click.option("--progress/--no-progress", default=None,
               help="Show the phase and the tables done on stderr (default: when stderr is a terminal).")
 @click.option("--timings", is_flag=True, help="Print where the time went, phase by phase, on stderr.")
+@click.option("--format", "one_format", type=click.Choice(list(FORMATS)),
+              help="Write one report in this format to -o (default: standard output, instead of the terminal "
+                   "summary).")
+@click.option("--output", "-o", "one_output", type=click.Path(path_type=Path),
+              help="With --format: the file to write (- for standard output).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print nothing but errors and warnings; the exit code says.")
 @_guard
 def audit(path: Path | None, config_file: Path | None, schema: str | None, db: str | None,
           db_schemas: tuple[str, ...], db_tables: tuple[str, ...], db_exclude: tuple[str, ...],
           dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
           html_path: Path | None, json_path: Path | None, sarif_path: Path | None,
           junit_path: Path | None, markdown_path: Path | None, csv_path: Path | None,
-          actions_path: Path | None, notes_rows_path: Path | None, baseline_path: Path | None,
+          actions_path: Path | None, pia_path: Path | None, record_path: Path | None,
+          notes_rows_path: Path | None,
+          baseline_path: Path | None,
           previous_path: Path | None,
           lang: str | None, fail_on: str | None,
           as_of: dt.datetime | None,
           sample: int | None, jobs: int | None, memory_limit: str | None, gx_run: bool | None,
-          all_notes: bool | None, progress: bool | None, timings: bool) -> None:
+          all_notes: bool | None, progress: bool | None, timings: bool, one_format: str | None,
+          one_output: Path | None, quiet: bool) -> None:
     """Audit a schema against purpose profiles; write the reports; exit 0, 1 or 2."""
     from auditor.api import run_audit
     from auditor.progress import Progress
@@ -209,21 +231,37 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
                "markdown": markdown_path or _default(settings, report.markdown),
                "csv": csv_path or _default(settings, report.csv),
                "actions": actions_path or _default(settings, report.actions),
+               "pia": pia_path or _default(settings, report.pia),
+               "record": record_path or _default(settings, report.record),
                "notes_rows": notes_rows_path or _default(settings, report.notes_rows)}
+    if one_output is not None and one_format is None:
+        raise click.UsageError("-o/--output goes with --format (or give each report its own option: "
+                               "--json F…)")
+    to_stdout = one_format is not None and (one_output is None or str(one_output) == "-")
+    if one_format is not None and not to_stdout:
+        assert one_output is not None
+        outputs[FORMATS[one_format]] = one_output
     written = {fmt: out for fmt, out in outputs.items() if out is not None}
-    with terminal.audit_progress(sys.stderr, enabled=show) as listener:
+    with terminal.audit_progress(sys.stderr, enabled=show and not quiet) as listener:
         phases = Progress(listener)
         result = run_audit(settings, raw, phases)
         with phases.phase("reports"):
             write_reports(written, result)
-    terminal.render(result, sys.stdout, color=sys.stdout.isatty())
+    if to_stdout:
+        assert one_format is not None
+        from auditor.reporters import REPORTERS
+
+        REPORTERS[FORMATS[one_format]](result, sys.stdout)
+    elif not quiet:
+        terminal.render(result, sys.stdout, color=sys.stdout.isatty())
     if timings:
         click.echo(terminal.timings_line(phases.timings()), err=True)
     for w in result.waivers:
         if w.status == "unused":
             click.echo(f"gdpr-audit: warning: waiver {w.rule} {w.target} matches no finding", err=True)
-    for fmt, out in written.items():
-        click.echo(f"{fmt.upper()}: {out}")
+    if not (quiet or to_stdout):
+        for fmt, out in written.items():
+            click.echo(f"{fmt.upper()}: {out}")
     sys.exit(EXIT_FINDINGS if result.summary.status == "fail" else EXIT_OK)
 
 
@@ -240,12 +278,15 @@ def _audit_settings(path: Path | None, config_file: Path | None, schema: str | N
                     gx_run: bool | None = None, memory_limit: str | None = None,
                     all_notes: bool | None = None) -> tuple[Any, Any]:
     """The settings of an audit: config file < flags (shared by `audit` and `baseline create`)."""
-    from auditor.config import find_config, load_settings
+    from auditor.config import CONFIG_NAMES, find_config, load_settings
 
     _one_source(schema, db)
     config = config_file or (find_config(path) if path else None)
+    if config is None and not (schema or db):  # no argument: the current directory's configuration
+        config = next((Path(name) for name in CONFIG_NAMES if os.path.lexists(name)), None)
     if config is None and not ((schema or db) and profile):
-        raise click.UsageError("give a directory or --config, or --schema (or --db) and --profile")
+        raise click.UsageError("give a directory or --config, or --schema (or --db) and --profile, or run "
+                               f"where a {CONFIG_NAMES[0]} is")
     flags = _flags(schema, dialect, profile, purposes, data, lang, fail_on, as_of, db)
     if db:
         flags["database"].update({"schemas": list(db_schemas), "tables": list(db_tables),
@@ -263,6 +304,62 @@ def _audit_settings(path: Path | None, config_file: Path | None, schema: str | N
         settings.database.gx = bool(gx_run) or settings.database.gx
         settings.database.all_notes = bool(all_notes) or settings.database.all_notes
     return settings, raw
+
+
+@main.command("init")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--schema", help="DDL file of the service.")
+@click.option("--dialect", help="SQL dialect of the DDL: postgres, mysql, sqlite, duckdb, tsql…")
+@click.option("--db", help="Live database URL, read-only.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: PATH/gdpr-audit.yml).")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+@_guard
+def init_command(path: Path, schema: str | None, dialect: str | None, db: str | None, output: Path | None,
+                 force: bool) -> None:
+    """Write a first gdpr-audit.yml from a schema or a live database: the profile and purposes that fit
+    the data found, the retention start dates and role kinds guessed, TODO lines where a person decides."""
+    from auditor.api import run_audit
+    from auditor.classify.columns import classify
+    from auditor.classify.vocabulary import load_vocabulary
+    from auditor.config import load_settings
+    from auditor.config_scaffold import scaffold
+    from auditor.profiles import load_catalogue
+
+    if (schema is None) == (db is None):
+        raise click.UsageError("give --schema FILE or --db URL")
+    target = output or path / "gdpr-audit.yml"
+    if target.exists() and not force:
+        raise click.UsageError(f"{target} exists: --force replaces it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    settings: dict[str, Any] = {"service": path.resolve().name}
+    if schema is not None:
+        from auditor.sources.ddl_reader import read_ddl
+
+        file = Path(schema).resolve()
+        try:
+            shown = str(file.relative_to(target.parent.resolve()))
+        except ValueError:
+            shown = str(file)
+        settings["schema"] = {"files": [shown], "dialect": dialect or "postgres"}
+        inventory = read_ddl([file], dialect or "postgres")
+        source = shown
+    else:
+        from auditor.sources.database import read_database
+
+        assert db is not None
+        inventory = read_database(db)
+        settings["database"] = {"url": db}
+        source = inventory.source
+    catalogue = load_catalogue()
+    columns = classify(inventory, catalogue.taxonomy, load_vocabulary(catalogue.taxonomy))
+
+    def audit(config: Path) -> Any:
+        loaded, raw = load_settings(config, {})
+        return run_audit(loaded, raw)
+
+    scaffold(target, settings, columns, catalogue, source, audit)
+    click.echo(f"gdpr-audit.yml: {target}")
 
 
 @main.command("classify")

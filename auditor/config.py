@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from auditor.errors import ConfigError, ProfileError
 from auditor.models.findings import Kind
 from auditor.models.profile import Strict
 from auditor.profiles import Catalogue
+from auditor.profiles.taxonomy import did_you_mean
 from auditor.setting_values import as_of_problem, memory_size_problem
 from auditor.yaml_source import LineDict, load_yaml_file, locate, validate
 
@@ -145,6 +147,9 @@ class ReportSettings(Strict):
     markdown: str | None = Field(default=None, description="Markdown summary path (merge-request comment)")
     csv: str | None = Field(default=None, description="CSV of findings path")
     actions: str | None = Field(default=None, description="CSV of the action plan path")
+    pia: str | None = Field(default=None, description="DPIA draft for the CNIL's PIA software (JSON) path")
+    record: str | None = Field(default=None, description=(
+        "Record of processing entry in the CNIL model's fields: CSV, or XLSX for a .xlsx name"))
     notes_rows: str | None = Field(default=None, description=(
         "The flagged notes, one row each (table, column, key or note number, categories, qualifiers; never "
         "the text): CSV, or JSON Lines for a .jsonl name"))
@@ -271,36 +276,51 @@ def load_settings(config: Path | None, flags: dict[str, Any]) -> tuple[Settings,
 
 
 def check_against_catalogue(settings: Settings, raw: Any, catalogue: Catalogue) -> None:
-    """Profiles, purposes and categories named in the settings must exist."""
+    """Profiles, purposes, categories and subjects named in the settings must exist: every problem
+    is reported, each at its line."""
     file = settings.config_file or "command line"
-    for i, ref in enumerate(settings.profiles):
-        try:
-            profile = catalogue.get(ref.id)
-        except ProfileError as err:  # restate it at the config's line
-            raise ConfigError(err.message, file=file,
-                              line=locate(raw, ("profiles", i, "id"))) from None
-        known = [p.id for p in profile.purposes]
-        for j, purpose in enumerate(ref.purposes):
-            if purpose not in known:
-                raise ConfigError(f"profile {ref.id} has no purpose {purpose!r}; its purposes: "
-                                  f"{', '.join(known)}", file=file,
-                                  line=locate(raw, ("profiles", i, "purposes", j)))
-    declared = {p for ref in settings.profiles for p in _purposes(ref, catalogue)}
+    problems: list[ConfigError] = []
+
+    def problem(message: str, *loc: str | int) -> None:
+        problems.append(ConfigError(message, file=file, line=locate(raw, loc)))
+
+    declared = _profile_problems(settings, catalogue, problem)
     for table, tsettings in settings.tables.items():
         for purpose in tsettings.purposes or []:
             if purpose not in declared:
-                raise ConfigError(f"table {table}: purpose {purpose!r} is not among the declared "
-                                  f"purposes ({', '.join(sorted(declared))})", file=file,
-                                  line=locate(raw, ("tables", table, "purposes")))
-    for target, categories in settings.overrides.items():
-        for key in categories:
-            problem = catalogue.taxonomy.check_key(key)
-            if problem:
-                raise ConfigError(problem, file=file, line=locate(raw, ("overrides", target)))
-    for key in settings.justifications:
-        problem = catalogue.taxonomy.check_key(key)
-        if problem:
-            raise ConfigError(problem, file=file, line=locate(raw, ("justifications", key)))
+                problem(f"table {table}: purpose {purpose!r} is not among the declared purposes "
+                        f"({', '.join(sorted(declared))})", "tables", table, "purposes")
+        unknown = catalogue.taxonomy.check_subject(tsettings.subject) \
+            if tsettings.subject not in (None, "none") else None
+        if unknown:
+            problem(unknown, "tables", table, "subject")
+    named = [(key, ("overrides", target)) for target, keys in settings.overrides.items() for key in keys]
+    named += [(key, ("justifications", key)) for key in settings.justifications]
+    for key, loc in named:
+        unknown = catalogue.taxonomy.check_key(key)
+        if unknown:
+            problem(unknown, *loc)
+    if problems:
+        first = problems[0]
+        raise ConfigError(first.message, file=first.file, line=first.line, also=problems[1:])
+
+
+def _profile_problems(settings: Settings, catalogue: Catalogue, problem: Callable[..., None]) -> set[str]:
+    """The unknown profiles and purposes, told to `problem`; the purposes declared of the known ones."""
+    known_profiles = []
+    for i, ref in enumerate(settings.profiles):
+        try:
+            profile = catalogue.get(ref.id)
+        except ProfileError as err:  # restated at the config's line
+            problem(err.message, "profiles", i, "id")
+            continue
+        known_profiles.append(ref)
+        known = [p.id for p in profile.purposes]
+        for j, purpose in enumerate(ref.purposes):
+            if purpose not in known:
+                problem(f"profile {ref.id} has no purpose {purpose!r}; its purposes: {', '.join(known)}"
+                        + did_you_mean(purpose, known), "profiles", i, "purposes", j)
+    return {p for ref in known_profiles for p in _purposes(ref, catalogue)}
 
 
 def _purposes(ref: ProfileRef, catalogue: Catalogue) -> list[str]:

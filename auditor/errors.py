@@ -6,6 +6,8 @@ user can fix the input without a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -15,19 +17,28 @@ class AuditorError(Exception):
     """Base of every error the auditor reports to a user (exit code 2)."""
 
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
-                 key: str | None = None) -> None:
+                 key: str | None = None, also: Sequence[AuditorError] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
         self.line = line
         self.key = key
+        self.also = list(also)  # the other problems found with it, each at its own place
 
     def __str__(self) -> str:
+        return self.located()
+
+    def located(self) -> str:
+        """This problem alone, at its place: `file:line: key: message`."""
         where = self.file or ""
         if self.line is not None:
             where = f"{where}:{self.line}" if where else f"line {self.line}"
         key = f" {self.key}:" if self.key else ""
         return f"{where}:{key} {self.message}" if where else f"{key.strip()} {self.message}".strip()
+
+    def problems(self) -> list[AuditorError]:
+        """This problem and every other one found with it."""
+        return [self, *self.also]
 
 
 class ConfigError(AuditorError):

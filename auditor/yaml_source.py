@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
+import types
+import typing
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -150,15 +153,22 @@ def locate(data: Any, loc: tuple[int | str, ...]) -> int | None:
     return line
 
 
-def _message(err: ErrorDetails, fields: set[str]) -> str:
+def _message(err: ErrorDetails, fields: set[str], shape: str | None = None) -> str:
     msg = str(err["msg"])
     if err["type"] == "extra_forbidden":
         key = str(err["loc"][-1])
         close = difflib.get_close_matches(key, sorted(fields), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return f"unknown key {key!r}{hint}"
+    if err["type"] == "string_pattern_mismatch":  # a closed list written as a pattern: name its values
+        choices = _CHOICES.match(str((err.get("ctx") or {}).get("pattern", "")))
+        if choices:
+            value = err.get("input")
+            return f"{value!r} is not one of: {', '.join(choices.group(1).split('|'))}"
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
+    if shape and err["type"] in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
+        return f"expected {shape}, not {_kind(err.get('input'))}"
     return msg
 
 
@@ -173,17 +183,58 @@ def validate(model: type[M], data: Any, file: str, error: type[AuditorError],
     except ValidationError as exc:
         errors = exc.errors()
         # an unknown key usually explains a "field required" next to it (a typo): report it first
-        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-        loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function")))
-        parent = _model_at(model, loc[:-1])
-        fields = set(parent.model_fields) if parent else set()
-        more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
-        key = ".".join(str(p) for p in loc) or None
-        raise error(_message(first, fields) + more, file=file,
-                    line=locate(data if lines is None else lines, loc),
-                    key=key) from None
+        errors.sort(key=lambda e: e["type"] != "extra_forbidden")
+        found = []
+        for err in errors:
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function")))
+            parent = _model_at(model, loc[:-1])
+            fields = set(parent.model_fields) if parent else set()
+            found.append(error(_message(err, fields, _shape(model, loc)), file=file,
+                               line=locate(data if lines is None else lines, loc),
+                               key=".".join(str(p) for p in loc) or None))
+        raise error(found[0].message, file=found[0].file, line=found[0].line, key=found[0].key,
+                    also=found[1:]) from None
 
 
+_KINDS: list[tuple[type | tuple[type, ...], str]] = [
+    (str, "a text"), (bool, "yes/no"), ((int, float), "a number"), (list, "a list"), (dict, "a mapping")]
+
+
+def _kind(value: object) -> str:
+    """What a YAML value is, in words."""
+    if value is None:
+        return "nothing"
+    return next((words for kinds, words in _KINDS if isinstance(value, kinds)), "another value")
+
+
+_CHOICES = re.compile(r"^\^\(([\w|.\-]+)\)\$$")
+
+
+def _shape(model: type[BaseModel], loc: tuple[int | str, ...]) -> str | None:
+    """What the value at `loc` should look like, for a value of the wrong type: `a list of {id,
+    purposes}`, `a mapping of {files, dialect}`; None when nothing more can be said."""
+    if not loc or isinstance(loc[-1], int):
+        return None
+    parent = _model_at(model, loc[:-1])
+    fields = getattr(parent, "model_fields", {}) if parent else {}
+    field = fields.get(str(loc[-1])) or next((f for f in fields.values() if f.alias == str(loc[-1])), None)
+    if field is None:
+        return None
+    annotation = field.annotation
+    inner = _inner_model(annotation)
+    keys = ""
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        names = [f.alias or n for n, f in inner.model_fields.items()]
+        keys = "{" + ", ".join(names[:6]) + (", …" if len(names) > 6 else "") + "}"
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin in (typing.Union, types.UnionType) and len(args) == 1:
+        origin = typing.get_origin(args[0])
+    if origin is list:
+        return f"a list of {keys}" if keys else "a list"
+    if origin is dict:
+        return f"a mapping of names to {keys}" if keys else "a mapping"
+    return f"a mapping of {keys}" if keys else None
 def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
     """The pydantic model class reached by following `loc` (for 'did you mean' hints)."""
     current: Any = model

@@ -77,7 +77,7 @@ def test_config_errors_name_file_line_and_key(tmp_path):
         (BASE.replace("P3_accompagnement", "P9"), "4: profile cnil.ref.social-medicosocial.2021 has no purpose 'P9'"),
         (BASE.replace("cnil.ref.social-medicosocial.2021", "cnil.ref.social"), "3: unknown profile 'cnil.ref.social' (did you mean 'cnil.ref.social-medicosocial.2021'?)"),
         (BASE + "overrides:\n  usager.nom: [identity.nom]\n", "8: unknown data category 'identity.nom' (did you mean 'identity.name'?)"),
-        (BASE + "fail_on: severe\n", "7: fail_on: String should match pattern"),
+        (BASE + "fail_on: severe\n", "7: fail_on: 'severe' is not one of: critical, high, medium, low, info, never"),
     ]
     for text, expected in cases:
         write_config(tmp_path, text)
@@ -187,3 +187,111 @@ def test_version_and_a_ddl_audit_load_no_database_library(tmp_path):
              "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html")]
     assert _loaded(audit, ("sqlalchemy", "psycopg", "pymysql", "great_expectations")) == []
     assert (tmp_path / "r.json").is_file()
+
+
+def test_cli_conventions_no_argument_help_one_format_and_quiet(tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+    from tests.conftest import EXAMPLE
+
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["audit"])
+    assert result.exit_code == 2
+    assert result.output.endswith("Error: give a directory or --config, or --schema (or --db) and --profile, or "
+                                  "run where a gdpr-audit.yml is\n")
+    service = tmp_path / "service"
+    shutil.copytree(EXAMPLE, service)
+    monkeypatch.chdir(service)
+    # no argument: the current directory's gdpr-audit.yml; one format to standard output
+    result = runner.invoke(main, ["audit", "--as-of", "2026-12-01", "--format", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["service"] == "Dossier social départemental (exemple)" and report["summary"]["total"] == 38
+    # or to a file, and nothing else printed with --quiet
+    result = runner.invoke(main, ["audit", "--as-of", "2026-12-01", "--format", "md", "-o", "summary.md", "-q"])
+    assert (result.exit_code, result.output) == (1, "")
+    assert (service / "summary.md").read_text(encoding="utf-8").startswith(
+        "### ❌ Rapport d'audit RGPD — Dossier social départemental (exemple) (1 décembre 2026)")
+    result = runner.invoke(main, ["audit", "-o", "x.json"])
+    assert result.exit_code == 2
+    assert result.output.endswith("Error: -o/--output goes with --format (or give each report its own option: "
+                                  "--json F…)\n")
+    for args in (["-h"], ["audit", "-h"], ["rules", "list", "-h"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0 and result.output.startswith("Usage: "), args
+
+
+def test_a_config_with_several_problems_lists_each_at_its_line(tmp_path):
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+    from tests.conftest import EXAMPLE
+
+    shutil.copy(EXAMPLE / "schema.sql", tmp_path / "schema.sql")
+    config = tmp_path / "gdpr-audit.yml"
+    config.write_text(
+        "service: t\n"
+        "profiles:\n"
+        "  - id: cnil.ref.social-medicosocial.2021\n"
+        "    purposes: [P2_droits_prestations, P2_droit_prestations]\n"
+        "schema: {files: [schema.sql], dialect: postgres}\n"
+        "tables:\n"
+        "  usagers: {purposes: [P2_droits_prestations]}\n"
+        "  agent: {subject: staf}\n"
+        "justifications:\n"
+        "  identity.nirr: justified\n"
+        "report: {lang: de}\n"
+        "fail_on: severe\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["audit", str(tmp_path)])
+    assert result.exit_code == 2
+    shown = f"{tmp_path}/gdpr-audit.yml"
+    assert result.output.splitlines() == [  # the file's shape first: every problem, each at its line
+        f"gdpr-audit: error: {shown}:11: report.lang: 'de' is not one of: fr, en",
+        f"gdpr-audit: error: {shown}:12: fail_on: 'severe' is not one of: critical, high, medium, low, info, never"]
+    config.write_text(config.read_text(encoding="utf-8").replace("lang: de", "lang: fr").replace(
+        "severe", "high"), encoding="utf-8")
+    result = runner.invoke(main, ["audit", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [  # then the names: profiles, purposes, subjects, categories
+        f"gdpr-audit: error: {shown}:4: profile cnil.ref.social-medicosocial.2021 has no purpose "
+        "'P2_droit_prestations'; its purposes: P1_prestations, P2_droits_prestations, P3_accompagnement, "
+        "P4_partage, P5_gestion, P6_signalement (did you mean 'P2_droits_prestations'?)",
+        f"gdpr-audit: error: {shown}:8: unknown data subject 'staf' (did you mean 'staff'?)",
+        f"gdpr-audit: error: {shown}:10: unknown data category 'identity.nirr' (did you mean 'identity.nir'?)"]
+    config.write_text(config.read_text(encoding="utf-8").replace(", P2_droit_prestations", "").replace(
+        "staf}", "staff}").replace("nirr", "nir") + "waivers:\n  - {rule: MIN01, target: usagr.photo, reason: test}\n",
+        encoding="utf-8")
+    result = runner.invoke(main, ["audit", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [f"gdpr-audit: error: {shown}:14: waivers: no rule 'MIN01' (did you mean "
+                                          "'MIN001'?)"]
+    config.write_text(config.read_text(encoding="utf-8").replace("MIN01,", "MIN001,"), encoding="utf-8")
+    result = runner.invoke(main, ["audit", str(tmp_path), "--json", str(tmp_path / "r.json")])
+    assert result.exit_code == 1  # the tables the schema does not hold: warnings, the audit goes on
+    errors = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["errors"]
+    assert [(e["location"], e["message"]) for e in errors if e["source"] == "config"] == [
+        (f"{shown}:7", "tables.usagers: no table 'usagers' in the schema (did you mean 'usager'?)"),
+        (f"{shown}:14", "waivers.0.target: no table 'usagr' in the schema (did you mean 'usager'?)")]
+
+
+def test_a_value_of_the_wrong_shape_says_the_expected_one(tmp_path):
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    (tmp_path / "gdpr-audit.yml").write_text("service: t\nprofiles: {id: x}\nschema: schema.sql\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", str(tmp_path)])
+    assert result.exit_code == 2
+    shown = f"{tmp_path}/gdpr-audit.yml"
+    assert result.output.splitlines() == [
+        f"gdpr-audit: error: {shown}:2: profiles: expected a list of {{id, purposes}}, not a mapping",
+        f"gdpr-audit: error: {shown}:3: schema: expected a mapping of {{files, dialect}}, not a text"]

@@ -225,7 +225,10 @@ def test_cli_live_audit_with_sample_jobs_and_progress(tmp_path):
     result = CliRunner().invoke(main, ["audit", "--db", f"sqlite:///{path}", "--profile",
                                        "cnil.ref.social-medicosocial.2021", "--sample", "20", "--jobs", "2",
                                        "--progress", "--json", str(out), "--html", str(tmp_path / "r.html")])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a religion column: art. 9 data is never below high
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [(f["rule"], f["severity"], f["column"]) for f in report["findings"] if f["severity"] == "high"] == [
+        ("MIN005", "high", "religion")]
     report = json.loads(out.read_text(encoding="utf-8"))
     assert (report["rows_read"], report["rows_sampled"]) == (200, 20)
     courriel = next(c for c in report["columns"] if c["column"] == "courriel")

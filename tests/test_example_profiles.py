@@ -18,17 +18,17 @@ CLAUSE = re.compile(r"§|\bart\.|\b[RLD]\.\s?\d|\bdélib\.|Délib\.|Décret|Réf
 
 CASES = {  # profile -> findings that must be among the results (rule, severity, target)
     "cnil.ref.social-medicosocial.2021": [("MIN002", "high", "usager.origine_ethnique"),
-                                          ("MIN005", "info", "usager.religion")],
+                                          ("MIN005", "high", "usager.religion")],
     "cnil.ref.protection-enfance.2022": [("MIN002", "high", "usager.origine_ethnique"),
-                                         ("MIN005", "info", "usager.casier_judiciaire"),
+                                         ("MIN005", "high", "usager.casier_judiciaire"),
                                          ("MIN001", "medium", "usager.latitude")],
     "fr.casf.rsa.r262": [("MIN003", "high", "usager.casier_judiciaire"),
                          ("MIN002", "high", "usager.religion"),
                          ("MIN001", "high", "usager.latitude")],
     "fr.casf.insertion.r263": [("MIN001", "high", "usager.nationalite"),
-                               ("MIN005", "info", "accompagnement.evaluation_sociale")],
+                               ("MIN005", "medium", "accompagnement.evaluation_sociale")],
     "fr.casf.apa-ash.r232": [("MIN001", "high", "usager.nationalite"),
-                             ("MIN005", "info", "usager.handicap")],
+                             ("MIN005", "high", "usager.handicap")],
 }
 
 
@@ -82,25 +82,30 @@ def test_severity_follows_the_force_of_the_text(tmp_path, profile_id):
              "TXT003": "medium",  # art. 9, art. 10, NIR, free text: fixed by the rule
              "ACC002": "high", "ACC003": "high", "ACC004": "medium", "ACC005": "medium", "ACC006": "low",
              "SEC001": "high", "SEC002": "high"}
+    taxonomy = load_catalogue().taxonomy
+    order = ["critical", "high", "medium", "low", "info"]
     for finding in report["findings"]:
         labels = [r["label"] for r in finding["references"]]
+        facts = []
         if finding["rule"] in fixed:
-            assert finding["severity"] == fixed[finding["rule"]]
-            continue
-        if finding["rule"] == "MIN007":  # no profile covers the subject: the data's sensitivity decides
+            expected = fixed[finding["rule"]]
+        elif finding["rule"] == "MIN007":  # no profile covers the subject: the data's sensitivity decides
             rule = load_rules().get("MIN007")
-            sensitivity = load_catalogue().taxonomy.sensitivity(finding["category"])
-            assert finding["severity"] == rule.severity_by_sensitivity[sensitivity]
-            continue
-        cited = finding["references"][labels.index(profile.source.reference.fr) + 1:]
-        facts = [r["label"] for r in cited]
-        if finding["rule"] in {"MIN002", "MIN003", "MIN004"}:  # art. 9, art. 10, NIR: fixed by the rule
-            expected = "high"
-        elif all(r["verification"] == "unverified" for r in cited):
-            expected = "info"
+            expected = rule.severity_by_sensitivity[taxonomy.sensitivity(finding["category"])]
         else:
+            cited = finding["references"][labels.index(profile.source.reference.fr) + 1:]
+            facts = [r["label"] for r in cited]
             # a retention period set by a statute binds even when a référentiel restates it
             mandatory = any(r.basis.value == "mandatory" and any(f.startswith(r.source) for f in facts)
                             for r in profile.retention) if finding["rule"].startswith("RET") else False
             expected = "high" if profile.source.binding or mandatory else default[finding["rule"]]
+            if all(r["verification"] == "unverified" for r in cited):  # a step lower until verified
+                expected = order[min(order.index(expected) + 1, len(order) - 1)]
+        # art. 9/10 data: never below high; readable by those who should not: critical (high unverified)
+        named = {finding["category"]} | {e["values"].get("category") for e in finding["evidence"]}
+        if any(c in taxonomy.categories and taxonomy.sensitivity(c).value in {"special", "offences"}
+               for c in named if c):
+            exposed = finding["rule"] in {"ACC001", "ACC002", "ACC003", "ACC005"}
+            floor = ("high" if finding["confidence"] == "unverified" else "critical") if exposed else "high"
+            expected = min(expected, floor, key=order.index)
         assert finding["severity"] == expected, (finding["rule"], finding["column"], facts)

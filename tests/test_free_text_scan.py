@@ -146,3 +146,25 @@ def test_a_large_column_builds_the_qualifiers_while_the_engine_works_with_the_sa
     assert flag_rows(con, "n", "note", LEXICON) == expected
     assert started == ["_build_qualifiers"] and fresh.qualifiers_built
     assert expected == [set(), {"offences.violence"}, {"special.health"}, {"residence_status"}, set()] * 4
+
+
+def test_many_columns_are_scanned_in_one_pass_with_the_results_of_one_at_a_time():
+    from auditor.sources.free_text_scan import NotesColumn, scan_relations
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE a (id INTEGER, note VARCHAR)")
+    con.executemany("INSERT INTO a VALUES (?, ?)", [(1, "Violences conjugales signalées."), (2, None),
+                                                   (3, "Tél 06 12 34 56 78")])
+    con.execute("CREATE TABLE b (obs VARCHAR)")
+    con.executemany("INSERT INTO b VALUES (?)", [("RAS",), ("Selon sa sœur, son fils est diabétique.",), ("",)])
+    columns = [NotesColumn("a", "note", "id"), NotesColumn("missing_table", "x"), NotesColumn("b", "obs")]
+    scans = scan_relations(con, columns, LEXICON)
+    assert isinstance(scans[1], duckdb.Error)  # a column that cannot be read, the others scanned
+    alone = [scan_relation(con, "a", "note", LEXICON, key_sql="id"), scan_relation(con, "b", "obs", LEXICON)]
+    for together, single in zip([scans[0], scans[2]], alone, strict=True):
+        assert (together.rows, together.candidates, together.matches, together.flagged) == \
+            (single.rows, single.candidates, single.matches, single.flagged)
+    assert [(f.key, f.row, f.categories) for f in scans[0].flagged] == [
+        ("1", 0, ["offences.violence"]), ("3", 1, ["contact.phone"])]
+    assert [(f.row, f.categories, f.third_party) for f in scans[2].flagged] == [
+        (1, ["special.health"], ["special.health"])]

@@ -556,12 +556,12 @@ def test_tables_and_exclude_patterns_apply_before_reading(tmp_path):
             str(tmp_path / "r.html"),
         ],
     )
-    assert result.exit_code == 0, result.output  # one info finding: under the default fail_on (high)
+    assert result.exit_code == 1, result.output  # religion: art. 9 data, never below high (docs/severity.md)
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert [(f["rule"], f["table"], f["column"]) for f in report["findings"]] == [
-        ("RET003", "usager", None),  # personal data and no date to count a retention period from
-        ("MIN005", "usager", "religion"),
-        ("SEC004", None, None),  # no access-log table
+    assert [(f["rule"], f["severity"], f["table"], f["column"]) for f in report["findings"]] == [
+        ("MIN005", "high", "usager", "religion"),
+        ("RET003", "medium", "usager", None),  # personal data and no date to count a retention period from
+        ("SEC004", "low", None, None),  # no access-log table
     ]
     assert report["tables_read"] == 1
 
@@ -622,3 +622,17 @@ def _notes_audit_files(tmp_path):
     report = json.loads(out.read_text(encoding="utf-8"))
     notes = next(c for c in report["columns"] if (c["table"], c["column"]) == ("entretien", "notes"))
     return report, notes, []
+
+
+def test_init_from_a_live_postgresql_database_audits_as_it_is(postgres_url, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["init", str(tmp_path), "--db", postgres_url])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "gdpr-audit.yml").read_text(encoding="utf-8")
+    assert f'database:\n  url: "{postgres_url}"' in text
+    assert "  - id: cnil.ref.social-medicosocial.2021\n" in text
+    assert "    comptable: {kind: accounting}  # TODO: guessed from its name; or a recipient of the profile" in text
+    audited = runner.invoke(main, ["audit", str(tmp_path), "--json", str(tmp_path / "r.json")])
+    assert audited.exit_code == 1, audited.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["errors"] == [] and report["tables_read"] == 9

@@ -150,19 +150,3 @@ def test_schema_rejects_an_unknown_category_and_an_unknown_key():
     assert len(messages) == 2
     assert "'identity.shoe_size' is not one of" in messages[0]
     assert "'colour' was unexpected" in messages[1]
-
-
-def test_severity_follows_verification_and_binding():
-    from auditor.checks.context import severity_from_facts
-    from auditor.models.findings import Severity
-    from auditor.ruleset import load_rules
-
-    rule = load_rules().get("MIN001")
-    rsa = CATALOGUE.get("fr.casf.rsa.r262")
-    social = CATALOGUE.get("cnil.ref.social-medicosocial.2021")
-    verified = rsa.purposes[0]
-    unverified = next(f for f in social.forbidden if f.verification.value == "unverified")
-    assert severity_from_facts(rule, [verified], binding=True) == Severity.high
-    assert severity_from_facts(rule, [social.purposes[0]], binding=False) == Severity.medium
-    assert severity_from_facts(rule, [unverified], binding=False) == Severity.info
-    assert severity_from_facts(rule, [unverified], binding=True) == Severity.info

@@ -23,17 +23,21 @@ def test_the_example_plan(example_reports):
     actions = {a.id: a for a in result.actions}
     assert len(actions) == 26
     assert [(a.rule, a.severity.value, a.priority, a.owner, a.due.isoformat(), a.status)
-            for a in (actions["A1"], actions["A6"], actions["A9"], actions["A23"], actions["A26"])] == [
-        ("ACC002", "high", 1, "Administrateur de la base de données", "2026-12-31", "open"),
+            for a in (actions["A1"], actions["A11"], actions["A13"], actions["A22"], actions["A26"])] == [
+        # the conditions of one table without their justification: one action, as severe as its most
+        # severe finding (a criminal record: art. 10, high)
+        ("MIN005", "high", 1, "Chef de projet du logiciel", "2026-12-31", "open"),
         ("RET002", "medium", 2, "Responsable du service social", "2027-03-01", "open"),
         ("MIN001", "medium", 2, "Chef de projet du logiciel", "2027-03-01", "open"),
-        ("RET002", "info", 3, "RSSI", "2027-12-01", "open"),
+        ("RET002", "low", 3, "RSSI", "2027-05-30", "open"),
         ("MIN001", "medium", 2, "Chef de projet du logiciel", "2027-03-01", "waived")]
+    assert actions["A1"].targets == ["usager.casier_judiciaire", "usager.religion", "usager.mot_de_passe_caf",
+                                     "usager.nationalite"]
     # retention: one action for the four tables of one profile rule; the access log's rule is another
-    assert actions["A6"].tables == ["accompagnement", "entretien", "membre_foyer", "usager"]
-    assert len(actions["A6"].findings) == 4 and actions["A23"].targets == ["journal_acces"]
+    assert actions["A11"].tables == ["accompagnement", "entretien", "membre_foyer", "usager"]
+    assert len(actions["A11"].findings) == 4 and actions["A22"].targets == ["journal_acces"]
     # the two coordinates of a table: one action; the waived photo apart, last
-    assert actions["A9"].targets == ["usager.latitude", "usager.longitude"]
+    assert actions["A13"].targets == ["usager.latitude", "usager.longitude"]
     assert actions["A26"].targets == ["usager.photo"]
     # every finding is in exactly one action
     assert sorted(fp for a in result.actions for fp in a.findings) == sorted(f.fingerprint for f in result.findings)
@@ -45,10 +49,10 @@ def test_the_plan_in_the_html(example_reports):
     text = visible_text(section[:section.index("</section>")])
     assert text.startswith("Action plan The findings grouped into actions")
     # targets are codes and owners names, left out of the visible words
-    assert "A6 2 · to plan medium Data kept past its retention period Delete or anonymise these rows" in text
-    assert "record the period in the record of processing. March 1, 2027 to do A7 2 · to plan medium" in text
+    assert "A11 2 · to plan medium Data kept past its retention period Delete or anonymise these rows" in text
+    assert "record the period in the record of processing. March 1, 2027 to do A12 2 · to plan medium" in text
     assert text.endswith("(record of processing, DPIA). March 1, 2027 waived")
-    row = section[section.index('<tr id="a-A6">'):]
+    row = section[section.index('<tr id="a-A11">'):]
     assert '<td><span translate="no">Responsable du service social</span></td><td>March 1, 2027</td>' in row
 
 
@@ -60,13 +64,13 @@ def test_the_plan_as_csv(tmp_path):
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 26
-    assert rows[5] == {
-        "id": "A6", "priority": "2", "severity": "medium", "rule": "RET002", "kind": "retention",
-        "action": "Data kept past its retention period", "remedy": rows[5]["remedy"],
+    assert rows[10] == {
+        "id": "A11", "priority": "2", "severity": "medium", "rule": "RET002", "kind": "retention",
+        "action": "Data kept past its retention period", "remedy": rows[10]["remedy"],
         "tables": "accompagnement; entretien; membre_foyer; usager",
         "targets": "accompagnement; entretien; membre_foyer; usager", "findings": "4",
         "owner": "Responsable du service social", "due": "2027-03-01", "status": "open"}
-    assert rows[5]["remedy"].startswith("Delete or anonymise these rows")
+    assert rows[10]["remedy"].startswith("Delete or anonymise these rows")
 
 
 def _finding(rule: str, kind: Kind, severity: Severity, table: str | None, column: str | None = None,

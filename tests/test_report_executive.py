@@ -59,8 +59,8 @@ def test_the_verdict_priorities_dpia_and_figures_in_french(example_reports):
     text = visible_text(_executive(example_reports["fr"][0]))
     assert text.startswith(
         "Synthèse pour le délégué à la protection des données Avis : Au 1 décembre 2026, le service audité "
-        "n'est pas conforme aux finalités qu'il déclare : 5 constats de gravité élevée ou critique sont à "
-        "corriger sans attendre, et 33 autres sont à corriger ou à justifier. Priorités ")
+        "n'est pas conforme aux finalités qu'il déclare : 14 constats de gravité élevée ou critique sont à "
+        "corriger sans attendre, et 24 autres sont à corriger ou à justifier. Priorités ")
     assert ("Analyse d'impact (AIPD) : requise pour les finalités déclarées le traitement relève de la liste "
             "des types d'opérations soumis à AIPD : Délib. CNIL n° 2018-327 (liste des traitements soumis à "
             "AIPD) : « accompagnement social ou médico-social des personnes » (source secondaire) critère de "
@@ -68,7 +68,7 @@ def test_the_verdict_priorities_dpia_and_figures_in_french(example_reports):
             "Infractions, condamnations, mesures de sûreté (art. 10 RGPD), Origine raciale ou ethnique, Santé, "
             "handicap, Convictions religieuses ou philosophiques.") in text
     assert ("Chiffres clés 9 tables et vues lues 51 colonnes de données personnelles 4 colonnes de données "
-            "sensibles ou d'infractions (art. 9 et 10) 5 constats graves (gravité élevée ou critique) 38 "
+            "sensibles ou d'infractions (art. 9 et 10) 14 constats graves (gravité élevée ou critique) 38 "
             "constats en tout, dérogations à part 1\u202f774 lignes conservées au-delà de leur durée 5 rôles qui "
             "lisent au-delà de leur besoin") in text
 
@@ -77,36 +77,35 @@ def test_the_verdict_in_english(example_reports):
     text = visible_text(_executive(example_reports["en"][0]))
     assert text.startswith(
         "Summary for the data protection officer Verdict: On December 1, 2026, the audited service does not "
-        "comply with the purposes it declares: 5 findings of high or critical severity must be corrected "
-        "without delay, and 33 others must be corrected or justified. Priorities ")
+        "comply with the purposes it declares: 14 findings of high or critical severity must be corrected "
+        "without delay, and 24 others must be corrected or justified. Priorities ")
     assert "Key figures 9 tables and views read 51 columns of personal data" in text
 
 
 def test_the_priorities_are_the_first_five_actions(example_reports):
     result = AuditResult.model_validate(example_reports["fr"][1])
     assert [(a.id, a.rule, a.targets) for a in priorities(result)] == [
-        ("A1", "ACC002", ["comptable"]), ("A2", "ACC003", ["PUBLIC@export_statistique"]),
-        ("A3", "MIN002", ["usager.origine_ethnique"]), ("A4", "MIN004", ["export_statistique.nir"]),
-        ("A5", "SEC002", ["usager.mot_de_passe_caf"])]
-    # without them: the retention of four tables is one priority, the two coordinates another
+        # the conditions of one table unjustified, one of them a criminal record (art. 10: high)
+        ("A1", "MIN005", ["usager.casier_judiciaire", "usager.religion", "usager.mot_de_passe_caf",
+                          "usager.nationalite"]),
+        ("A2", "TXT002", ["entretien.notes"]), ("A3", "SEC003", ["usager.handicap", "usager.iban", "usager.nir"]),
+        ("A4", "ACC001", ["direction"]), ("A5", "ACC001", ["travailleur_social"])]
+    # without them: the other high findings, one action each
     result.actions = result.actions[5:]
     assert [(a.id, a.rule, a.targets) for a in priorities(result)] == [
-        ("A6", "RET002", ["accompagnement", "entretien", "membre_foyer", "usager"]),
-        ("A7", "TXT002", ["entretien.notes"]),
-        ("A8", "MIN001", ["export_statistique.code_postal", "export_statistique.tranche_age"]),
-        ("A9", "MIN001", ["usager.latitude", "usager.longitude"]),
-        ("A10", "ACC004", ["comptable@aide_financiere"])]
+        ("A6", "ACC002", ["comptable"]), ("A7", "ACC003", ["PUBLIC@export_statistique"]),
+        ("A8", "MIN002", ["usager.origine_ethnique"]), ("A9", "MIN004", ["export_statistique.nir"]),
+        ("A10", "SEC002", ["usager.mot_de_passe_caf"])]
     text = visible_text(_executive(example_reports["fr"][0]))
-    assert ("Priorités élevée Données sensibles ou notes lisibles par un rôle comptable, administratif, "
-            "statistique ou prestataire — A1 élevée Données personnelles lisibles par tous les comptes (PUBLIC) — "
-            "A2 élevée") in text
+    assert ("Priorités élevée Donnée autorisée sous condition, sans justification documentée — (+1) A1 élevée "
+            "Donnée sensible écrite en texte libre plutôt que dans un champ prévu — A2 élevée") in text
 
 
 def test_the_verdict_without_serious_findings(example_reports):
     result = AuditResult.model_validate(example_reports["en"][1])
     result.findings = [f for f in result.findings if f.severity.value in ("low", "info")]
     assert verdict(result) == ("On December 1, 2026, the audited service complies with the purposes it declares; "
-                               "16 minor points remain to improve.")
+                               "11 minor points remain to improve.")
     result.findings = []
     assert verdict(result) == ("On December 1, 2026, no gap was found between the audited service's data and "
                                "the purposes it declares.")

@@ -4,6 +4,8 @@ each language writes them."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from auditor.models.evidence import Evidence, fact
@@ -97,3 +99,53 @@ def test_a_generated_schema_report_holds_no_word_of_the_other_language(tmp_path,
     text = html.read_text(encoding="utf-8")
     assert 'id="executive"' in text and 'id="actions"' in text
     assert other_language_words(text, lang) == []
+
+
+def test_what_could_not_be_read_is_said_in_the_report_language():
+    import duckdb
+
+    from auditor.sources.engine_errors import _BUDGET, DOING, Failure, failed, out_of_time
+    from tests.report_text import GIVEAWAYS
+
+    con = duckdb.connect()
+    try:
+        con.execute("SELECT CAST('Dupont' AS INTEGER)")
+    except duckdb.Error as err:
+        error = failed("scan_notes", err).error("samples", "samples/entretien.csv (notes)")
+    assert error.message == "cannot scan the notes: DuckDB error (conversion error)"  # logs: English
+    assert error.values == {"engine": "DuckDB", "code": "", "condition": "conversion error", "hint": ""}
+    fr, en = EvidenceText("fr", html=True), EvidenceText("en", html=True)
+    assert fr.read_error(error) == ('analyse des notes impossible : erreur DuckDB '
+                                    '(<code lang="en" translate="no">conversion error</code>)')
+    assert EvidenceText("en").read_error(error) == "cannot scan the notes: DuckDB error (conversion error)"
+    assert "Dupont" not in repr(error)
+    timeout = Failure("failed_count_retention", "cannot count: …",
+                      {"engine": "PostgreSQL", "code": "57014", "condition": "query canceled", "hint": "timeout"})
+    said = EvidenceText("fr").read_error(timeout.error("retention", "usager (r1)"))
+    assert said == ("comptage de la conservation impossible : erreur PostgreSQL 57014 (query canceled) : la requête "
+                    "a dépassé son délai (`timeout` ou `table_budget` dans la configuration)")
+    budget = out_of_time("count_sample", 30.0).error("database", "db#usager")
+    assert budget.message == "skipped: its time budget (30.0 s) ran out"
+    assert EvidenceText("fr").read_error(budget) == "table ignorée : son budget de temps (30 s) est épuisé"
+    assert en.read_error(budget) == "skipped: its time budget (30 s) ran out"
+    # every failure the sources can raise has its sentence in both languages, with no word of the other
+    for code in [f"failed_{d}" for d in DOING] + [f"budget_{d}" for d in _BUDGET]:
+        sample = Failure(code, "", {"engine": "system", "code": "2", "condition": "no such file", "hint": "",
+                                    "seconds": 5})
+        for lang, other in (("fr", "en"), ("en", "fr")):
+            text = EvidenceText(lang, html=True).read_error(sample.error("s", "l"))
+            assert text is not None, (code, lang)
+            outside = re.sub(r"<code[^>]*>.*?</code>", " ", str(text))
+            assert [w for w in re.findall(r"[^\W\d_]+", outside.lower()) if w in GIVEAWAYS[other]] == [], (code, text)
+
+
+def test_what_the_schema_could_not_give_is_said_in_the_report_language(tmp_path):
+    from auditor.sources.ddl_reader import read_ddl
+
+    ddl = tmp_path / "s.sql"
+    ddl.write_text("CREATE TABLE usager (id INT, nom TEXT);\nCREATE VIEW v AS SELECT FROM WHERE;\n", encoding="utf-8")
+    inventory = read_ddl([ddl], "postgres")
+    assert [(e.code, e.values.get("dialect")) for e in inventory.errors] == [("ddl_not_parsed", "postgres")]
+    said = EvidenceText("fr", html=True).read_error(inventory.errors[0])
+    assert str(said).startswith("instruction non analysée (<code>postgres</code>) : <code>")
+    assert EvidenceText("en").read_error(inventory.errors[0]).startswith("statement not parsed (postgres): ")

@@ -56,5 +56,5 @@ def test_the_terminal_shows_each_finding_message(tmp_path):
     messages = [f["message"] for f in json.loads(js.read_text(encoding="utf-8"))["findings"]]
     assert len(messages) == 39
     assert [m for m in messages if " ".join(m.split()) not in shown] == []
-    assert "Gravité Règle Cible Constat élevée ACC002 comptable Le rôle comptable (type Comptabilité) peut lire " \
-           "« Texte libre (zone de commentaires, notes) »." in shown
+    assert "Gravité Règle Cible Constat élevée ACC001 direction Le rôle direction (Direction) peut lire 27 " \
+           "catégories que ce destinataire ne doit pas connaître" in shown

@@ -91,7 +91,7 @@ def test_markdown_summary_and_csv(outputs):
     with paths["csv"].open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(report["findings"])
-    assert rows[0]["rule"] == report["findings"][0]["rule"] and rows[0]["target"] == "comptable"
+    assert rows[0]["rule"] == report["findings"][0]["rule"] and rows[0]["target"] == "direction"
 
 
 def test_hostile_text_cannot_format_or_run():

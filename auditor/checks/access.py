@@ -24,7 +24,8 @@ from functools import lru_cache
 
 from pydantic import Field
 
-from auditor.checks.context import AuditContext, fact_references, severity_from_facts
+from auditor.checks import severity as policy
+from auditor.checks.context import AuditContext, fact_references
 from auditor.checks.privileges import Privileges, TableAccess, role_names
 from auditor.classify.identifiers import normalise_identifier, token_pattern
 from auditor.config import RoleMapping
@@ -116,7 +117,8 @@ def check_settings(ctx: AuditContext, inventory: Inventory, raw: object) -> list
         if role.lower() not in known_roles and role.upper() != "PUBLIC":
             unused.append(ReadError(source="config", location=f"{file}:{line}" if line else file,
                                     message=f"access.roles: no role {role!r} in the schema, mapping unused"
-                                    + did_you_mean(role, known_roles)))
+                                    + did_you_mean(role, known_roles),
+                                    code="role_mapping_unused", values={"role": role}))
     return unused
 
 
@@ -288,7 +290,7 @@ def _finding(ctx: AuditContext, code: str, view: RoleView, *, category: str | No
     if view.kind and not (view.mapping and view.mapping.kind):
         parts.append(fact("kind_from_role_name", kind=view.kind))
     facts: list[Fact] = [view.recipient] if view.recipient and code == "ACC001" else []
-    severity = severity_from_facts(rule, facts, bool(view.profile and view.profile.source.binding),
+    severity = policy.from_facts(rule, facts, bool(view.profile and view.profile.source.binding),
                                    Severity.medium)
     references = rule.references_in(lang)
     if view.profile is not None and facts:

@@ -7,10 +7,9 @@ from functools import cached_property
 
 from auditor.config import Settings
 from auditor.models.classification import ColumnClassification
-from auditor.models.findings import AccessRow, Finding, Reference, RetentionStatus, Severity
+from auditor.models.findings import AccessRow, Finding, Reference, RetentionStatus
 from auditor.models.inventory import Inventory
-from auditor.models.profile import Fact, Profile, Purpose, Verification
-from auditor.models.rule import Rule
+from auditor.models.profile import Fact, Profile, Purpose
 from auditor.models.table_index import TableIndex
 from auditor.profiles import Catalogue
 from auditor.progress import Progress
@@ -67,20 +66,6 @@ class AuditContext:
                     return None
                 break
         return [p for p in profile.purposes if p.id in declared]
-
-
-def severity_from_facts(rule: Rule, facts: list[Fact], binding: bool,
-                        default: Severity = Severity.medium) -> Severity:
-    """A fixed rule severity, or one derived from the profile facts behind the finding.
-
-    Statutory text -> high; référentiel recommendation -> `default` (an "écart à justifier");
-    only unverified facts -> info, until someone checks them against the official text.
-    """
-    if rule.severity != "from_profile":
-        return Severity(rule.severity)
-    if facts and all(f.verification == Verification.unverified for f in facts):
-        return Severity.info
-    return Severity.high if binding else default
 
 
 def fact_references(profile: Profile, facts: list[Fact], lang: str) -> list[Reference]:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from auditor.checks.context import AuditContext, fact_references, severity_from_facts
+from auditor.checks import severity as policy
+from auditor.checks.context import AuditContext, fact_references
 from auditor.models.classification import ColumnClassification
 from auditor.models.evidence import Evidence, fact, reasons
 from auditor.models.findings import Finding, Severity
@@ -88,7 +89,7 @@ def _finding(ctx: AuditContext, col: ColumnClassification, category: str, profil
     fill = {"target": col.target, "category": category,
             "category_label": ctx.catalogue.taxonomy.get(category).label.get(lang),
             "form": form.form.get(lang), "profile": profile.id}
-    severity = severity_from_facts(rule, [form], profile.source.binding, Severity.medium)
+    severity = policy.from_facts(rule, [form], profile.source.binding, Severity.medium)
     finding = Finding(
         rule=rule.code, kind=rule.kind, severity=severity,
         table=col.table, column=col.column, category=category, rows=rows,

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from auditor.checks.context import AuditContext, fact_references, severity_from_facts
+from auditor.checks import severity as policy
+from auditor.checks.context import AuditContext, fact_references
 from auditor.models.classification import ColumnClassification
 from auditor.models.evidence import fact, reasons
 from auditor.models.findings import Finding, Severity
@@ -87,7 +88,7 @@ def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, category:
     lang = ctx.lang
     cat = ctx.catalogue.taxonomy.get(category)
     default = Severity.low if verdict.status == "conditional_unjustified" else Severity.medium
-    severity = severity_from_facts(rule, verdict.facts, verdict.profile.source.binding, default)
+    severity = policy.from_facts(rule, verdict.facts, verdict.profile.source.binding, default)
     fill = {
         "target": col.target, "category": category, "category_label": cat.label.get(lang),
         "condition": verdict.condition.condition.get(lang) if verdict.condition else "",

@@ -28,7 +28,8 @@ import sqlglot
 import sqlglot.expressions as exp
 from pydantic import Field
 
-from auditor.checks.context import AuditContext, fact_references, severity_from_facts
+from auditor.checks import severity as policy
+from auditor.checks.context import AuditContext, fact_references
 from auditor.checks.retention_sql import MAX_HOPS, retention_sql
 from auditor.classify.identifiers import full_pattern, normalise_identifier
 from auditor.durations import humane
@@ -317,6 +318,7 @@ def _count(ctx: AuditContext, runner: QueryRunner, table: Table, app: Applicable
               for c in runner.missing(s.table, [s.column])]
     if absent:
         status.error = f"no column {', '.join(absent)} in the data read"
+        status.error_code, status.error_values = "retention_no_column", {"columns": absent}
         return
     source_dialect = ctx.inventory.dialect if ctx.inventory and ctx.inventory.dialect else "postgres"
     query = retention_sql(table, [(s.path, s.column) for s in app.sources], runner.dialect, runner.table_ref,
@@ -326,6 +328,7 @@ def _count(ctx: AuditContext, runner: QueryRunner, table: Table, app: Applicable
         rows, past_active, past_total, oldest, no_date, closed_no_date, deleted = runner.run(query.sql)
     except QueryError as err:
         status.error = str(err)
+        status.error_code, status.error_values = "failed_count_retention", dict(err.values)
         return
     status.counted = True
     status.rows, status.past_active = int(rows or 0), int(past_active or 0)
@@ -379,7 +382,7 @@ def _finding(ctx: AuditContext, code: str, table: Table, app: Applicable, status
             "retention": retention_text(app.rule, lang),
             "retention_rule": f"{app.rule.id} ({app.rule.label.get(lang)})", "profile": app.profile.id}
     binding = app.profile.source.binding or app.rule.basis.value == "mandatory"
-    severity = severity_from_facts(rule, [app.rule], binding, Severity.medium)
+    severity = policy.from_facts(rule, [app.rule], binding, Severity.medium)
     finding = Finding(
         rule=rule.code, kind=rule.kind, severity=severity, table=table.qualified_name,
         category=None, rows=rows, message=rule.message.get(lang).format(**fill),

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-from auditor.checks.context import AuditContext, fact_references, severity_from_facts
+from auditor.checks import severity as policy
+from auditor.checks.context import AuditContext, fact_references
 from auditor.models.classification import ColumnClassification
 from auditor.models.evidence import Evidence, fact, reasons
 from auditor.models.findings import Finding, Severity
@@ -100,7 +101,7 @@ def _no_access_log(ctx: AuditContext) -> list[Finding]:
         return []
     profile, measure = measures[0]
     lang = ctx.lang
-    severity = severity_from_facts(rule, [measure], profile.source.binding, Severity.medium)
+    severity = policy.from_facts(rule, [measure], profile.source.binding, Severity.medium)
     finding = Finding(rule=rule.code, kind=rule.kind, severity=severity,
                       message=rule.message.get(lang).format(profile=profile.id, target="", category=""),
                       evidence=[fact("no_access_log", columns=len(ctx.columns))],
@@ -119,7 +120,7 @@ def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, details: 
             "category_label": ctx.catalogue.taxonomy.get(category).label.get(lang),
             "profile": profile.id if profile else ""}
     binding = bool(profile and profile.source.binding)
-    severity = severity_from_facts(rule, facts or [], binding, Severity.medium)
+    severity = policy.from_facts(rule, facts or [], binding, Severity.medium)
     references = rule.references_in(lang)
     if profile is not None and facts:
         references += fact_references(profile, facts, lang)

@@ -51,6 +51,9 @@ class Finding(BaseModel):
     rule: str
     kind: Kind
     severity: Severity
+    confidence: str | None = Field(default=None, description=(
+        "The weakest verification of the profile facts behind the finding: verified | secondary | "
+        "unverified (None: it rests on the GDPR or a statute the rule cites); docs/severity.md"))
     table: str | None = None
     column: str | None = None
     role: str | None = None
@@ -134,6 +137,10 @@ class ProfileUse(BaseModel):
     purposes: list[str]
     purpose_labels: dict[str, str] = Field(default_factory=dict,
                                            description="Purpose id -> its label in the report's language")
+    purpose_bases: dict[str, str] = Field(default_factory=dict, description=(
+        "Purpose id -> its legal basis as the profile states it, in the report's language"))
+    caveat: str | None = Field(default=None,
+                               description="What of the profile's text could not be read or checked")
 
 
 class WaiverStatus(BaseModel):
@@ -198,7 +205,9 @@ class RetentionStatus(BaseModel):
     soft_delete: str | None = None
     oldest_age: str | None = Field(default=None,
                                    description="Age of the oldest start date, ISO 8601 (P4Y11M)")
-    error: str | None = None
+    error: str | None = Field(default=None, description="Why it could not be counted, in English, for logs")
+    error_code: str | None = Field(default=None, description="The same as the reporters' sentence for it")
+    error_values: dict[str, int | float | str | list[str]] = Field(default_factory=dict)
 
 
 class AccessRow(BaseModel):

@@ -147,7 +147,8 @@ class ReadError(BaseModel):
     location: str = Field(description="file:line or object name")
     message: str = Field(description="In English, for logs; the reports put `code` into words when given")
     code: str | None = Field(default=None, description="The reporters' sentence for it (evidence.yaml)")
-    values: dict[str, int | str | list[str]] = Field(default_factory=dict, description="Its counts and names")
+    values: dict[str, int | float | str | list[str]] = Field(default_factory=dict,
+                                                             description="Its counts and names")
 
 
 class Inventory(BaseModel):

@@ -52,7 +52,7 @@ class Text(Strict):
 class Verification(str, Enum):
     verified = "verified"        # read in the official text
     secondary = "secondary"      # read in a secondary source quoting or summarising it
-    unverified = "unverified"    # from memory or inference; findings stay at info level
+    unverified = "unverified"    # from memory or inference: findings a step lower (docs/severity.md)
 
 
 class Basis(str, Enum):

@@ -47,6 +47,9 @@ class Rule(Strict):
         default_factory=dict, description="With `severity: from_sensitivity`: the severity of the most "
                                           "sensitive category concerned")
     references: list[RuleReference] = Field(min_length=1)
+    exposure: bool = Field(default=False, description=(
+        "The finding says that people who should not can read the data: on art. 9 or art. 10 data it is "
+        "critical (docs/severity.md)"))
     match: RuleMatch
 
     def references_in(self, lang: str) -> list[Reference]:

@@ -27,8 +27,9 @@ _SQL = r"(?:SELECT|INSERT|UPDATE|DELETE|TRUNCATE|REFERENCES|TRIGGER|ALL|USAGE|WI
        r"SELECT|INSERT|UPDATE|DELETE|TRUNCATE|REFERENCES|TRIGGER|ALL|USAGE|WITH GRANT OPTION))*"
 _SHARES = {"share", "confidence"}
 _QUOTED = {"subject", "detector"}  # single names, quoted in plain text
+_FAILURE = {"engine", "code", "condition", "hint"}  # an engine failure's values, put into words together
 _NAMES = {"purposes", "column", "columns", "type", "detector", "marker", "rule", "target", "grants",
-          "subject", "words", "validator"}
+          "subject", "words", "validator", "table", "role", "dialect", "reason", "closest"}
 
 
 @cache
@@ -75,7 +76,28 @@ class EvidenceText:
         """What could not be read, in the report's language; None when only the English message says."""
         if error.code is None or error.code not in self.texts:
             return None
-        return self._fill(error.code, {k: self._value(k, v) for k, v in error.values.items()})
+        shown = {k: self._value(k, v) for k, v in error.values.items() if k not in _FAILURE}
+        if "engine" in error.values:
+            shown["failure"] = self._failure(error.values)
+        return self._fill(error.code, shown)
+
+    def _failure(self, values: Mapping[str, object]) -> str:
+        """Why the engine failed: its name, the error's code and condition (a technical name, kept
+        as the engine's documentation writes it, in <code>), and what to change for a timeout or
+        the memory limit."""
+        if values.get("hint") == "memory":
+            return self._fill("failure_memory", {})
+        engine = str(values.get("engine") or "")
+        engine = self.texts.get("engine_" + engine.lower().replace(" ", "_"), engine)
+        condition = str(values.get("condition") or "")
+        shown: str = Markup('<code lang="en" translate="no">{}</code>').format(condition) if self.html \
+            else condition
+        code = str(values.get("code") or "")
+        text = self._fill("failure" if code else "failure_no_code",
+                          {"engine": engine, "code": code, "condition": shown})
+        if values.get("hint") == "timeout":
+            text = self._fill("failure_timeout", {"failure": text})
+        return text
 
     # -- evidence ----------------------------------------------------------------------------
     def finding(self, finding: Finding) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from auditor.checks.access import kind_label
 from auditor.durations import humane_iso
@@ -22,6 +23,14 @@ _ENV = Environment(loader=PackageLoader("auditor.reporters", "templates"),
                    trim_blocks=True, lstrip_blocks=True)
 
 
+def css_string(text: str) -> Markup:
+    """A CSS string literal of any text, for the print header: every character but letters, digits
+    and spaces written as a CSS escape, so that no quote, backslash or `</style>` of a service name
+    can end the string or the style sheet."""
+    body = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):X} " for c in text)
+    return Markup(f'"{body}"')
+
+
 def render(result: AuditResult, stream: TextIO) -> None:
     template = _ENV.get_template("report.html.j2")
     lang = result.lang
@@ -32,7 +41,7 @@ def render(result: AuditResult, stream: TextIO) -> None:
                                  words=words, ex=executive.build(result, words), marks=executive.MARKS,
                                  num=lambda n: fmt.number(n, lang), pct=lambda n: fmt.share(n, lang),
                                  dec=lambda n: fmt.decimal(n, lang), day=lambda d: fmt.date(d, lang),
-                                 role_kind=lambda k: kind_label(k, lang),
+                                 role_kind=lambda k: kind_label(k, lang), css_string=css_string,
                                  resolved_summary=lambda x: resolved_summary(x, lang),
                                  rule_summary=lambda code: rule_summary(code, lang),
                                  rule_remedy=lambda code: rule_remedy(code, lang),

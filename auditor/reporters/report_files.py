@@ -69,8 +69,14 @@ def _prepare(fmt: str, target: Path, result: Any) -> _Pending:
     final = os.path.realpath(target)  # a link to a report stays a link: the file it names is replaced
     temporary, fd = _temporary(final)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            _render(fmt, target, result, stream)
+        if fmt == "record" and target.suffix.lower() == ".xlsx":  # a workbook: written by openpyxl
+            os.close(fd)
+            from auditor.reporters.record_of_processing import write_xlsx
+
+            write_xlsx(result, temporary)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as stream:
+                _render(fmt, target, result, stream)
         if mode is not None:  # the report of an earlier run keeps its permissions
             os.chmod(temporary, stat.S_IMODE(mode))
     except BaseException:

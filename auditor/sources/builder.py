@@ -17,6 +17,7 @@ from auditor.models.inventory import (
     SourceLocation,
     Table,
 )
+from auditor.sources.engine_errors import Failure
 
 ALL_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 
@@ -122,9 +123,15 @@ class InventoryBuilder:
             self.ensure_role(role, policy.location)
         self.inventory.policies.append(policy)
 
-    def error(self, source: str, location: SourceLocation | str, message: str) -> None:
+    def error(self, source: str, location: SourceLocation | str, message: str, code: str | None = None,
+              **values: str) -> None:
+        """Something of the source that could not be read: `message` in English for logs, `code` and
+        `values` for the reports' sentence in their language."""
         self.inventory.errors.append(
-            ReadError(source=source, location=str(location), message=message))
+            ReadError(source=source, location=str(location), message=message, code=code, values=values))
+
+    def failure(self, source: str, location: str, failure: Failure) -> None:
+        self.inventory.errors.append(failure.error(source, location))
 
     def build(self) -> Inventory:
         return self.inventory

@@ -165,13 +165,14 @@ def _unparsed(stmt: Statement, loc: SourceLocation, reason: str, builder: Invent
     if _CREATE_TABLE_HEAD.match(stmt.text):
         _tolerant_table(stmt.text, loc, builder, kind="table",
                         note=f"sqlglot could not parse it ({reason}); columns read by the "
-                             "tolerant reader")
+                             "tolerant reader", code="ddl_tolerant", reason=reason)
         return
-    builder.error("ddl", loc, f"statement not parsed ({dialect}): {reason}")
+    builder.error("ddl", loc, f"statement not parsed ({dialect}): {reason}", "ddl_not_parsed",
+                  dialect=dialect, reason=reason)
 
 
 def _tolerant_table(text: str, loc: SourceLocation, builder: InventoryBuilder, kind: str,
-                    note: str | None) -> str | None:
+                    note: str | None, code: str | None = None, reason: str = "") -> str | None:
     """Read a CREATE TABLE's column names (and types) without a full parse."""
     m = _CREATE_TABLE_HEAD.match(text)
     if m is None:
@@ -198,5 +199,5 @@ def _tolerant_table(text: str, loc: SourceLocation, builder: InventoryBuilder, k
                                         location=loc))
     builder.add_table(table)
     if note:
-        builder.error("ddl", loc, f"table {table.name}: {note}")
+        builder.error("ddl", loc, f"table {table.name}: {note}", code, table=table.name, reason=reason)
     return None

@@ -13,8 +13,10 @@ engine's own message goes nowhere, not even `--debug`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+
+from auditor.models.inventory import ReadError
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # DuckDB's CSV reader names the line it could not read: a number, kept (it holds no value)
@@ -91,3 +93,58 @@ def engine_message(err: BaseException) -> str:
     if failure.code in {"57014", "1969", "3024"}:  # statement timeout (PostgreSQL, MariaDB, MySQL)
         return f"{failure}: the statement ran out of time (`timeout` or `table_budget` in the configuration)"
     return str(failure)
+
+
+# What the auditor was doing, in English for logs; the reports say it in their language from the
+# reporters' catalogue (auditor/reporters/evidence.yaml: `failed_<doing>`, `budget_<doing>`).
+DOING = {
+    "count_sample": "cannot count or sample",
+    "read_notes": "cannot read the notes",
+    "scan_notes": "cannot scan the notes",
+    "read_sample": "cannot read sample file",
+    "profile_values": "cannot profile values",
+    "count_retention": "cannot count",
+    "read_table": "cannot read the table",
+    "gx_connect": "great-expectations could not connect",
+    "gx_validate": "great-expectations could not validate",
+    "gx_evaluate": "great-expectations could not evaluate",
+}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What could not be done and why, as data: `code` names its sentence in the reporters'
+    catalogue, `values` the engine, the error's code and condition and a hint (timeout, memory);
+    `message` says it in English for logs and SARIF."""
+
+    code: str
+    message: str
+    values: dict[str, str | int | float] = field(default_factory=dict)
+
+    def error(self, source: str, location: str) -> ReadError:
+        return ReadError(source=source, location=location, message=self.message, code=self.code,
+                         values=dict(self.values))
+
+
+def failure_values(err: BaseException) -> dict[str, str | int | float]:
+    """The engine, code, condition and hint of a failure: names and codes, never the engine's text."""
+    orig = getattr(err, "orig", None) or err
+    if type(orig).__name__ == "OutOfMemoryException":
+        return {"engine": "DuckDB", "code": "", "condition": "out of memory", "hint": "memory"}
+    found = engine_failure(err)
+    hint = "timeout" if found.code in {"57014", "1969", "3024"} else ""
+    return {"engine": found.engine, "code": found.code or "", "condition": found.condition, "hint": hint}
+
+
+def failed(doing: str, err: BaseException) -> Failure:
+    """A failure of the engine while `doing` (a key of DOING)."""
+    return Failure(f"failed_{doing}", f"{DOING[doing]}: {engine_message(err)}", failure_values(err))
+
+
+_BUDGET = {"count_sample": "skipped: its time budget ({seconds} s) ran out",
+           "read_notes": "notes not read: the table's time budget ({seconds} s) ran out"}
+
+
+def out_of_time(doing: str, seconds: float) -> Failure:
+    """`doing` stopped: the table's time budget ran out (a key of _BUDGET)."""
+    return Failure(f"budget_{doing}", _BUDGET[doing].format(seconds=seconds), {"seconds": seconds})

@@ -34,9 +34,9 @@ from auditor.classify.notes import (
 )
 from auditor.models.classification import ColumnClassification, FlaggedNote, IdentifierForm, TextMention
 from auditor.models.inventory import Inventory, ReadError
-from auditor.sources.engine_errors import engine_message
+from auditor.sources.engine_errors import failed
 from auditor.sources.row_store import literal, quote
-from auditor.sources.samples import SampleCounts
+from auditor.sources.samples import SampleCounts, TableCounts
 
 MAX_CUES = 3
 BATCH = 4_000          # candidate notes sent to the reader at a time
@@ -61,22 +61,44 @@ class FreeTextScan:
     candidates: int = 0  # notes the engine's pattern kept for reading
     matches: list[TextMatches] = field(default_factory=list)
     flagged: list[FlaggedNote] = field(default_factory=list)  # row number in the scan order -> categories
-    engine_s: float = 0.0  # seconds of the engine's stage: the notes gathered, the candidates selected
+    engine_s: float = field(default=0.0, repr=False)  # seconds of the engine's stage (gather, select)
 
     def rows_for(self, category: str) -> int:
         return next((m.rows for m in self.matches if m.category == category), 0)
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str, key_sql: str | None) -> int:
-    """The non-empty notes of the column in a temporary table of the in-memory store, numbered in
-    the relation's order (`rowid`), with the row's key when one is given. Dropped when the column
-    is scanned."""
+@dataclass(frozen=True)
+class NotesColumn:
+    """A text column to scan: a relation the connection reads, the column's SQL and, when the
+    flagged notes are to be named by a key, the key's SQL."""
+
+    relation_sql: str
+    column_sql: str
+    key_sql: str | None = None
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, columns: list[NotesColumn],
+             failed: list[duckdb.Error | None]) -> list[int]:
+    """The non-empty notes of every column in one temporary table of the in-memory store, tagged
+    with the column's number (`c`), in the relations' order (`rowid`), with the row's key when one
+    is given; the notes of each column, counted. A column the engine cannot read is left out, its
+    error in `failed`. Dropped when the columns are scanned."""
     con.execute("DROP TABLE IF EXISTS notes")
-    key = f"CAST({key_sql} AS VARCHAR)" if key_sql else "NULL::VARCHAR"
-    con.execute(f"CREATE TEMP TABLE notes AS SELECT {column_sql} AS raw, {key} AS k "
-                f"FROM {relation_sql} WHERE NULLIF(trim({column_sql}), '') IS NOT NULL")
-    row = con.execute("SELECT count(*) FROM notes").fetchone()
-    return int(row[0]) if row else 0
+    con.execute("CREATE TEMP TABLE notes (c INTEGER, raw VARCHAR, k VARCHAR)")
+    counts = []
+    for number, col in enumerate(columns):
+        key = f"CAST({col.key_sql} AS VARCHAR)" if col.key_sql else "NULL::VARCHAR"
+        try:
+            con.execute(f"INSERT INTO notes SELECT {number}, CAST({col.column_sql} AS VARCHAR), {key} "
+                        f"FROM {col.relation_sql} WHERE NULLIF(trim({col.column_sql}), '') IS NOT NULL")
+        except duckdb.Error as err:
+            failed.append(err)
+            counts.append(0)
+            continue
+        failed.append(None)
+        row = con.execute(f"SELECT count(*) FROM notes WHERE c = {number}").fetchone()
+        counts.append(int(row[0]) if row else 0)
+    return counts
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> int:
@@ -86,21 +108,28 @@ def _candidates(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> int:
     norm = normalised_sql("raw", lexicon)
     flags = ", ".join(f"regexp_matches(t, {literal(p)}) AS {name}" for name, p in pattern_sqls(lexicon))
     con.execute("DROP TABLE IF EXISTS candidates")
-    con.execute(f"CREATE TEMP TABLE candidates AS SELECT r, k, raw, {flags} FROM (SELECT r, k, raw, t FROM "
-                f"(SELECT rowid AS r, k, raw, {norm} AS t FROM notes) WHERE {candidate_sql('t', lexicon)})")
+    kept = candidate_sql("t", lexicon)
+    con.execute(f"CREATE TEMP TABLE candidates AS SELECT r, c, k, raw, {flags} FROM (SELECT r, c, k, raw, t "
+                f"FROM (SELECT rowid AS r, c, k, raw, {norm} AS t FROM notes) WHERE {kept})")
     row = con.execute("SELECT count(*) FROM candidates").fetchone()
     return int(row[0]) if row else 0
 
 
-def _batches(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> Iterator[list[Candidate]]:
+def _batches(con: duckdb.DuckDBPyConnection, lexicon: Lexicon,
+             first: list[int]) -> Iterator[tuple[list[int], list[Candidate]]]:
+    """The candidates, a batch at a time, in the notes' order: each batch with the number of each
+    candidate's column; a candidate's row is its number among its column's notes (`first[c]`: the
+    column's first row in the table)."""
     names = [name for name, _ in pattern_sqls(lexicon)]
-    cursor = con.execute(f"SELECT r, k, raw, {', '.join(names)} FROM candidates ORDER BY r")
+    cursor = con.execute(f"SELECT r, c, k, raw, {', '.join(names)} FROM candidates ORDER BY r")
     while True:
         batch = cursor.fetchmany(BATCH)
         if not batch:
             return
-        yield [Candidate(int(r), str(raw), frozenset(n for n, hit in zip(names, hits, strict=True) if hit), k)
-               for r, k, raw, *hits in batch]
+        yield ([int(c) for _, c, *_ in batch],
+               [Candidate(int(r) - first[int(c)], str(raw),
+                          frozenset(n for n, hit in zip(names, hits, strict=True) if hit), k)
+                for r, c, k, raw, *hits in batch])
 
 
 def _drop(con: duckdb.DuckDBPyConnection) -> None:
@@ -108,22 +137,23 @@ def _drop(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS notes")
 
 
-def _readings(batches: Iterator[list[Candidate]], reader: NoteReader,
-              pool: Any) -> Iterator[tuple[list[Candidate], list[NoteReading]]]:
+def _readings(batches: Iterator[tuple[list[int], list[Candidate]]], reader: NoteReader,
+              pool: Any) -> Iterator[tuple[list[int], list[Candidate], list[NoteReading]]]:
     """Each batch with what its notes reveal: read here, or by the worker processes of `pool`."""
     if pool is None:
-        for batch in batches:
-            yield batch, reader.read_many(batch)
+        for cols, batch in batches:
+            yield cols, batch, reader.read_many(batch)
         return
-    pending: list[list[Candidate]] = []
+    pending: list[tuple[list[int], list[Candidate]]] = []
 
     def jobs() -> Iterator[list[Candidate]]:
-        for batch in batches:
-            pending.append(batch)
+        for cols, batch in batches:
+            pending.append((cols, batch))
             yield batch
 
     for readings in pool.imap(read_batch, jobs(), chunksize=1):
-        yield pending.pop(0), readings
+        cols, batch = pending.pop(0)
+        yield cols, batch, readings
 
 
 @contextlib.contextmanager
@@ -155,34 +185,54 @@ def scan_relation(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql:
                   key_sql: str | None = None) -> FreeTextScan:
     """Scan one text column of a relation the connection can read (table, view, read_csv…);
     `key_sql`, when given, names each flagged note by that column's value rather than its number."""
+    scan = scan_relations(con, [NotesColumn(relation_sql, column_sql, key_sql)], lexicon, reader, workers)[0]
+    if isinstance(scan, duckdb.Error):
+        raise scan
+    return scan
+
+
+def scan_relations(con: duckdb.DuckDBPyConnection, columns: list[NotesColumn], lexicon: Lexicon,
+                   reader: NoteReader | None = None,
+                   workers: int | None = None) -> list[FreeTextScan | duckdb.Error]:
+    """Scan several text columns in one pass of the engine (their notes in one table: the engine
+    compiles the lexicon's patterns once, not once a column); for each column its scan, or the
+    engine's error when the column could not be read."""
     reader = reader or reader_for(lexicon)
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    counts: dict[str, TextMatches] = {}
+    counts: list[dict[str, TextMatches]] = [{} for _ in columns]
+    failed: list[duckdb.Error | None] = []
     builder: threading.Thread | None = None
     try:
         start = time.perf_counter()
-        scan = FreeTextScan(rows=_prepare(con, relation_sql, column_sql, key_sql))
-        if scan.rows >= OVERLAP_FROM and not reader.qualifiers_built:
-            # edsnlp's pipeline takes seconds to build: for a large column, built while the engine
+        sizes = _prepare(con, columns, failed)
+        scans = [FreeTextScan(rows=n) for n in sizes]
+        first = [sum(sizes[:i]) for i in range(len(sizes))]  # each column's first row in the table
+        if sum(sizes) >= OVERLAP_FROM and not reader.qualifiers_built:
+            # edsnlp's pipeline takes seconds to build: for a large scan, built while the engine
             # selects the candidates (it releases the interpreter while it works)
             builder = threading.Thread(target=_build_qualifiers, args=(reader,))
             builder.start()
-        candidates = _candidates(con, lexicon)
-        scan.engine_s = time.perf_counter() - start
+        candidates = _candidates(con, lexicon) if sum(sizes) else 0
+        engine_s = time.perf_counter() - start
+        for scan in scans:
+            scan.engine_s = engine_s
         if builder is not None:
             builder.join()
             builder = None
-        with _pool(reader, workers, candidates) as pool:
-            for batch, readings in _readings(_batches(con, lexicon), reader, pool):
-                scan.candidates += len(batch)
-                _count(scan, counts, batch, readings)
+        if candidates:
+            with _pool(reader, workers, candidates) as pool:
+                for cols, batch, readings in _readings(_batches(con, lexicon, first), reader, pool):
+                    for c, candidate, reading in zip(cols, batch, readings, strict=True):
+                        scans[c].candidates += 1
+                        _count(scans[c], counts[c], candidate, reading)
     finally:
-        if builder is not None:  # the engine failed: the pipeline is still built, for the next column
+        if builder is not None:  # the engine failed: the pipeline is still built, for the next scan
             builder.join()
         reader.forget()
         _drop(con)
-    scan.matches = sorted(counts.values(), key=lambda m: m.category)
-    return scan
+    for scan, found in zip(scans, counts, strict=True):
+        scan.matches = sorted(found.values(), key=lambda m: m.category)
+    return [err if err is not None else scan for scan, err in zip(scans, failed, strict=True)]
 
 
 def _build_qualifiers(reader: NoteReader) -> None:
@@ -192,30 +242,29 @@ def _build_qualifiers(reader: NoteReader) -> None:
         reader.qualifiers  # noqa: B018
 
 
-def _count(scan: FreeTextScan, counts: dict[str, TextMatches], batch: list[Candidate],
-           readings: list[NoteReading]) -> None:
-    """What a batch of candidates reveals: counts, the flagged rows, the first few cues and forms."""
-    for candidate, reading in zip(batch, readings, strict=True):
-        if not reading.found:
-            continue
-        scan.flagged.append(FlaggedNote(
-            row=candidate.row, key=candidate.key, categories=sorted(reading.found),
-            third_party=sorted(c for c, q in reading.categories.items() if "third_party" in q),
-            reported=sorted(c for c, q in reading.categories.items() if "reported" in q)))
-        for category, qualifiers in reading.categories.items():
-            match = counts.setdefault(category, TextMatches(category, 0))
-            match.rows += 1
-            match.third_party += "third_party" in qualifiers
-            match.reported += "reported" in qualifiers
-            cue = reading.cues.get(category)
-            if cue is not None and len(match.cues) < MAX_CUES and cue not in match.cues:
-                match.cues.append(cue)
-        for category, forms in reading.identifiers.items():
-            match = counts.setdefault(category, TextMatches(category, 0))
-            match.rows += 1
-            for form in forms:
-                if len(match.forms) < MAX_CUES and form not in match.forms:
-                    match.forms.append(form)
+def _count(scan: FreeTextScan, counts: dict[str, TextMatches], candidate: Candidate,
+           reading: NoteReading) -> None:
+    """What a candidate reveals: counts, the flagged row, the first few cues and forms."""
+    if not reading.found:
+        return
+    scan.flagged.append(FlaggedNote(
+        row=candidate.row, key=candidate.key, categories=sorted(reading.found),
+        third_party=sorted(c for c, q in reading.categories.items() if "third_party" in q),
+        reported=sorted(c for c, q in reading.categories.items() if "reported" in q)))
+    for category, qualifiers in reading.categories.items():
+        match = counts.setdefault(category, TextMatches(category, 0))
+        match.rows += 1
+        match.third_party += "third_party" in qualifiers
+        match.reported += "reported" in qualifiers
+        cue = reading.cues.get(category)
+        if cue is not None and len(match.cues) < MAX_CUES and cue not in match.cues:
+            match.cues.append(cue)
+    for category, forms in reading.identifiers.items():
+        match = counts.setdefault(category, TextMatches(category, 0))
+        match.rows += 1
+        for form in forms:
+            if len(match.forms) < MAX_CUES and form not in match.forms:
+                match.forms.append(form)
 
 
 def flag_rows(con: duckdb.DuckDBPyConnection, relation_sql: str, column_sql: str,
@@ -263,9 +312,9 @@ def scan_samples(samples: SampleCounts, columns: list[ColumnClassification],
     errors: list[ReadError] = []
     if samples.store is None:
         return errors
-    reader = reader_for(lexicon)
     con = samples.store.cursor()
     try:
+        todo: list[tuple[ColumnClassification, TableCounts, NotesColumn]] = []
         for col in columns:
             counts = samples.tables.get(col.table)
             header = counts.header.get(col.column.lower()) if counts else None
@@ -274,29 +323,36 @@ def scan_samples(samples: SampleCounts, columns: list[ColumnClassification],
                 continue
             key = (keys or {}).get(col.table)
             key_header = counts.header.get(key.lower()) if key else None
-            whole = counts.notes_relation is not None  # every note was read, not a sample
-            try:
-                scan = scan_relation(con, counts.notes_relation or counts.relation, quote(header), lexicon,
-                                     reader, key_sql=quote(key_header) if key_header else None)
-            except duckdb.Error as err:
-                first = engine_message(err)
-                errors.append(ReadError(source="samples", location=f"{counts.file} ({col.column})",
-                                        message=f"cannot scan the notes: {first}"))
+            todo.append((col, counts, NotesColumn(counts.notes_relation or counts.relation, quote(header),
+                                                  quote(key_header) if key_header else None)))
+        try:  # every notes column in one pass of the engine
+            scans = scan_relations(con, [notes for _, _, notes in todo], lexicon)
+        except duckdb.Error as err:
+            scans = [err] * len(todo)
+        for (col, counts, _), scan in zip(todo, scans, strict=True):
+            if isinstance(scan, duckdb.Error):
+                errors.append(failed("scan_notes", scan).error("samples", f"{counts.file} ({col.column})"))
                 continue
-            col.text_scanned = scan.rows
-            population = counts.filled.get(col.column.lower())
-            sampled = not whole and counts.sampled is not None and population is not None \
-                and population > scan.rows
-            col.text_population = population if sampled else None
-            col.text_mentions = []
-            for m in scan.matches:
-                mention = TextMention(category=m.category, rows=m.rows, cues=m.cues, forms=m.forms,
-                                      third_party=m.third_party, reported=m.reported)
-                if sampled and population is not None and scan.rows:
-                    mention.estimate, mention.estimate_low, mention.estimate_high = \
-                        estimate(m.rows, scan.rows, population)
-                col.text_mentions.append(mention)
-            col.flagged_notes = scan.flagged
+            _record(col, counts, scan)
     finally:
         con.close()
     return errors
+
+
+def _record(col: ColumnClassification, counts: TableCounts, scan: FreeTextScan) -> None:
+    """What the column's notes reveal, on the column: counts, estimates when its rows are a sample
+    of a larger table, the flagged rows."""
+    whole = counts.notes_relation is not None  # every note was read, not a sample
+    col.text_scanned = scan.rows
+    population = counts.filled.get(col.column.lower())
+    sampled = not whole and counts.sampled is not None and population is not None and population > scan.rows
+    col.text_population = population if sampled else None
+    col.text_mentions = []
+    for m in scan.matches:
+        mention = TextMention(category=m.category, rows=m.rows, cues=m.cues, forms=m.forms,
+                              third_party=m.third_party, reported=m.reported)
+        if sampled and population is not None and scan.rows:
+            mention.estimate, mention.estimate_low, mention.estimate_high = \
+                estimate(m.rows, scan.rows, population)
+        col.text_mentions.append(mention)
+    col.flagged_notes = scan.flagged

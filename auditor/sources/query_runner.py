@@ -15,13 +15,18 @@ import duckdb
 import sqlglot.expressions as exp
 
 from auditor.models.inventory import Inventory, Table
-from auditor.sources.engine_errors import engine_message
+from auditor.sources.engine_errors import engine_message, failure_values
 from auditor.sources.row_store import quote
 from auditor.sources.samples import SampleCounts
 
 
 class QueryError(Exception):
-    pass
+    """A query the engine refused: its English description, and what the reports put into words
+    (the engine, the error's code and condition: auditor/sources/engine_errors.py)."""
+
+    def __init__(self, message: str, values: dict[str, str | int | float] | None = None) -> None:
+        super().__init__(message)
+        self.values = values or {}
 
 
 class QueryRunner(Protocol):
@@ -73,7 +78,7 @@ class SampleQueryRunner:
         try:
             row = self.con.execute(sql).fetchone()
         except duckdb.Error as err:
-            raise QueryError(engine_message(err)) from None
+            raise QueryError(engine_message(err), failure_values(err)) from None
         assert row is not None
         return tuple(row)
 

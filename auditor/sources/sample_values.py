@@ -13,10 +13,10 @@ import duckdb
 
 from auditor.classify.detectors import NORMALISE, VOCABULARY_NORMALISE, Detectors, vocabulary_pattern
 from auditor.classify.validators import VALIDATORS, passes
-from auditor.models.inventory import Inventory, ReadError, Table
+from auditor.models.inventory import Inventory, Table
 from auditor.models.values import BirthDateStats, ColumnValues, DetectorCount, ValueProfile, VocabularyCount
 from auditor.progress import Progress
-from auditor.sources.engine_errors import engine_message
+from auditor.sources.engine_errors import failed
 from auditor.sources.row_store import literal as _literal
 from auditor.sources.row_store import quote as _quote
 from auditor.sources.samples import SampleCounts, TableCounts
@@ -134,9 +134,7 @@ def profile_values(samples: SampleCounts, inventory: Inventory, detectors: Detec
                     try:
                         found.update(_profile_tables(con, [(table, counts)], detectors, as_of, sample_rows))
                     except duckdb.Error as err:
-                        first = engine_message(err)
-                        profile.errors.append(ReadError(source="samples", location=counts.file,
-                                                        message=f"cannot profile values: {first}"))
+                        profile.errors.append(failed("profile_values", err).error("samples", counts.file))
             for table, _ in batch:
                 for name, col_values in found.get(table.qualified_name, {}).items():
                     profile.columns[(table.qualified_name, name)] = col_values

@@ -21,7 +21,7 @@ from auditor.classify.identifiers import strip_accents
 from auditor.errors import SourceError
 from auditor.models.inventory import Inventory, ReadError, Table
 from auditor.progress import Progress
-from auditor.sources.engine_errors import engine_message
+from auditor.sources.engine_errors import failed
 from auditor.sources.row_store import RowStore, quote
 from auditor.sources.sample_files import SERIAL_ONLY, SUFFIXES, open_sample, sample_file_for
 from auditor.sources.text_files import regular_file
@@ -108,17 +108,18 @@ def count_samples(directory: Path, inventory: Inventory, store: RowStore | None 
             if table.columns and not counts.filled:
                 result.errors.append(ReadError(source="samples", location=str(path),
                                                message="no column of the table in this file (empty file, "
-                                                       "or a header that names none of its columns)"))
+                                                       "or a header that names none of its columns)",
+                                               code="sample_no_column",
+                                               values={"table": table.qualified_name}))
                 continue
             result.tables[table.qualified_name] = counts
         except (duckdb.Error, csv.Error, ValueError, OSError) as err:
-            first = engine_message(err)
-            result.errors.append(ReadError(source="samples", location=str(path),
-                                           message=f"cannot read sample file: {first}"))
+            result.errors.append(failed("read_sample", err).error("samples", str(path)))
     for path in sorted(p for p in directory.iterdir() if p.suffix.lower() in SUFFIXES):
         if os.path.realpath(path) not in used:
-            result.errors.append(ReadError(source="samples", location=str(path),
-                                           message=_unused_file(path)))
+            message = _unused_file(path)
+            result.errors.append(ReadError(source="samples", location=str(path), message=message,
+                                           code="sample_unused" if message == _NO_TABLE else None))
     return result
 
 
@@ -128,7 +129,10 @@ def _unused_file(path: Path) -> str:
         regular_file(path)
     except SourceError as err:
         return err.message
-    return "no table of the schema has this name"
+    return _NO_TABLE
+
+
+_NO_TABLE = "no table of the schema has this name"
 
 
 # Canonical form of a coded value, computed in the engine: upper case, no accents, any run of

@@ -28,7 +28,7 @@ from auditor.sources.builder import InventoryBuilder
 from auditor.sources.database.column_types import declared_types, opaque, quiet_reflection, unknown
 from auditor.sources.database.connection import Target
 from auditor.sources.database.objects import SchemaObject, schema_objects
-from auditor.sources.engine_errors import engine_message
+from auditor.sources.engine_errors import failed
 
 _SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
 
@@ -97,7 +97,7 @@ def read_sqlalchemy(
                         table = _table(conn, inspector, schema, shown, obj, target, found)
                     builder.add_table(table)
                 except sa.exc.SQLAlchemyError as err:
-                    builder.error("database", qualified, f"cannot read the table: {engine_message(err)}")
+                    builder.failure("database", qualified, failed("read_table", err))
 
 
 @dataclass

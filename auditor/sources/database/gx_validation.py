@@ -21,7 +21,7 @@ from auditor.models.findings import GxCheck
 from auditor.models.inventory import Inventory, ReadError, Table
 from auditor.models.table_index import TableIndex
 from auditor.sources.database.connection import APPLICATION_NAME, Target, parse_target
-from auditor.sources.engine_errors import EngineFailure, engine_message, words
+from auditor.sources.engine_errors import DOING, EngineFailure, Failure, failed, words
 
 RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0, "include_unexpected_rows": False}
 
@@ -46,7 +46,7 @@ def _connection(target: Target) -> tuple[str, dict[str, Any]]:
 _DRIVER_CLASS = re.compile(r"\(([A-Za-z_][\w.]*)\)")
 
 
-def _exception(info: dict[str, Any]) -> str | None:
+def _exception(info: dict[str, Any]) -> Failure | None:
     """Why GX could not evaluate an expectation (exception_info, flat or keyed by metric): the
     driver's error class when GX names one, never the message's text."""
     raised = [info] if info.get("raised_exception") else \
@@ -55,9 +55,14 @@ def _exception(info: dict[str, Any]) -> str | None:
         return None
     found = _DRIVER_CLASS.match(str(raised[0].get("exception_message") or ""))
     if found is None:
-        return "an error raised in great-expectations"
-    module, _, name = found.group(1).rpartition(".")
-    return str(EngineFailure(_ENGINES.get(module.split(".")[0], module or "engine"), words(name)))
+        engine, condition = "great-expectations", "error"
+    else:
+        module, _, name = found.group(1).rpartition(".")
+        engine, condition = _ENGINES.get(module.split(".")[0], module or "engine"), words(name)
+    described = EngineFailure(engine, condition) if found is not None \
+        else "an error raised in great-expectations"
+    return Failure("failed_gx_evaluate", f"{DOING['gx_evaluate']}: {described}",
+                   {"engine": engine, "code": "", "condition": condition, "hint": ""})
 
 
 _ENGINES = {"psycopg": "PostgreSQL", "psycopg2": "PostgreSQL", "pymysql": "MariaDB", "sqlite3": "SQLite"}
@@ -114,8 +119,7 @@ def run_in_database(url: str, suites: dict[str, Any], inventory: Inventory, *,
                "sqlite": context.data_sources.add_sqlite}.get(target.backend, context.data_sources.add_sql)
         source = add("audited", connection_string=connection_string, **options)
     except Exception as err:  # GX wraps driver errors in its own types
-        return [], [ReadError(source="gx", location=target.masked,
-                              message=f"great-expectations could not connect: {engine_message(err)}")]
+        return [], [failed("gx_connect", err).error("gx", target.masked)]
     try:
         checks, errors = _validate_all(context, source, suites, inventory, target)
     finally:
@@ -142,9 +146,7 @@ def _validate_all(context: Any, source: Any, suites: dict[str, Any], inventory: 
                                                                   expectations=suite["expectations"]))
             result = batch.validate(expectations, result_format=RESULT_FORMAT)
         except Exception as err:
-            problem = engine_message(err)
-            errors.append(ReadError(source="gx", location=f"{target.masked}#{qualified}",
-                                    message=f"great-expectations could not validate: {problem}"))
+            errors.append(failed("gx_validate", err).error("gx", f"{target.masked}#{qualified}"))
             continue
         for outcome in result.results:
             config = outcome.expectation_config
@@ -153,8 +155,7 @@ def _validate_all(context: Any, source: Any, suites: dict[str, Any], inventory: 
             kw, meta, counts = config.kwargs, config.meta or {}, outcome.result or {}
             failure = _exception(outcome.exception_info or {})
             if failure is not None:
-                errors.append(ReadError(source="gx", location=f"{target.masked}#{qualified}.{kw['column']}",
-                                        message=f"great-expectations could not evaluate: {failure}"))
+                errors.append(failure.error("gx", f"{target.masked}#{qualified}.{kw['column']}"))
                 continue
             checks.append(GxCheck(
                 table=qualified, column=kw["column"], detector=meta.get("detector", ""),

@@ -17,7 +17,7 @@ import sqlglot.expressions as exp
 from auditor.models.inventory import Inventory, Table
 from auditor.sources.database.connection import Target, parse_target, read_only_connection, statement
 from auditor.sources.database.counts import DIALECTS
-from auditor.sources.engine_errors import engine_message
+from auditor.sources.engine_errors import engine_message, failure_values
 from auditor.sources.query_runner import QueryError
 from auditor.sources.row_store import connect
 
@@ -58,7 +58,7 @@ class DatabaseQueryRunner:
                 with statement(self._conn, self.target):
                     row = self._conn.execute(sa.text(sql)).fetchone()
         except (sa.exc.SQLAlchemyError, duckdb.Error) as err:
-            raise QueryError(engine_message(err)) from None
+            raise QueryError(engine_message(err), failure_values(err)) from None
         assert row is not None
         return tuple(row)
 

@@ -31,7 +31,7 @@ from auditor.models.inventory import Inventory, ReadError, Table
 from auditor.sources.database.connection import Target, parse_target, read_only_connection, statement
 from auditor.sources.database.counts import DIALECTS, count_sql, table_counts
 from auditor.sources.database.sampling import DEFAULT_SAMPLE_ROWS, notes_sql, sample_sql, text_columns
-from auditor.sources.engine_errors import engine_message
+from auditor.sources.engine_errors import Failure, engine_message, failed, out_of_time
 from auditor.sources.row_store import BATCH_ROWS, RowStore, literal
 from auditor.sources.samples import SampleCounts, TableCounts
 
@@ -77,16 +77,15 @@ def scan_database(url: str, inventory: Inventory, store: RowStore, *, password_e
         options.count_foreign and t.kind == "foreign_table"))]
     lock = threading.Lock()
 
-    def record(table: Table, outcome: TableCounts | str) -> None:
+    def record(table: Table, outcome: TableCounts | Failure) -> None:
         with lock:
-            if isinstance(outcome, str):
-                result.errors.append(ReadError(source="database", location=f"{target.masked}#"
-                                               f"{table.qualified_name}", message=outcome))
+            if isinstance(outcome, Failure):
+                result.errors.append(outcome.error("database", f"{target.masked}#{table.qualified_name}"))
             else:
                 result.tables[table.qualified_name] = outcome
         if progress is not None:
-            progress("error" if isinstance(outcome, str) else "done", table.qualified_name,
-                     None if isinstance(outcome, str) else outcome.rows)
+            progress("error" if isinstance(outcome, Failure) else "done", table.qualified_name,
+                     None if isinstance(outcome, Failure) else outcome.rows)
 
     if progress is not None:
         progress("start", "", len(tables))
@@ -166,7 +165,7 @@ def _scan_table(conn: sa.Connection, target: Target, table: Table, store: RowSto
 
 
 def _scan_sqlalchemy(target: Target, tables: list[Table], store: RowStore, options: ScanOptions,
-                     record: Callable[[Table, TableCounts | str], None]) -> None:
+                     record: Callable[[Table, TableCounts | Failure], None]) -> None:
     todo: queue.Queue[Table] = queue.Queue()
     for table in tables:
         todo.put(table)
@@ -181,9 +180,9 @@ def _scan_sqlalchemy(target: Target, tables: list[Table], store: RowStore, optio
                 record(table, _scan_table(conn, target, table, store, options))
                 continue
             except BudgetExceeded:
-                record(table, f"skipped: its time budget ({options.table_budget_s} s) ran out")
+                record(table, out_of_time("count_sample", options.table_budget_s))
             except (sa.exc.SQLAlchemyError, duckdb.Error) as err:
-                record(table, f"cannot count or sample: {engine_message(err)}")
+                record(table, failed("count_sample", err))
             if conn.invalidated or conn.closed:
                 return  # the connection is gone: the worker opens a new one
 
@@ -207,7 +206,7 @@ def _scan_sqlalchemy(target: Target, tables: list[Table], store: RowStore, optio
 
 # -- DuckDB files: attached read-only to the row store ---------------------------------------------
 def _scan_duckdb(target: Target, tables: list[Table], store: RowStore, options: ScanOptions,
-                 record: Callable[[Table, TableCounts | str], None]) -> None:
+                 record: Callable[[Table, TableCounts | Failure], None]) -> None:
     path = target.url.database or ""
     if not Path(path).is_file():
         raise SourceError("DuckDB database file not found", file=path or None)
@@ -225,7 +224,7 @@ def _scan_duckdb(target: Target, tables: list[Table], store: RowStore, options: 
 
 
 def _scan_duckdb_table(con: duckdb.DuckDBPyConnection, target: Target, table: Table, store: RowStore,
-                       options: ScanOptions) -> TableCounts | str:
+                       options: ScanOptions) -> TableCounts | Failure:
     schema = table.schema_name or "main"
     location = f"{target.masked}#{table.qualified_name}"
     timer = threading.Timer(options.table_budget_s, con.interrupt)
@@ -246,9 +245,9 @@ def _scan_duckdb_table(con: duckdb.DuckDBPyConnection, target: Target, table: Ta
             counts.header = {c.name.lower(): c.name for c in columns}
         return counts
     except duckdb.InterruptException:
-        return f"skipped: its time budget ({options.table_budget_s} s) ran out"
+        return out_of_time("count_sample", options.table_budget_s)
     except duckdb.Error as err:
-        return f"cannot count or sample: {engine_message(err)}"
+        return failed("count_sample", err)
     finally:
         timer.cancel()
 
@@ -269,9 +268,8 @@ def read_notes(url: str, store: RowStore, wanted: NoteColumns, *, password_env: 
     if not wanted:
         return relations, errors
 
-    def failed(table: Table, message: str) -> None:
-        errors.append(ReadError(source="database", location=f"{target.masked}#{table.qualified_name}",
-                                message=message))
+    def fail(table: Table, failure: Failure) -> None:
+        errors.append(failure.error("database", f"{target.masked}#{table.qualified_name}"))
 
     if target.backend == "duckdb":
         path = target.url.database or ""
@@ -286,7 +284,7 @@ def read_notes(url: str, store: RowStore, wanted: NoteColumns, *, password_env: 
                     con.execute(f"CREATE TABLE memory.main.{name} AS {sql}")
                     relations[table.qualified_name] = f"memory.main.{name}"
                 except duckdb.Error as err:
-                    failed(table, f"cannot read the notes: {engine_message(err)}")
+                    fail(table, failed("read_notes", err))
             con.execute("DETACH audited")
         except duckdb.Error as err:
             raise SourceError(f"cannot open the DuckDB file: {engine_message(err)}", file=path) from None
@@ -304,9 +302,9 @@ def read_notes(url: str, store: RowStore, wanted: NoteColumns, *, password_env: 
                     name, _ = store.load([key, *columns] if key else columns, _batches(conn, sql), cursor)
                 relations[table.qualified_name] = name
             except BudgetExceeded:
-                failed(table, f"notes not read: the table's time budget ({options.table_budget_s} s) ran out")
+                fail(table, out_of_time("read_notes", options.table_budget_s))
             except (sa.exc.SQLAlchemyError, duckdb.Error) as err:
-                failed(table, f"cannot read the notes: {engine_message(err)}")
+                fail(table, failed("read_notes", err))
             finally:
                 cursor.close()
     return relations, errors
