@@ -62,6 +62,15 @@ def test_sarif_validates_and_points_at_the_ddl_line(outputs):
     waived = [r for r in run["results"] if "suppressions" in r]
     assert [(r["ruleId"], r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]) for r in waived] == [
         ("MIN001", "usager.photo")]
+    # an access finding points at the GRANT that gives the access
+    granted = sorted((r["ruleId"], r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+                      r["locations"][0]["physicalLocation"]["region"]["startLine"])
+                     for r in run["results"] if r["ruleId"].startswith("ACC"))
+    assert granted == [("ACC001", "comptable", 121), ("ACC001", "direction", 123),
+                       ("ACC001", "travailleur_social", 118), ("ACC002", "comptable", 122),
+                       ("ACC003", "PUBLIC@export_statistique", 126), ("ACC004", "comptable@aide_financiere", 121),
+                       ("ACC004", "statisticien@export_statistique", 127),
+                       ("ACC005", "statisticien@export_statistique", 127)]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     assert rules["RET002"]["help"]["text"].startswith("Supprimer ou anonymiser ces lignes")
     assert "RGPD, art. 5.1.e" in rules["RET002"]["help"]["markdown"]

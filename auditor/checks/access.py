@@ -122,6 +122,12 @@ def check_settings(ctx: AuditContext, inventory: Inventory, raw: object) -> list
     return unused
 
 
+def _line_order(at: str) -> tuple[str, int]:
+    """`file:line` in the order of the file."""
+    file, _, line = at.rpartition(":")
+    return (file, int(line)) if line.isdigit() else (at, 0)
+
+
 def _personal_columns(ctx: AuditContext) -> dict[str, list[ColumnClassification]]:
     by_table: dict[str, list[ColumnClassification]] = {}
     for col in ctx.columns:
@@ -295,9 +301,12 @@ def _finding(ctx: AuditContext, code: str, view: RoleView, *, category: str | No
     references = rule.references_in(lang)
     if view.profile is not None and facts:
         references += fact_references(view.profile, facts, lang)
+    # the GRANT that gives the access, where the schema declares it (SARIF points at it)
+    declared = [at for t in sorted(tables) for at in view.access.get(t, TableAccess()).declared_at]
     finding = Finding(rule=rule.code, kind=rule.kind, severity=severity, table=table, column=None,
                       role=view.role, category=category, rows=None,
                       message=rule.message.get(lang).format(**fill), evidence=parts,
-                      remedy=rule.remedy.get(lang), references=references)
+                      remedy=rule.remedy.get(lang), references=references,
+                      location=min(declared, key=_line_order) if declared else None)
     finding.fingerprint = finding.compute_fingerprint()
     return finding

@@ -28,6 +28,7 @@ class TableAccess:
     via: set[str] = field(default_factory=set)  # "direct", "PUBLIC", "role <name>"
     grant_option: bool = False
     all_privileges: bool = False  # granted as ALL
+    declared_at: list[str] = field(default_factory=list)  # file:line of the DDL grants that give it
 
     def add(self, privilege: str, columns: list[str] | None) -> None:
         current = self.privileges.get(privilege, set())
@@ -96,6 +97,8 @@ class Privileges:
             access.grant_option = access.grant_option or grant.grant_option
             access.via.add("direct" if holder.lower() == role.lower() else
                            "PUBLIC" if holder == "PUBLIC" else f"role {holder}")
+            if grant.location.file and str(grant.location) not in access.declared_at:
+                access.declared_at.append(str(grant.location))
         return result
 
     def future_tables(self, role: str) -> list[str]:
