@@ -152,7 +152,11 @@ class NoteReader:
         model = lexicon.model
         self.lexicon = lexicon
         civ = _alt(model.civilities)
-        self.civilities = re.compile(rf"\b({civ})\s+[A-ZÀ-ÖØ-Þ][\w\-]+")
+        # the name after a civility, or its initial with its dot when the sentence goes on after it
+        # (« Mme D. et sa compagne », « M. R., 83 ans, … avec son mari »: the initial's dot ends no
+        # sentence); an initial that ends the sentence keeps its dot (« vu Mme D. Elle va bien »)
+        initial = r"[A-ZÀ-ÖØ-Þ]\.(?=\s*[,;:()\-–]|\s+[a-zà-ÿ0-9])"
+        self.civilities = re.compile(rf"\b({civ})\s+(?:[A-ZÀ-ÖØ-Þ][\w\-]+|{initial})")
         self.categories = [
             _Category(c.category, re.compile(rf"\b{by_first_letter(c.terms)}\b"),
                       re.compile(rf"\b{by_first_letter(c.exclude)}\b") if c.exclude else None,
