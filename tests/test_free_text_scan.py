@@ -168,3 +168,16 @@ def test_many_columns_are_scanned_in_one_pass_with_the_results_of_one_at_a_time(
         ("1", 0, ["offences.violence"]), ("3", 1, ["contact.phone"])]
     assert [(f.row, f.categories, f.third_party) for f in scans[2].flagged] == [
         (1, ["special.health"], ["special.health"])]
+
+
+def test_a_hyphen_between_letters_is_read_as_a_space_in_words_not_in_identifiers():
+    from auditor.classify.free_text import hyphen_tolerant
+
+    assert hyphen_tolerant(r"sans papiers|[a-z ]{0,3} x|garde\ a\ vue") == \
+        r"sans[ -]papiers|[a-z ]{0,3}[ -]x|garde[ -]a[ -]vue"
+    con = duckdb.connect()
+    notes = ["M. est sans-papiers depuis 2021.", "Placé en garde-à-vue hier soir.",
+             "Écrire à ce.0930456x@ac-creteil.fr pour l'inscription."]
+    con.execute("CREATE TABLE n (note VARCHAR)")
+    con.executemany("INSERT INTO n VALUES (?)", [(n,) for n in notes])
+    assert flag_rows(con, "n", "note", LEXICON) == [{"residence_status"}, {"offences"}, {"contact.email"}]

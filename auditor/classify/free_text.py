@@ -354,11 +354,36 @@ def pattern_sqls(lexicon: Lexicon) -> list[tuple[str, str]]:
     return lexicon.engine_patterns
 
 
+def hyphen_tolerant(pattern: str) -> str:
+    """The pattern with each space outside a character class also matching a hyphen: the engine
+    keeps « sans-papiers » for a term written « sans papiers » (the reader reads a hyphen between
+    two letters as a space)."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            escaped = pattern[i:i + 2]
+            out.append("[ -]" if escaped == "\\ " and not in_class else escaped)
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+            out.append(char)
+        elif char == "[":
+            in_class = True
+            out.append(char)
+        else:
+            out.append("[ -]" if char == " " else char)
+        i += 1
+    return "".join(out)
+
+
 def _engine_patterns(lexicon: Lexicon) -> list[tuple[str, str]]:
     b = chr(92) + "b"
-    patterns = [(f"c{i}", b + _alt([*c.terms, *c.linked, *c.affirmed, *(n.then for n in c.near)]) + b)
-                for i, c in enumerate(lexicon.categories)]
-    names = [re.escape(n) for n in sorted(lexicon.terminology())]
+    phrases = [[*c.terms, *c.linked, *c.affirmed, *(n.then for n in c.near)] for c in lexicon.categories]
+    patterns = [(f"c{i}", hyphen_tolerant(b + _alt(found) + b)) for i, found in enumerate(phrases)]
+    names = [hyphen_tolerant(re.escape(n)) for n in sorted(lexicon.terminology())]
     patterns += [(f"n{i}", b + _alt(names[j:j + TERMINOLOGY_CHUNK]) + b)
                  for i, j in enumerate(range(0, len(names), TERMINOLOGY_CHUNK))]
     if lexicon.identifiers:

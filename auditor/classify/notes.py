@@ -56,6 +56,11 @@ def _plain_table() -> dict[int, str]:
 _PLAIN = _plain_table()
 
 
+# a hyphen between two letters, read as a space in words (« sans-papiers », « garde-à-vue », « grand-mère »
+# as the lexicon writes them); not in identifiers (« ce.0930456x@ac-creteil.fr »)
+_WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+
+
 def normalise(text: str, civilities: re.Pattern[str]) -> str:
     """The Python twin of the engine's normalisation (auditor/classify/free_text.py)."""
     text = civilities.sub(r"\1 ", text)  # the surname goes, the civility stays: it says who
@@ -319,6 +324,7 @@ class NoteReader:
         text = normalise(raw, self.civilities)
         reading = NoteReading(identifiers=self.identifiers_in(text) if patterns is None or "ids" in patterns
                               else {})
+        text = _WORD_HYPHEN.sub(" ", text)
         text = _ADDRESSES.sub(lambda m: " " * len(m.group()), text)  # no term inside an e-mail or a URL
         if self.no_person is not None and self.no_person.search(text):
             return reading
