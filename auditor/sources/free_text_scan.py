@@ -12,6 +12,7 @@ by worker processes, one per core.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import os
 import threading
@@ -88,15 +89,15 @@ def _prepare(con: duckdb.DuckDBPyConnection, columns: list[NotesColumn],
     counts = []
     for number, col in enumerate(columns):
         key = f"CAST({col.key_sql} AS VARCHAR)" if col.key_sql else "NULL::VARCHAR"
-        try:
-            con.execute(f"INSERT INTO notes SELECT {number}, CAST({col.column_sql} AS VARCHAR), {key} "
-                        f"FROM {col.relation_sql} WHERE NULLIF(trim({col.column_sql}), '') IS NOT NULL")
+        try:  # an INSERT answers with the rows it inserted: no count over the growing table
+            row = con.execute(f"INSERT INTO notes SELECT {number}, CAST({col.column_sql} AS VARCHAR), {key} "
+                              f"FROM {col.relation_sql} WHERE NULLIF(trim({col.column_sql}), '') IS NOT NULL"
+                              ).fetchone()
         except duckdb.Error as err:
             failed.append(err)
             counts.append(0)
             continue
         failed.append(None)
-        row = con.execute(f"SELECT count(*) FROM notes WHERE c = {number}").fetchone()
         counts.append(int(row[0]) if row else 0)
     return counts
 
@@ -206,7 +207,7 @@ def scan_relations(con: duckdb.DuckDBPyConnection, columns: list[NotesColumn], l
         start = time.perf_counter()
         sizes = _prepare(con, columns, failed)
         scans = [FreeTextScan(rows=n) for n in sizes]
-        first = [sum(sizes[:i]) for i in range(len(sizes))]  # each column's first row in the table
+        first = [0, *itertools.accumulate(sizes)][:-1]  # each column's first row in the table
         if sum(sizes) >= OVERLAP_FROM and not reader.qualifiers_built:
             # edsnlp's pipeline takes seconds to build: for a large scan, built while the engine
             # selects the candidates (it releases the interpreter while it works)
