@@ -346,10 +346,11 @@ def init_command(path: Path, schema: str | None, dialect: str | None, db: str | 
         source = shown
     else:
         from auditor.sources.database import read_database
+        from auditor.sources.database.connection import secretless_url
 
         assert db is not None
         inventory = read_database(db)
-        settings["database"] = {"url": db}
+        settings["database"] = {"url": secretless_url(db)}  # never a password in the file
         source = inventory.source
     catalogue = load_catalogue()
     columns = classify(inventory, catalogue.taxonomy, load_vocabulary(catalogue.taxonomy))

@@ -68,8 +68,8 @@ def draft(settings: dict[str, Any], ranked: list[ProfileFit], written: dt.date, 
         lines += ["schema:", f"  files: [{', '.join(_q(f) for f in schema['files'])}]",
                   f"  dialect: {schema['dialect']}", ""]
     if "database" in settings:
-        lines += ["database:", f"  url: {_q(settings['database']['url'])}  # read-only login; the password: "
-                  "password_env", ""]
+        lines += ["database:", f"  url: {_q(settings['database']['url'])}  # a read-only login",
+                  "  # TODO: if the login needs a password: password_env: THE_VARIABLE_THAT_HOLDS_IT", ""]
     lines += ["profiles:",
               f"  # proposed: its purposes allow {best.covered} of the {best.found} personal data categories "
               "found"]

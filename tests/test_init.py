@@ -75,3 +75,10 @@ def test_init_from_a_schema_writes_a_config_that_audits_as_it_is(tmp_path):
     again = runner.invoke(main, ["init", str(service), "--schema", str(service / "schema.sql")])
     assert again.exit_code == 2 and again.output.endswith(f"Error: {service / 'gdpr-audit.yml'} exists: --force "
                                                           "replaces it\n")
+
+
+def test_init_never_writes_a_password_into_the_file():
+    from auditor.sources.database.connection import secretless_url
+
+    assert secretless_url("postgresql://auditor:s3cret@db:5432/ccas?sslmode=require&sslpassword=k3y") == \
+        "postgresql+psycopg://auditor@db:5432/ccas?sslmode=require"

@@ -71,6 +71,14 @@ def shown_url(url: URL) -> str:
     return url.set(query=query).render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
 
 
+def secretless_url(url: str) -> str:
+    """`url` without its password nor its secret query parameters, for a file a person keeps (the
+    password goes in an environment variable: `database.password_env`)."""
+    parsed = parse_target(url).url
+    query = {k: v for k, v in parsed.query.items() if not _SECRET_KEY.search(k)}
+    return parsed._replace(password=None).set(query=query).render_as_string(hide_password=False)
+
+
 def parse_target(url: str, password_env: str | None = None) -> Target:
     try:
         parsed = make_url(url)
