@@ -51,3 +51,29 @@ def test_flags_and_links_take_no_category_from_a_partial_name_or_a_comment(ddl):
     assert found["account.transaction_date"].categories == []            # « transaction » is not « action »
     assert found["account.handicap_reconnu"].categories == ["special.health"]  # a yes/no health flag is health data
     assert found["account.curatelle"].categories == ["legal_protection"]
+
+
+def test_a_key_into_the_table_itself_is_a_tree_not_a_person(ddl):
+    """`parent_id` of an account is the parent account: the table is a thing, its name and
+    description nobody's; a person table's `parent_id` stays a relative."""
+    found = _classify(ddl, """
+        CREATE TABLE rubrique (id int primary key, name text, description text,
+                               parent_id int REFERENCES rubrique(id), hierarchie text, code text,
+                               desactive boolean, usage text, classification text, ordre int, couleur text);
+        CREATE TABLE enfant (id int primary key, nom text, parent_id int);""")
+    assert found["rubrique.name"].categories == []
+    assert found["rubrique.description"].categories == []
+    assert found["enfant.nom"].categories == ["identity.name"]
+
+
+def test_a_sum_granted_to_a_person_is_income_whatever_the_table(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE usager (id int primary key, nom text);
+        CREATE TABLE decision_apre (id int, usager_id int REFERENCES usager(id),
+                                         montantattribue numeric(10,2), montant_verse numeric(10,2),
+                                         amount_awarded numeric, montant_total_accorde numeric);
+        CREATE TABLE pret (id int, usager_id int REFERENCES usager(id), montant_accorde numeric);""")
+    assert [found[f"decision_apre.{c}"].categories for c in
+            ("montantattribue", "montant_verse", "amount_awarded", "montant_total_accorde")] == [
+        ["financial.income"], ["financial.income"], ["financial.income"], []]   # a total is no one's sum
+    assert found["pret.montant_accorde"].categories == ["financial.debts"]       # a loan's: owed

@@ -288,8 +288,12 @@ class Classifier:
         person = self.vocab.concepts.group("person")
         lex = self.vocab.lexicon
         fk_cols = {c.lower() for fk in view.table.foreign_keys for c in fk.columns} if undeclared else set()
+        # a key into the table itself (`parent_id` of an account, a category, a folder) links the
+        # rows into a tree: a parent row, not a person's
+        tree = {c.lower() for fk in view.table.foreign_keys for c in fk.columns
+                if fk.ref_table.lower() == view.table.name.lower()}
         for col in view.table.columns:
-            if col.name.lower() in fk_cols:
+            if col.name.lower() in fk_cols or col.name.lower() in tree:
                 continue
             lemmas = lex.read(col.name).lemma_set
             if undeclared and not lemmas - self.group(REFS) <= person:
