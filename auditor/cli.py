@@ -83,7 +83,8 @@ def _guard(func: F) -> F:
 
 # --format NAME -> the report it writes (auditor/reporters)
 FORMATS = {"html": "html", "json": "json", "sarif": "sarif", "junit": "junit", "md": "markdown", "csv": "csv",
-           "actions": "actions", "pia": "pia", "record": "record", "notes-rows": "notes_rows"}
+           "actions": "actions", "pia": "pia", "record": "record", "fides": "fides",
+           "notes-rows": "notes_rows"}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -163,6 +164,9 @@ _AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), callback=_au
 @click.option("--record", "record_path", type=click.Path(path_type=Path),
               help="The record of processing entry in the CNIL model's fields: CSV, or XLSX for a .xlsx name "
                    "(the office extra).")
+@click.option("--fides", "fides_path", type=click.Path(path_type=Path),
+              help="A fides manifest (YAML): the dataset with its fields' data categories and the system "
+                   "with one privacy declaration per declared purpose.")
 @click.option("--notes-rows", "notes_rows_path", type=click.Path(path_type=Path),
               help="The flagged notes, one row each: table, column, key, categories, qualifiers; never the "
                    "text (CSV, or JSON Lines for a .jsonl name).")
@@ -200,7 +204,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
           dialect: str | None, profile: str | None, purposes: tuple[str, ...], data: str | None,
           html_path: Path | None, json_path: Path | None, sarif_path: Path | None,
           junit_path: Path | None, markdown_path: Path | None, csv_path: Path | None,
-          actions_path: Path | None, pia_path: Path | None, record_path: Path | None,
+          actions_path: Path | None, pia_path: Path | None, record_path: Path | None, fides_path: Path | None,
           notes_rows_path: Path | None,
           baseline_path: Path | None,
           previous_path: Path | None,
@@ -233,6 +237,7 @@ def audit(path: Path | None, config_file: Path | None, schema: str | None, db: s
                "actions": actions_path or _default(settings, report.actions),
                "pia": pia_path or _default(settings, report.pia),
                "record": record_path or _default(settings, report.record),
+               "fides": fides_path or _default(settings, report.fides),
                "notes_rows": notes_rows_path or _default(settings, report.notes_rows)}
     if one_output is not None and one_format is None:
         raise click.UsageError("-o/--output goes with --format (or give each report its own option: "

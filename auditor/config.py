@@ -150,6 +150,8 @@ class ReportSettings(Strict):
     pia: str | None = Field(default=None, description="DPIA draft for the CNIL's PIA software (JSON) path")
     record: str | None = Field(default=None, description=(
         "Record of processing entry in the CNIL model's fields: CSV, or XLSX for a .xlsx name"))
+    fides: str | None = Field(default=None, description=(
+        "A fides manifest (YAML): the dataset with its data categories, the system with its declarations"))
     notes_rows: str | None = Field(default=None, description=(
         "The flagged notes, one row each (table, column, key or note number, categories, qualifiers; never "
         "the text): CSV, or JSON Lines for a .jsonl name"))

@@ -133,3 +133,55 @@ def test_the_record_of_processing_entry_in_the_cnil_model_fields(tmp_path):
     assert sensitive["Donnée sensible : Origine raciale ou ethnique"] == "Oui : usager.origine_ethnique"
     assert sensitive["Donnée sensible : Opinions politiques"] == "Non trouvée"
     assert leaked(example_personal_values(), table.read_text(encoding="utf-8")) == []
+
+
+def test_the_fides_manifest_parses_with_fideslang_and_references_known_keys(tmp_path):
+    """The manifest loads into fideslang's models, and every key it references (data categories,
+    uses, subjects, the dataset) exists in fideslang's default taxonomy or in the manifest itself."""
+    import yaml
+    from fideslang import DEFAULT_TAXONOMY
+    from fideslang.parse import load_manifests_into_taxonomy
+    from fideslang.relationships import get_referenced_missing_keys
+
+    out = tmp_path / "fides.yml"
+    result = CliRunner().invoke(main, ["audit", str(EXAMPLE), "--as-of", "2026-12-01", "--fides", str(out)])
+    assert result.exit_code == 1, result.output
+    text = out.read_text(encoding="utf-8")
+    manifest = yaml.safe_load(text)
+    assert list(manifest) == ["dataset", "system", "data_use", "data_subject"]
+    ours = load_manifests_into_taxonomy(manifest)
+    merged = DEFAULT_TAXONOMY.model_copy(update={
+        key: [*getattr(DEFAULT_TAXONOMY, key), *getattr(ours, key)]
+        for key in ("data_use", "data_subject", "dataset", "system")})
+    assert get_referenced_missing_keys(merged) == set()
+    # the fields carry the categories the audit found, in fideslang's keys
+    fields = {(c.name, f.name): f.data_categories for d in ours.dataset for c in d.collections for f in c.fields}
+    assert fields[("usager", "nir")] == ["user.government_id.national_identification_number"]
+    assert fields[("usager", "religion")] == ["user.demographic.religious_belief"]
+    assert fields[("usager", "id")] is None
+    # one declaration per declared purpose, each under its own data use
+    declarations = manifest["system"][0]["privacy_declarations"]
+    assert [d["data_use"] for d in declarations] == [u["fides_key"] for u in manifest["data_use"]] == [
+        f"essential.service.cnil_ref_social_medicosocial_2021_{p}" for p in
+        ("p2_droits_prestations", "p3_accompagnement", "p4_partage", "p5_gestion", "p6_signalement")]
+    assert {u["parent_key"] for u in manifest["data_use"]} == {"essential.service"}
+    rights = declarations[0]
+    assert rights["legal_basis_for_processing"] == "Legal obligations"   # « Obligation légale »
+    assert "legal_basis_for_processing" not in declarations[1]           # private or public: two bases named
+    assert rights["dataset_references"] == ["dossier_social_departemental_exemple"]
+    assert rights["processes_special_category_data"] is True
+    assert "user.government_id.national_identification_number" in rights["data_categories"]
+    # whom: the subjects of the columns the purpose may hold; staff (the agents' table) is no one's
+    # here, and the persons fideslang has no key for are declared in the file
+    assert rights["data_subjects"] == ["beneficiary", "next_of_kin"]
+    assert manifest["data_subject"] == [{"fides_key": "beneficiary", "name": "Personne accompagnée"}]
+    assert leaked(example_personal_values(), text) == []
+
+
+def test_every_category_names_a_key_of_the_fideslang_default_taxonomy():
+    from fideslang import DEFAULT_TAXONOMY
+
+    from auditor.profiles import load_taxonomy
+
+    known = {c.fides_key for c in DEFAULT_TAXONOMY.data_category}
+    assert {k: c.fideslang for k, c in load_taxonomy().categories.items() if c.fideslang not in known} == {}

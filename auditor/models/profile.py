@@ -83,7 +83,7 @@ class Category(Strict):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
     label: Text
     sensitivity: Sensitivity
-    fideslang: str = Field(description="Nearest fideslang 3.2 data category")
+    fideslang: str = Field(description="Nearest data category of the fideslang default taxonomy (3.1)")
 
     @property
     def parent(self) -> str | None:
