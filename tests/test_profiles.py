@@ -83,13 +83,6 @@ def test_taxonomy_covers_what_the_issue_lists():
     assert {TAXONOMY.sensitivity(k).value for k in TAXONOMY.categories if k.startswith("special")} == {"special"}
 
 
-def test_every_category_has_a_current_fideslang_key():
-    lines = (ROOT / "tests" / "fixtures" / "fideslang-3.2-data-categories.txt").read_text().splitlines()
-    fides = {ln for ln in lines if ln and not ln.startswith("#")}
-    unknown = {key: cat.fideslang for key, cat in TAXONOMY.categories.items() if cat.fideslang not in fides}
-    assert unknown == {}
-
-
 @pytest.mark.parametrize("path", PROFILE_FILES, ids=lambda p: p.stem)
 def test_profile_file_is_named_after_its_id(path: Path):
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["id"] == path.stem
@@ -150,3 +143,33 @@ def test_schema_rejects_an_unknown_category_and_an_unknown_key():
     assert len(messages) == 2
     assert "'identity.shoe_size' is not one of" in messages[0]
     assert "'colour' was unexpected" in messages[1]
+
+
+def test_facts_the_primary_texts_contradicted_are_corrected():
+    """Checked against primary texts (../shared/reference/profile-verification-and-dpo-formats.md):
+    D.226-3-3 is the numbering of a decree repealed on 1 January 2017, and the RSA paying body's three
+    years are the 2009 wording of R.262-106 II."""
+    enfance = CATALOGUE.profiles["cnil.ref.protection-enfance.2022"].purpose("PE4_observatoires")
+    assert enfance is not None
+    cited = [c.source for c in enfance.conditional] + [g.source for g in enfance.granularity]
+    assert all("D.226-3-4" in s for s in cited) and [c.verification.value for c in enfance.conditional] == ["verified"]
+    assert "irréversible" in enfance.conditional[0].condition.get("fr")   # the input of a pseudonym, not sent
+    rsa = {r.id: r for r in CATALOGUE.profiles["fr.casf.rsa.r262"].retention}["RSA_R2_organisme_payeur"]
+    assert rsa.verification.value == "unverified" and "2009" in rsa.source
+    # newly read: the insertion processing logs every operation and keeps the logs six months
+    insertion = CATALOGUE.profiles["fr.casf.insertion.r263"]
+    logs = {r.id: r for r in insertion.retention}["PIE_R2_journaux"]
+    assert (logs.categories, logs.active, logs.basis.value, logs.verification.value) == (
+        ["logs"], "P6M", "mandatory", "verified")
+    assert {m.id: m.verification.value for m in insertion.security}["access_logging"] == "verified"
+
+
+def test_the_catalogue_counts_its_facts_by_verification():
+    from collections import Counter
+
+    facts = [f for p in CATALOGUE.profiles.values() for f in p.facts()]
+    counts = Counter(f.verification.value for f in facts)
+    text = (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")
+    assert f"| Total | {counts['verified']} | {counts['secondary']} | {counts['unverified']} |" in text
+    # the insertion profile: DPIA, purpose, its conditions, two retention rules, recipient, two measures
+    assert "- Sourced facts: 10: 7 verified in the official text, 1 from a secondary source, 2 unverified" in text

@@ -240,5 +240,13 @@ class Profile(Strict):
     recipients: list[Recipient] = Field(default_factory=list)
     security: list[SecurityMeasure] = Field(default_factory=list)
 
+    def facts(self) -> list[Fact]:
+        """Every sourced statement of the profile: DPIA, purposes and their conditions, forbidden
+        categories, retention rules, recipients, security measures."""
+        out: list[Fact] = [self.dpia] if self.dpia else []
+        for p in self.purposes:
+            out += [p, *p.conditional, *p.granularity, *p.forbidden]
+        return [*out, *self.forbidden, *self.retention, *self.recipients, *self.security]
+
     def purpose(self, purpose_id: str) -> Purpose | None:
         return next((p for p in self.purposes if p.id == purpose_id), None)

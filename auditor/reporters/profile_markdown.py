@@ -4,7 +4,9 @@ so that a DPO can review exactly what the tool encodes."""
 
 from __future__ import annotations
 
-from auditor.models.profile import Fact, Profile
+from collections import Counter
+
+from auditor.models.profile import Fact, Profile, Verification
 from auditor.profiles import Catalogue
 from auditor.profiles.matrix import named_categories, status
 from auditor.reporters.labels import labels
@@ -46,7 +48,15 @@ def _header(profile: Profile, catalogue: Catalogue, lang: str, h: dict[str, str]
         cond = f" — {profile.dpia.condition.get(lang)}" if profile.dpia.condition else ""
         out.append(f"- {h['dpia']}: {h['yes'] if profile.dpia.required else h['no']}{cond} "
                    f"[{_fact(profile.dpia, h)}]")
+    out.append(f"- {h['facts']}: {_counts(profile, h)}")
     return [*out, ""]
+
+
+def _counts(profile: Profile, h: dict[str, str]) -> str:
+    """How many of the profile's facts were read in the official text, in a secondary source, or
+    not checked."""
+    found = Counter(f.verification for f in profile.facts())
+    return h["facts_counts"].format(total=sum(found.values()), **{v.value: found[v] for v in Verification})
 
 
 def _purposes(profile: Profile, catalogue: Catalogue, lang: str, h: dict[str, str]) -> list[str]:
@@ -114,7 +124,11 @@ def render_catalogue_markdown(catalogue: Catalogue, lang: str) -> str:
     ids = sorted(catalogue.profiles)
     out = [f"# {h['doc_title']}", "", h["doc_intro"], ""]
     out += [f"- [{catalogue.profiles[i].title.get(lang)}](#{i.replace('.', '')}) — `{i}`" for i in ids]
-    out.append("")
+    out += ["", f"### {h['verification_title']}", "", h["verification_intro"], ""]
+    counts = [Counter(f.verification for f in catalogue.profiles[i].facts()) for i in ids]
+    out += _table(["id", h["verification_verified"], h["verification_secondary"], h["verification_unverified"]],
+                  [[f"`{i}`", *(str(c[v]) for v in Verification)] for i, c in zip(ids, counts, strict=True)]
+                  + [[h["total"], *(str(sum(c[v] for c in counts)) for v in Verification)]])
     for pid in ids:
         out += [f'<a id="{pid.replace(".", "")}"></a>', "", render_profile_markdown(catalogue.profiles[pid],
                                                                                    catalogue, lang)]
