@@ -28,6 +28,8 @@ class ForeignKey(BaseModel):
     ref_table: str
     ref_columns: list[str] = Field(default_factory=list)
     on_delete: str | None = None
+    implied: bool = Field(default=False, description=(
+        "Not declared: read from the names (`usager_id` -> usager.id) on an engine that declares no keys"))
 
 
 class Column(BaseModel):

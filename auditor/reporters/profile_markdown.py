@@ -126,9 +126,9 @@ def render_catalogue_markdown(catalogue: Catalogue, lang: str) -> str:
     out += [f"- [{catalogue.profiles[i].title.get(lang)}](#{i.replace('.', '')}) — `{i}`" for i in ids]
     out += ["", f"### {h['verification_title']}", "", h["verification_intro"], ""]
     counts = [Counter(f.verification for f in catalogue.profiles[i].facts()) for i in ids]
-    out += _table(["id", h["verification_verified"], h["verification_secondary"], h["verification_unverified"]],
-                  [[f"`{i}`", *(str(c[v]) for v in Verification)] for i, c in zip(ids, counts, strict=True)]
-                  + [[h["total"], *(str(sum(c[v] for c in counts)) for v in Verification)]])
+    head = ["id", *(h[f"verification_{v.value}"] for v in Verification)]
+    rows = [[f"`{i}`", *(str(c[v]) for v in Verification)] for i, c in zip(ids, counts, strict=True)]
+    out += _table(head, [*rows, [h["total"], *(str(sum(c[v] for c in counts)) for v in Verification)]])
     for pid in ids:
         out += [f'<a id="{pid.replace(".", "")}"></a>', "", render_profile_markdown(catalogue.profiles[pid],
                                                                                    catalogue, lang)]

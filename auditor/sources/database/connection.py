@@ -32,7 +32,7 @@ APPLICATION_NAME = "gdpr-audit"  # how the auditor's sessions show in pg_stat_ac
 @dataclass
 class Target:
     url: URL
-    backend: str  # sqlite | duckdb | postgresql | mysql | other
+    backend: str  # sqlite | duckdb | postgresql | mysql | hive (a Spark Thrift server) | other
 
     @property
     def masked(self) -> str:
@@ -137,7 +137,8 @@ def read_only_connection(target: Target, timeout_s: int = 30, *,
             if target.backend == "mysql":
                 _mysql_timeout(conn, timeout_s)
                 conn.rollback()
-            if autocommit:
+            # Spark (hive) has no transactions: each statement stands alone
+            if autocommit and target.backend != "hive":
                 conn.execution_options(isolation_level="AUTOCOMMIT")
             yield conn
             conn.rollback()

@@ -13,6 +13,7 @@ from auditor.errors import SourceError
 from auditor.models.inventory import Inventory
 from auditor.sources.builder import InventoryBuilder
 from auditor.sources.database.catalog import read_duckdb, read_sqlalchemy
+from auditor.sources.database.catalog_spark import read_spark
 from auditor.sources.database.connection import Target, parse_target, read_only_connection
 from auditor.sources.database.counts import DIALECTS
 from auditor.sources.database.privileges_mysql import read_mysql_access
@@ -43,6 +44,9 @@ def read_database(
                           "(mysql+pymysql://user@host/DATABASE) or list the databases to read in `schemas`")
     try:
         with read_only_connection(target, timeout_s, autocommit=True) as conn:
+            if target.backend == "hive":  # Spark: its own catalogue statements, no grants to read
+                read_spark(conn, target, builder, schemas or [], tables or [], exclude or [])
+                return builder.build()
             read_sqlalchemy(conn, target, builder, schemas or [], tables or [], exclude or [])
             if target.backend == "postgresql":
                 read_postgres_access(conn, target, builder, schemas)
