@@ -3,103 +3,30 @@ loaded as Parquet tables, audited with `--db hive://…` and compared with the s
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import time
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from auditor.sources.database.catalog_spark import imply_keys, table_from_description
 from auditor.sources.database.reader import read_database
-from auditor.sources.statements import split_statements
-from tests.test_live_databases import ORDER, SCHEMA, _audit_with, _tables_only, _without_access
-
-START_TIMEOUT_S = 180
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _spark_submit() -> Path | None:
-    try:
-        import pyspark
-    except ImportError:
-        return None
-    path = Path(pyspark.__file__).parent / "bin" / "spark-submit"
-    return path if path.is_file() else None
+from bench.spark import duckdb_tables, load_tables, spark_submit, thrift_server
+from tests.conftest import EXAMPLE
+from tests.test_live_databases import ORDER, SCHEMA, _audit_with, _without_access
 
 
 @pytest.fixture(scope="module")
 def spark_url(tmp_path_factory):
     """A Spark Thrift server with the example's tables (Parquet files written by DuckDB from the
     sample CSVs, with the schema's column and table comments)."""
-    import duckdb
-    from pyhive import hive
-
-    submit = _spark_submit()
-    if shutil.which("java") is None or submit is None:
+    if spark_submit() is None:
         pytest.skip("no JDK (java) or no pyspark: .ci/run installs Debian's OpenJDK and the test extras")
     home = tmp_path_factory.mktemp("spark")
-    data = home / "data"
-    data.mkdir()
-    con = duckdb.connect()
-    for sql in _tables_only("duckdb"):
-        if sql.upper().startswith("CREATE TABLE"):
-            con.execute(sql)
-    example = Path(__file__).parent.parent / "examples" / "social-services" / "samples"
-    for table in ORDER:
-        con.execute(f"COPY {table} FROM '{example / (table + '.csv')}' (HEADER true)")
-        con.execute(f"COPY {table} TO '{data / (table + '.parquet')}' (FORMAT parquet)")
-    con.close()
-    port = _free_port()
-    env = {**os.environ, "SPARK_HOME": str(submit.parent.parent), "SPARK_LOCAL_IP": "127.0.0.1"}
-    log = (home / "thrift.log").open("w")
-    server = subprocess.Popen(
-        [str(submit), "--class", "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2",
-         "--master", "local[2]", "--conf", f"spark.sql.warehouse.dir={home / 'warehouse'}",
-         "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.memory=1g",
-         "--hiveconf", f"hive.server2.thrift.port={port}", "--hiveconf", "hive.server2.thrift.bind.host=127.0.0.1",
-         "spark-internal"],
-        cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                conn = hive.connect(host="127.0.0.1", port=port, username="loader")
-                break
-            except Exception:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the Spark Thrift server did not start: see {home / 'thrift.log'}")
-                time.sleep(2)
-        cur = conn.cursor()
-        for table in ORDER:
-            cur.execute(f"CREATE TABLE {table} USING parquet LOCATION '{data / (table + '.parquet')}'")
-        for st in split_statements(SCHEMA, "postgres").statements:  # the schema's comments, in Spark SQL
-            text = st.text.strip()
-            column = re.match(r"COMMENT ON COLUMN (\w+)\.(\w+) IS ('(?:[^']|'')*')", text, re.S)
-            table_comment = re.match(r"COMMENT ON TABLE (\w+) IS ('(?:[^']|'')*')", text, re.S)
-            if column and column.group(1) in ORDER:
-                cur.execute(f"ALTER TABLE {column.group(1)} ALTER COLUMN {column.group(2)} COMMENT {column.group(3)}")
-            elif table_comment and table_comment.group(1) in ORDER:
-                cur.execute(f"COMMENT ON TABLE {table_comment.group(1)} IS {table_comment.group(2)}")
-        conn.close()
-        yield f"hive://auditor@127.0.0.1:{port}/default"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        log.close()
+    duck = duckdb_tables(SCHEMA, EXAMPLE / "samples", ORDER)
+    with thrift_server(home) as (url, conn):
+        load_tables(conn, duck, ORDER, home, SCHEMA)
+        duck.close()
+        yield url
 
 
 def test_spark_audit_gives_the_sample_file_findings(spark_url, tmp_path):
