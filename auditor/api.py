@@ -54,6 +54,7 @@ from auditor.progress import Progress
 from auditor.reporters.gx_suites import build_suites
 from auditor.ruleset import load_rules
 from auditor.sources.free_text_scan import row_keys, scan_samples
+from auditor.sources.hasura import add_permissions, read_hasura
 from auditor.sources.sample_values import profile_values
 from auditor.sources.samples import SampleCounts
 from auditor.sources.source import Source, open_source
@@ -111,6 +112,8 @@ def classify_service(settings: Settings, raw_config: object = None,
     source = open_source(settings)
     with progress.phase("schema", unit="statements"):
         inventory = source.read_inventory(progress)
+        if settings.access.hasura:  # the application's own permissions, where it decides who reads what
+            add_permissions(inventory, read_hasura(settings.path(settings.access.hasura)))
     with progress.phase("rows"):
         samples = source.read_rows(inventory, progress)
     try:

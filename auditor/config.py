@@ -112,6 +112,9 @@ class AccessSettings(Strict):
     roles: dict[str, RoleMapping] = Field(
         default_factory=dict,
         description="Database role -> the profile recipient it serves (a string), or {recipient, kind}")
+    hasura: str | None = Field(default=None, description=(
+        "Hasura metadata directory (relative to this file): the application's roles and permissions, "
+        "read as grants and row policies"))
 
     @model_validator(mode="before")
     @classmethod

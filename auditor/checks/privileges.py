@@ -95,8 +95,8 @@ class Privileges:
             for privilege in privileges:
                 access.add(privilege, grant.columns)
             access.grant_option = access.grant_option or grant.grant_option
-            access.via.add("direct" if holder.lower() == role.lower() else
-                           "PUBLIC" if holder == "PUBLIC" else f"role {holder}")
+            access.via.add(grant.source or ("direct" if holder.lower() == role.lower() else
+                                            "PUBLIC" if holder == "PUBLIC" else f"role {holder}"))
             if grant.location.file and str(grant.location) not in access.declared_at:
                 access.declared_at.append(str(grant.location))
         return result

@@ -111,6 +111,8 @@ class Grant(BaseModel):
     columns: list[str] | None = Field(default=None, description="None: the whole table")
     grant_option: bool = False
     via: str | None = Field(default=None, description="e.g. 'ALL TABLES IN SCHEMA public'")
+    source: str | None = Field(default=None, description=(
+        "The application whose permission this is (Hasura); None: a database grant"))
     location: SourceLocation = Field(default_factory=SourceLocation)
 
 

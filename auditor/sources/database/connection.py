@@ -25,6 +25,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
 from auditor.errors import SourceError
+from auditor.models.inventory import Table
+from auditor.sources.database.engines import Engine, engine
 
 APPLICATION_NAME = "gdpr-audit"  # how the auditor's sessions show in pg_stat_activity
 
@@ -48,10 +50,17 @@ class Target:
         return sorted(set(found), key=len, reverse=True)
 
     @property
+    def engine(self) -> Engine:
+        return engine(self.backend)
+
+    @property
     def default_schema(self) -> str | None:
-        return {"postgresql": "public", "sqlite": "main", "duckdb": "main"}.get(
-            self.backend, self.url.database
-        )
+        return self.engine.default_schema or self.url.database
+
+    def schema_of(self, table: Table) -> str | None:
+        """The schema generated SQL names the table in: its own, or the default one where the
+        engine needs it named."""
+        return table.schema_name or (self.default_schema if self.engine.qualify_default else None)
 
 
 # query parameters that hold a secret: libpq's password, sslpassword; drivers' tokens and keys
@@ -137,8 +146,7 @@ def read_only_connection(target: Target, timeout_s: int = 30, *,
             if target.backend == "mysql":
                 _mysql_timeout(conn, timeout_s)
                 conn.rollback()
-            # Spark (hive) has no transactions: each statement stands alone
-            if autocommit and target.backend != "hive":
+            if autocommit and target.engine.transactions:  # else each statement stands alone
                 conn.execution_options(isolation_level="AUTOCOMMIT")
             yield conn
             conn.rollback()

@@ -20,8 +20,6 @@ _NO_DISTINCT = re.compile(
     r"\b(JSONB?|XML|BLOB|LONGBLOB|MEDIUMBLOB|BYTEA|VARBINARY|BINARY|IMAGE|CLOB|TSVECTOR)\b",
     re.IGNORECASE,
 )
-DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite", "duckdb": "duckdb",
-            "hive": "spark"}  # a Spark Thrift server speaks Spark SQL over the Hive protocol
 
 
 def comparable(col: Column) -> bool:

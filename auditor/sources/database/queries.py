@@ -16,7 +16,6 @@ import sqlglot.expressions as exp
 
 from auditor.models.inventory import Inventory, Table
 from auditor.sources.database.connection import Target, parse_target, read_only_connection, statement
-from auditor.sources.database.counts import DIALECTS
 from auditor.sources.engine_errors import engine_message, failure_values
 from auditor.sources.query_runner import QueryError
 from auditor.sources.row_store import connect
@@ -28,7 +27,7 @@ class DatabaseQueryRunner:
     def __init__(self, url: str, *, password_env: str | None = None, timeout_s: int = 30,
                  inventory: Inventory | None = None) -> None:
         self.target: Target = parse_target(url, password_env)
-        self.dialect = DIALECTS.get(self.target.backend, self.target.backend)
+        self.dialect = self.target.engine.dialect
         self.timeout_s = timeout_s
         self._stack = ExitStack()
         self._conn: sa.Connection | None = None
@@ -41,14 +40,13 @@ class DatabaseQueryRunner:
         return [c for c in columns if table.column(c) is None]
 
     def table_ref(self, table: Table) -> exp.Table:
-        schema = table.schema_name or (self.target.default_schema if self.target.backend == "postgresql"
-                                       else None)
+        schema = self.target.schema_of(table)
         return exp.Table(this=exp.to_identifier(table.name, quoted=True),
                          db=exp.to_identifier(schema, quoted=True) if schema else None)
 
     def run(self, sql: str) -> tuple[Any, ...]:
         try:
-            if self.target.backend == "duckdb":
+            if self.target.engine.catalogue == "duckdb":
                 if self._duck is None:
                     self._duck = connect(self.target.url.database or "", read_only=True)
                 row = self._duck.execute(sql).fetchone()

@@ -15,7 +15,6 @@ from auditor.sources.builder import InventoryBuilder
 from auditor.sources.database.catalog import read_duckdb, read_sqlalchemy
 from auditor.sources.database.catalog_spark import read_spark
 from auditor.sources.database.connection import Target, parse_target, read_only_connection
-from auditor.sources.database.counts import DIALECTS
 from auditor.sources.database.privileges_mysql import read_mysql_access
 from auditor.sources.database.privileges_postgres import read_postgres_access
 from auditor.sources.engine_errors import engine_message
@@ -33,10 +32,10 @@ def read_database(
 ) -> Inventory:
     target = parse_target(url, password_env)
     # the inventory's dialect is the SQL the engine speaks (sqlglot's name), for the `closed:` conditions
-    dialect = DIALECTS.get(target.backend, target.backend)
+    dialect = target.engine.dialect
     builder = InventoryBuilder(target.masked, dialect, target.default_schema)
     builder.inventory.source = target.masked
-    if target.backend == "duckdb":
+    if target.engine.catalogue == "duckdb":
         _read_duckdb(target, builder, schemas or [], tables or [], exclude or [])
         return builder.build()
     if target.backend == "mysql" and not target.url.database and not schemas:
@@ -44,13 +43,11 @@ def read_database(
                           "(mysql+pymysql://user@host/DATABASE) or list the databases to read in `schemas`")
     try:
         with read_only_connection(target, timeout_s, autocommit=True) as conn:
-            if target.backend == "hive":  # Spark: its own catalogue statements, no grants to read
-                read_spark(conn, target, builder, schemas or [], tables or [], exclude or [])
-                return builder.build()
-            read_sqlalchemy(conn, target, builder, schemas or [], tables or [], exclude or [])
-            if target.backend == "postgresql":
+            read_catalogue = read_spark if target.engine.catalogue == "spark" else read_sqlalchemy
+            read_catalogue(conn, target, builder, schemas or [], tables or [], exclude or [])
+            if target.engine.grants == "postgres":
                 read_postgres_access(conn, target, builder, schemas)
-            elif target.backend == "mysql":
+            elif target.engine.grants == "mysql":
                 read_mysql_access(conn, target, builder)
     except sa.exc.SQLAlchemyError as err:
         raise SourceError(f"cannot read the catalogue of {target.masked}: {engine_message(err)}") from None

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from auditor.errors import SourceError
 from auditor.models.inventory import Inventory, ReadError, Table
 from auditor.sources.database.connection import Target, parse_target, read_only_connection, statement
-from auditor.sources.database.counts import DIALECTS, count_sql, table_counts
+from auditor.sources.database.counts import count_sql, table_counts
 from auditor.sources.database.sampling import DEFAULT_SAMPLE_ROWS, notes_sql, sample_sql, text_columns
 from auditor.sources.engine_errors import Failure, engine_message, failed, out_of_time
 from auditor.sources.row_store import BATCH_ROWS, RowStore, literal
@@ -89,7 +89,7 @@ def scan_database(url: str, inventory: Inventory, store: RowStore, *, password_e
 
     if progress is not None:
         progress("start", "", len(tables))
-    if target.backend == "duckdb":
+    if target.engine.catalogue == "duckdb":
         _scan_duckdb(target, tables, store, options, record)
     else:
         _scan_sqlalchemy(target, tables, store, options, record)
@@ -128,7 +128,7 @@ def _timed(conn: sa.Connection, target: Target, budget: _Budget) -> Iterator[sa.
         timer.start()
     # PostgreSQL ends a SET with the transaction: the session's own timeout (the same) needs none,
     # one round trip saved; MariaDB keeps a session SET, so it is sent every time
-    lowered = seconds < budget.timeout_s or target.backend != "postgresql"
+    lowered = seconds < budget.timeout_s or not target.engine.timeout_per_transaction
     try:
         with statement(conn, target, seconds if lowered else None):
             yield conn
@@ -141,8 +141,8 @@ def _scan_table(conn: sa.Connection, target: Target, table: Table, store: RowSto
                 options: ScanOptions) -> TableCounts:
     """Two statements, each in its own short transaction: the counts, then the sample, streamed
     into the row store batch by batch."""
-    dialect = DIALECTS.get(target.backend, target.backend)
-    schema = table.schema_name or (target.default_schema if target.backend == "postgresql" else None)
+    dialect = target.engine.dialect
+    schema = target.schema_of(table)
     location = f"{target.masked}#{table.qualified_name}"
     budget = _Budget(options.table_budget_s, options.timeout_s)
     sql = count_sql(table, dialect, schema)
@@ -197,7 +197,7 @@ def _scan_sqlalchemy(target: Target, tables: list[Table], store: RowStore, optio
             if todo.empty():
                 return
 
-    jobs = 1 if target.backend == "sqlite" else max(1, min(options.jobs, len(tables)))
+    jobs = max(1, min(options.jobs, len(tables))) if target.engine.parallel else 1
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="gdpr-audit-scan") as pool:
         futures = [pool.submit(worker) for _ in range(jobs)]
         for future in futures:
@@ -271,7 +271,7 @@ def read_notes(url: str, store: RowStore, wanted: NoteColumns, *, password_env: 
     def fail(table: Table, failure: Failure) -> None:
         errors.append(failure.error("database", f"{target.masked}#{table.qualified_name}"))
 
-    if target.backend == "duckdb":
+    if target.engine.catalogue == "duckdb":
         path = target.url.database or ""
         con = store.cursor()
         try:
@@ -291,10 +291,10 @@ def read_notes(url: str, store: RowStore, wanted: NoteColumns, *, password_env: 
         finally:
             con.close()
         return relations, errors
-    dialect = DIALECTS.get(target.backend, target.backend)
+    dialect = target.engine.dialect
     with read_only_connection(target, options.timeout_s) as conn:
         for table, columns, key in wanted:
-            schema = table.schema_name or (target.default_schema if target.backend == "postgresql" else None)
+            schema = target.schema_of(table)
             sql = notes_sql(table, columns, key, dialect, schema=schema)
             cursor = store.cursor()
             try:

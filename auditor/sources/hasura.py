@@ -1,0 +1,147 @@
+"""Application permissions from a Hasura metadata directory, as roles, grants and row policies of
+the inventory's access model.
+
+Services built on Hasura connect to the database with one login; who may read what is decided by
+Hasura's permissions, per role and table: `select_permissions` (the columns a role reads, and the
+`filter` that limits its rows), `insert_permissions`, `update_permissions` (columns) and
+`delete_permissions`. Each becomes what a database would have said:
+
+- a role per Hasura role (no login: Hasura's roles are the application's);
+- a grant per permission: SELECT, INSERT, UPDATE or DELETE on the table, on its listed columns
+  (`"*"`: every column), located at the permission's line in its YAML file;
+- a row policy for a non-empty `filter` (or `check`), its condition kept as written, so that a role
+  limited to its own caseload (`referent_id: {_eq: X-Hasura-User-Id}`) is told apart from one that
+  reads everything.
+
+Layouts read: metadata v3 (`databases/databases.yaml`, each database's `tables: "!include …"`, then
+`tables.yaml`, a list of `"!include public_usager.yaml"`) and v2 (`tables.yaml` at the top, the tables
+inline). Files are read with the auditor's YAML reader (size and depth bounded, lines kept); a file
+that cannot be read is an error naming it, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import ConfigError
+from auditor.models.inventory import Grant, Inventory, Policy, Role, SourceLocation
+from auditor.models.table_index import TableIndex
+from auditor.yaml_source import LineDict, LineList, load_yaml_file, locate
+
+INCLUDE = "!include "
+_PERMISSIONS = {"select_permissions": "SELECT", "insert_permissions": "INSERT",
+                "update_permissions": "UPDATE", "delete_permissions": "DELETE"}
+SOURCE = "Hasura"
+
+
+@dataclass
+class AppPermissions:
+    """What an application's permission source says, in the inventory's access model."""
+
+    source: str
+    roles: list[Role] = field(default_factory=list)
+    grants: list[Grant] = field(default_factory=list)
+    policies: list[Policy] = field(default_factory=list)
+
+
+def _load(path: Path) -> Any:
+    if not path.is_file():
+        raise ConfigError("Hasura metadata file not found", file=str(path))
+    return load_yaml_file(path, ConfigError)
+
+
+def _included(value: object, base: Path) -> Path | None:
+    if isinstance(value, str) and value.startswith(INCLUDE):
+        return base / value[len(INCLUDE):].strip()
+    return None
+
+
+def _table_entries(directory: Path) -> list[tuple[Path, Any]]:
+    """(file, entry) for every tracked table of the metadata, in file order."""
+    found: list[tuple[Path, Any]] = []
+
+    def tables_of(value: object, file: Path) -> None:
+        target = _included(value, file.parent)
+        if target is not None:
+            tables_of(_load(target), target)
+        elif isinstance(value, list):
+            for item in value:
+                inner = _included(item, file.parent)
+                if inner is not None:
+                    tables_of(_load(inner), inner)
+                else:
+                    found.append((file, item))
+        elif isinstance(value, dict) and "table" in value:
+            found.append((file, value))
+
+    databases = directory / "databases" / "databases.yaml"
+    if databases.is_file():  # v3
+        for source in _load(databases) or []:
+            if isinstance(source, dict) and "tables" in source:
+                tables_of(source["tables"], databases)
+    elif (directory / "tables.yaml").is_file():  # v2
+        tables_of(_load(directory / "tables.yaml"), directory / "tables.yaml")
+    else:
+        raise ConfigError("no Hasura metadata here: expected databases/databases.yaml (metadata v3) "
+                          "or tables.yaml (v2)", file=str(directory))
+    return found
+
+
+def read_hasura(directory: Path) -> AppPermissions:
+    """The roles, grants and row policies of a Hasura metadata directory."""
+    out = AppPermissions(source=str(directory))
+    roles: dict[str, Role] = {}
+    for file, entry in _table_entries(directory):
+        if not isinstance(entry, dict) or not isinstance(entry.get("table"), dict):
+            continue
+        table = entry["table"]
+        name, schema = str(table.get("name", "")), table.get("schema")
+        schema = None if schema in (None, "public") else str(schema)
+        for key, privilege in _PERMISSIONS.items():
+            for i, permission in enumerate(entry.get(key) or []):
+                if not isinstance(permission, dict) or "role" not in permission:
+                    continue
+                role = str(permission["role"])
+                where = SourceLocation(file=str(file), line=locate(entry, (key, i)))
+                roles.setdefault(role, Role(name=role, login=False, location=where))
+                rules = permission.get("permission") or {}
+                columns = rules.get("columns")
+                whole = columns in (None, "*") or privilege == "DELETE"
+                listed = None if whole else [str(c) for c in columns]
+                out.grants.append(Grant(grantee=role, privilege=privilege, schema_name=schema, table=name,
+                                        columns=listed, source=SOURCE, location=where))
+                condition = rules.get("filter") if privilege != "INSERT" else rules.get("check")
+                if condition:
+                    out.policies.append(Policy(
+                        name=f"hasura_{key.split('_')[0]}_{role}", schema_name=schema, table=name,
+                        command=privilege, roles=[role], using=_plain(condition), location=where))
+    out.roles = list(roles.values())
+    return out
+
+
+def _plain(value: object) -> str:
+    """A Hasura boolean expression as compact JSON (its line numbers dropped)."""
+    def strip(v: object) -> object:
+        if isinstance(v, (LineDict, dict)):
+            return {str(k): strip(x) for k, x in v.items()}
+        if isinstance(v, (LineList, list)):
+            return [strip(x) for x in v]
+        return v
+    return json.dumps(strip(value), ensure_ascii=False, sort_keys=True)
+
+
+def add_permissions(inventory: Inventory, permissions: AppPermissions) -> None:
+    """The application's roles, grants and policies added to the inventory's; a table with a row
+    policy is marked as limiting its rows."""
+    known = {r.name.lower() for r in inventory.roles}
+    inventory.roles += [r for r in permissions.roles if r.name.lower() not in known]
+    inventory.grants += permissions.grants
+    inventory.policies += permissions.policies
+    tables = TableIndex(inventory.tables)
+    for policy in permissions.policies:
+        table = tables.find(policy.table, policy.schema_name)
+        if table is not None:
+            table.row_level_security = True
