@@ -109,7 +109,7 @@ def read_hasura(directory: Path) -> AppPermissions:
                 roles.setdefault(role, Role(name=role, login=False, location=where))
                 rules = permission.get("permission") or {}
                 columns = rules.get("columns")
-                whole = columns in (None, "*") or privilege == "DELETE"
+                whole = not isinstance(columns, list) or privilege == "DELETE"  # "*", or none listed
                 listed = None if whole else [str(c) for c in columns]
                 out.grants.append(Grant(grantee=role, privilege=privilege, schema_name=schema, table=name,
                                         columns=listed, source=SOURCE, location=where))
