@@ -109,8 +109,9 @@ def read_hasura(directory: Path) -> AppPermissions:
                 roles.setdefault(role, Role(name=role, login=False, location=where))
                 rules = permission.get("permission") or {}
                 columns = rules.get("columns")
-                whole = not isinstance(columns, list) or privilege == "DELETE"  # "*", or none listed
-                listed = None if whole else [str(c) for c in columns]
+                # the columns when listed; "*", none or a delete: the whole table
+                listed = ([str(c) for c in columns] if isinstance(columns, list) and privilege != "DELETE"
+                          else None)
                 out.grants.append(Grant(grantee=role, privilege=privilege, schema_name=schema, table=name,
                                         columns=listed, source=SOURCE, location=where))
                 condition = rules.get("filter") if privilege != "INSERT" else rules.get("check")
