@@ -7,6 +7,7 @@ tables loaded into it as Parquet files written by DuckDB.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -61,6 +62,8 @@ def thrift_server(home: Path) -> Iterator[tuple[str, Any]]:
          "--hiveconf", "hive.server2.thrift.bind.host=127.0.0.1",
          "spark-internal"],
         cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    quiet = logging.getLogger("thrift.transport.TSocket")  # "Could not connect" while the JVM starts
+    level, quiet.level = quiet.level, logging.CRITICAL
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
@@ -72,6 +75,7 @@ def thrift_server(home: Path) -> Iterator[tuple[str, Any]]:
                     raise RuntimeError(f"the Spark Thrift server did not start: see {home / 'thrift.log'}"
                                        ) from None
                 time.sleep(2)
+        quiet.setLevel(level)
         try:
             yield f"hive://auditor@127.0.0.1:{port}/default", conn
         finally:
