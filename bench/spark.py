@@ -63,7 +63,8 @@ def thrift_server(home: Path) -> Iterator[tuple[str, Any]]:
          "spark-internal"],
         cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     quiet = logging.getLogger("thrift.transport.TSocket")  # "Could not connect" while the JVM starts
-    level, quiet.level = quiet.level, logging.CRITICAL
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
