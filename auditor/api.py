@@ -53,8 +53,10 @@ from auditor.profiles.matrix import compliance_matrix
 from auditor.progress import Progress
 from auditor.reporters.gx_suites import build_suites
 from auditor.ruleset import load_rules
+from auditor.sources.app_permissions import add_permissions
 from auditor.sources.free_text_scan import row_keys, scan_samples
-from auditor.sources.hasura import add_permissions, read_hasura
+from auditor.sources.hasura import read_hasura
+from auditor.sources.permission_tables import read_permission_tables
 from auditor.sources.sample_values import profile_values
 from auditor.sources.samples import SampleCounts
 from auditor.sources.source import Source, open_source
@@ -117,6 +119,9 @@ def classify_service(settings: Settings, raw_config: object = None,
     with progress.phase("rows"):
         samples = source.read_rows(inventory, progress)
     try:
+        mapping = settings.access.permission_tables
+        if mapping:  # the application's permissions, kept in its tables: in the rows just read
+            add_permissions(inventory, read_permission_tables(samples, inventory, mapping))
         as_of = settings.as_of or dt.date.today()
         values = None
         if samples:

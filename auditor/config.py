@@ -115,6 +115,9 @@ class AccessSettings(Strict):
     hasura: str | None = Field(default=None, description=(
         "Hasura metadata directory (relative to this file): the application's roles and permissions, "
         "read as grants and row policies"))
+    permission_tables: Literal["django", "cakephp"] | None = Field(default=None, description=(
+        "The application keeps its permissions in its own tables: django (auth_group, auth_permission…) "
+        "or cakephp (aros, acos, aros_acos), read from the rows the audit reads"))
 
     @model_validator(mode="before")
     @classmethod

@@ -98,3 +98,110 @@ def test_hasura_metadata_v2_and_a_missing_directory(tmp_path):
     assert result.exit_code == 2
     assert result.output.strip() == (f"gdpr-audit: error: {tmp_path / 'nowhere'}: no Hasura metadata here: expected "
                                      "databases/databases.yaml (metadata v3) or tables.yaml (v2)")
+
+
+DJANGO_DDL = """
+CREATE TABLE django_content_type (id integer PRIMARY KEY, app_label varchar(100), model varchar(100));
+CREATE TABLE auth_group (id integer PRIMARY KEY, name varchar(150));
+CREATE TABLE auth_permission (id integer PRIMARY KEY, name varchar(255), content_type_id integer
+    REFERENCES django_content_type (id), codename varchar(100));
+CREATE TABLE auth_group_permissions (id integer PRIMARY KEY, group_id integer REFERENCES auth_group (id),
+    permission_id integer REFERENCES auth_permission (id));
+"""
+# the example's professions as Django groups: what each may view, add or change
+DJANGO_GROUPS = {"travailleur_social": {"usager": "vac", "membre_foyer": "vac", "entretien": "vac",
+                                        "aide_financiere": "v"},
+                 "comptable": {"usager": "v", "aide_financiere": "va", "entretien": "v"},
+                 "statisticien": {"export_statistique": "v"}}
+
+
+def _django_service(tmp_path: Path) -> Path:
+    """The example with no database role, its permissions in Django's auth tables (sample files)."""
+    import csv
+    import shutil
+
+    schema = (EXAMPLE / "schema.sql").read_text(encoding="utf-8")
+    kept = [s.text for s in split_statements(schema, "postgres").statements
+            if not s.text.strip().upper().startswith(_ACCESS_STATEMENTS) and "ROW LEVEL SECURITY" not in s.text.upper()]
+    (tmp_path / "schema.sql").write_text(";\n".join(kept) + ";\n" + DJANGO_DDL, encoding="utf-8")
+    shutil.copytree(EXAMPLE / "samples", tmp_path / "samples")
+    models = sorted({m for perms in DJANGO_GROUPS.values() for m in perms})
+    verbs = {"v": "view", "a": "add", "c": "change"}
+
+    def write(table: str, header: list[str], rows: list[list[object]]) -> None:
+        with open(tmp_path / "samples" / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([header, *rows])
+
+    write("django_content_type", ["id", "app_label", "model"], [[i, "dossiers", m] for i, m in enumerate(models, 1)])
+    write("auth_group", ["id", "name"], [[i, g] for i, g in enumerate(DJANGO_GROUPS, 1)])
+    permissions = [(m, v) for m in models for v in verbs.values()]
+    write("auth_permission", ["id", "name", "content_type_id", "codename"],
+          [[i, f"Can {v} {m}", models.index(m) + 1, f"{v}_{m}"] for i, (m, v) in enumerate(permissions, 1)])
+    links = [(gi, permissions.index((m, verbs[c])) + 1) for gi, g in enumerate(DJANGO_GROUPS, 1)
+             for m, cs in DJANGO_GROUPS[g].items() for c in cs]
+    write("auth_group_permissions", ["id", "group_id", "permission_id"],
+          [[i, g, p] for i, (g, p) in enumerate(links, 1)])
+    config = yaml.safe_load((EXAMPLE / "gdpr-audit.yml").read_text(encoding="utf-8"))
+    config["access"]["roles"].pop("app_user")
+    config["access"]["roles"].pop("direction")
+    config["access"]["permission_tables"] = "django"
+    (tmp_path / "gdpr-audit.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return tmp_path
+
+
+def test_django_permission_tables_give_the_access_matrix(tmp_path):
+    service = _django_service(tmp_path)
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["audit", str(service), "--as-of", "2026-11-01", "--json", str(out)])
+    assert result.exit_code == 1, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    access = {a["role"]: a for a in report["access"]}
+    assert sorted(access) == ["comptable", "statisticien", "travailleur_social"]
+    assert access["comptable"]["tables"] == ["aide_financiere", "entretien", "usager"]
+    # accounting reads the interview notes: the finding names the permission's row, through Django
+    [notes] = [f for f in report["findings"] if f["rule"] == "ACC002" and f["severity"] == "high"]
+    assert notes["role"] == "comptable"
+    assert notes["location"].startswith("auth_group_permissions#")
+    assert {"code": "through", "values": {"grants": ["django"]}, "reason": None} in notes["evidence"]
+    # Django grants whole models: accounting now reads the person's art. 9 data, which the database's
+    # column grant hid (religion, origin, health) and their offences
+    sensitive = sorted(f["category"] for f in report["findings"] if f["rule"] == "ACC002" and f["severity"] == "critical")
+    assert sensitive == ["offences", "special.ethnic_origin", "special.health", "special.religion"]
+
+
+def test_a_permission_mapping_without_its_tables_is_an_input_error(tmp_path):
+    service = _django_service(tmp_path)
+    (service / "samples" / "auth_group.csv").unlink()
+    result = CliRunner().invoke(main, ["audit", str(service), "-q"])
+    assert result.exit_code == 2
+    assert result.output.strip() == ("gdpr-audit: error: access.permission_tables: no rows read for table "
+                                     "'auth_group' (django keeps its permissions in auth_group, "
+                                     "auth_group_permissions, auth_permission, django_content_type)")
+
+
+def test_cakephp_acl_tables_give_the_access_matrix(tmp_path):
+    """webrsa's ACL shape: AROs (groups) allowed on ACOs (controllers) with _read/_create/… flags."""
+    (tmp_path / "samples").mkdir()
+    (tmp_path / "schema.sql").write_text(
+        "CREATE TABLE personnes (id integer PRIMARY KEY, nom varchar(50), prenom varchar(50), dtnai date,"
+        " nir char(15));\n"
+        "CREATE TABLE aros (id integer PRIMARY KEY, parent_id integer, model varchar(255), foreign_key integer,"
+        " alias varchar(255), lft integer, rght integer);\n"
+        "CREATE TABLE acos (id integer PRIMARY KEY, parent_id integer, model varchar(255), foreign_key integer,"
+        " alias varchar(255), lft integer, rght integer);\n"
+        "CREATE TABLE aros_acos (id integer PRIMARY KEY, aro_id integer, aco_id integer, _create char(2),"
+        " _read char(2), _update char(2), _delete char(2));\n", encoding="utf-8")
+    files = {"personnes": "id,nom,prenom,dtnai,nir\n1,Martin,Léa,1980-01-02,280017512345678\n",
+             "aros": "id,parent_id,model,foreign_key,alias,lft,rght\n1,,Group,1,Accueil,1,2\n2,,Group,2,Comptabilite,3,4\n",
+             "acos": "id,parent_id,model,foreign_key,alias,lft,rght\n1,,,,Personnes,1,2\n",
+             "aros_acos": "id,aro_id,aco_id,_create,_read,_update,_delete\n1,1,1,1,1,1,-1\n2,2,1,-1,-1,-1,-1\n"}
+    for table, text in files.items():
+        (tmp_path / "samples" / f"{table}.csv").write_text(text, encoding="utf-8")
+    (tmp_path / "gdpr-audit.yml").write_text(
+        "service: webrsa-like\nprofiles: [{id: fr.casf.rsa.r262}]\nschema: {files: [schema.sql]}\n"
+        "data: {dir: samples}\naccess: {permission_tables: cakephp}\n", encoding="utf-8")
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["audit", str(tmp_path), "--json", str(out), "-q"])
+    assert result.exit_code in (0, 1), result.output
+    access = {a["role"]: a["tables"] for a in json.loads(out.read_text(encoding="utf-8"))["access"]}
+    assert access == {"Accueil": ["personnes"]}   # Comptabilite is denied everywhere (-1)

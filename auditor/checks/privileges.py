@@ -28,7 +28,7 @@ class TableAccess:
     via: set[str] = field(default_factory=set)  # "direct", "PUBLIC", "role <name>"
     grant_option: bool = False
     all_privileges: bool = False  # granted as ALL
-    declared_at: list[str] = field(default_factory=list)  # file:line of the DDL grants that give it
+    declared_at: list[str] = field(default_factory=list)  # where the grants that give it are declared
 
     def add(self, privilege: str, columns: list[str] | None) -> None:
         current = self.privileges.get(privilege, set())
@@ -97,7 +97,9 @@ class Privileges:
             access.grant_option = access.grant_option or grant.grant_option
             access.via.add(grant.source or ("direct" if holder.lower() == role.lower() else
                                             "PUBLIC" if holder == "PUBLIC" else f"role {holder}"))
-            if grant.location.file and str(grant.location) not in access.declared_at:
+            # a DDL grant's file:line; an application's permission wherever it is kept (a YAML line, a row)
+            declared = grant.location.file or (grant.source and grant.location.object)
+            if declared and str(grant.location) not in access.declared_at:
                 access.declared_at.append(str(grant.location))
         return result
 

@@ -22,29 +22,18 @@ that cannot be read is an error naming it, never a crash.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import ConfigError
-from auditor.models.inventory import Grant, Inventory, Policy, Role, SourceLocation
-from auditor.models.table_index import TableIndex
+from auditor.models.inventory import Grant, Policy, Role, SourceLocation
+from auditor.sources.app_permissions import AppPermissions
 from auditor.yaml_source import LineDict, LineList, load_yaml_file, locate
 
 INCLUDE = "!include "
 _PERMISSIONS = {"select_permissions": "SELECT", "insert_permissions": "INSERT",
                 "update_permissions": "UPDATE", "delete_permissions": "DELETE"}
 SOURCE = "Hasura"
-
-
-@dataclass
-class AppPermissions:
-    """What an application's permission source says, in the inventory's access model."""
-
-    source: str
-    roles: list[Role] = field(default_factory=list)
-    grants: list[Grant] = field(default_factory=list)
-    policies: list[Policy] = field(default_factory=list)
 
 
 def _load(path: Path) -> Any:
@@ -132,17 +121,3 @@ def _plain(value: object) -> str:
             return [strip(x) for x in v]
         return v
     return json.dumps(strip(value), ensure_ascii=False, sort_keys=True)
-
-
-def add_permissions(inventory: Inventory, permissions: AppPermissions) -> None:
-    """The application's roles, grants and policies added to the inventory's; a table with a row
-    policy is marked as limiting its rows."""
-    known = {r.name.lower() for r in inventory.roles}
-    inventory.roles += [r for r in permissions.roles if r.name.lower() not in known]
-    inventory.grants += permissions.grants
-    inventory.policies += permissions.policies
-    tables = TableIndex(inventory.tables)
-    for policy in permissions.policies:
-        table = tables.find(policy.table, policy.schema_name)
-        if table is not None:
-            table.row_level_security = True

@@ -1,0 +1,36 @@
+"""Permissions an application keeps outside the database's grants (Hasura metadata, its own
+permission tables), in the inventory's access model: roles, grants located where they are declared,
+row policies. Each source has a reader (hasura.py, permission_tables.py); this module holds what
+they produce and adds it to the inventory, so that the access checks work on these roles exactly as
+on database roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from auditor.models.inventory import Grant, Inventory, Policy, Role
+from auditor.models.table_index import TableIndex
+
+
+@dataclass
+class AppPermissions:
+    """What an application's permission source says, in the inventory's access model."""
+
+    source: str
+    roles: list[Role] = field(default_factory=list)
+    grants: list[Grant] = field(default_factory=list)
+    policies: list[Policy] = field(default_factory=list)
+
+
+def add_permissions(inventory: Inventory, permissions: AppPermissions) -> None:
+    """The application's roles, grants and policies added to the inventory's; a table with a row
+    policy is marked as limiting its rows."""
+    known = {r.name.lower() for r in inventory.roles}
+    inventory.roles += [r for r in permissions.roles if r.name.lower() not in known]
+    inventory.grants += permissions.grants
+    inventory.policies += permissions.policies
+    tables = TableIndex(inventory.tables)
+    for policy in permissions.policies:
+        table = tables.find(policy.table, policy.schema_name)
+        if table is not None:
+            table.row_level_security = True

@@ -1,0 +1,105 @@
+"""Application permissions kept in the service's own tables (Django's auth, CakePHP's ACL), read
+from the rows the audit has read anyway (sample files, or the live database's sample) into the
+inventory's access model: a role per group, a grant per permission.
+
+A mapping is one SQL query over the permission tables, named as in the schema, that returns one row
+per permission: `role`, `privilege` (SELECT, INSERT, UPDATE, DELETE) and `target` (the table or the
+model the application names). It runs in the audit's in-memory DuckDB, over the rows read; a target
+is matched to a table of the inventory by its name, then by the application's convention
+(`app_model` for Django). Ready-made mappings:
+
+- `django`: `auth_group`, `auth_group_permissions`, `auth_permission`, `django_content_type`; the
+  codename's verb says the privilege (`view_usager` SELECT, `add_` INSERT, `change_` UPDATE,
+  `delete_` DELETE), the content type the table (`app_label`_`model`, or the model alone);
+- `cakephp`: `aros`, `acos`, `aros_acos`; an ARO with an alias is a role, an ACO alias a
+  controller, which names its table (`Personnes` -> personnes); `_read`, `_create`, `_update`,
+  `_delete` at 1 grant the privilege.
+
+Each permission is located at its row (`table#key`) in the evidence, never by a value of the rows
+beyond the role and table names it grants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from auditor.errors import ConfigError
+from auditor.models.inventory import Grant, Inventory, Role, SourceLocation
+from auditor.models.table_index import TableIndex
+from auditor.sources.app_permissions import AppPermissions
+from auditor.sources.samples import SampleCounts
+
+
+@dataclass(frozen=True)
+class Mapping:
+    name: str
+    tables: tuple[str, ...]   # the permission tables the query reads
+    query: str                # -> role, privilege, target, row (the permission row's key, as text)
+    prefixes: tuple[str, ...] = ()  # how the application names a table from its target
+
+
+MAPPINGS = {
+    "django": Mapping(
+        "django", ("auth_group", "auth_group_permissions", "auth_permission", "django_content_type"),
+        """SELECT g.name AS role,
+                  CASE split_part(p.codename, '_', 1) WHEN 'view' THEN 'SELECT' WHEN 'add' THEN 'INSERT'
+                       WHEN 'change' THEN 'UPDATE' WHEN 'delete' THEN 'DELETE' END AS privilege,
+                  ct.app_label || '_' || ct.model AS target, ct.model AS alias,
+                  'auth_group_permissions#' || CAST(gp.id AS VARCHAR) AS row
+           FROM auth_group_permissions gp
+           JOIN auth_group g ON g.id = gp.group_id
+           JOIN auth_permission p ON p.id = gp.permission_id
+           JOIN django_content_type ct ON ct.id = p.content_type_id"""),
+    "cakephp": Mapping(
+        "cakephp", ("aros", "acos", "aros_acos"),
+        """SELECT aro.alias AS role, priv.privilege, lower(aco.alias) AS target, lower(aco.alias) AS alias,
+                  'aros_acos#' || CAST(aa.id AS VARCHAR) AS row
+           FROM aros_acos aa
+           JOIN aros aro ON aro.id = aa.aro_id
+           JOIN acos aco ON aco.id = aa.aco_id
+           JOIN (VALUES ('_read', 'SELECT'), ('_create', 'INSERT'), ('_update', 'UPDATE'),
+                        ('_delete', 'DELETE')) AS priv(flag, privilege)
+             ON CAST(CASE priv.flag WHEN '_read' THEN aa._read WHEN '_create' THEN aa._create
+                                     WHEN '_update' THEN aa._update ELSE aa._delete END AS VARCHAR) = '1'
+           WHERE aro.alias IS NOT NULL AND aco.alias IS NOT NULL"""),
+}
+
+
+def read_permission_tables(samples: SampleCounts | None, inventory: Inventory, name: str) -> AppPermissions:
+    """The permissions a ready-made mapping reads in the permission tables' rows."""
+    mapping = MAPPINGS.get(name)
+    if mapping is None:
+        raise ConfigError(f"access.permission_tables: unknown mapping {name!r}; known: {', '.join(MAPPINGS)}")
+    out = AppPermissions(source=f"{name} permission tables")
+    tables = TableIndex(inventory.tables)
+    if samples is None or samples.store is None:
+        raise ConfigError(f"access.permission_tables: {name} permissions are read from the tables' rows: "
+                          "give `data:` (sample files) or a live `database:`")
+    con = samples.store.cursor()
+    try:
+        for needed in mapping.tables:
+            found = tables.find(needed)
+            counts = samples.tables.get(found.qualified_name) if found else None
+            if counts is None or counts.relation is None:
+                raise ConfigError(f"access.permission_tables: no rows read for table {needed!r} "
+                                  f"({name} keeps its permissions in {', '.join(mapping.tables)})")
+            con.execute(f'CREATE OR REPLACE TEMP VIEW "{needed}" AS SELECT * FROM {counts.relation}')
+        rows = con.execute(mapping.query).fetchall()
+    except duckdb.Error as err:
+        raise ConfigError(f"access.permission_tables: the {name} tables do not have the expected columns "
+                          f"({type(err).__name__})") from None
+    finally:
+        con.close()
+    roles: dict[str, Role] = {}
+    for role, privilege, target, alias, row in rows:
+        table = tables.find(str(target)) or tables.find(str(alias))
+        if not role or not privilege or table is None:
+            continue
+        where = SourceLocation(object=str(row))
+        roles.setdefault(str(role), Role(name=str(role), login=False, location=where))
+        out.grants.append(Grant(grantee=str(role), privilege=str(privilege), schema_name=table.schema_name,
+                                table=table.name, columns=None, source=mapping.name, location=where))
+    out.roles = list(roles.values())
+    return out
