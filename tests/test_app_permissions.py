@@ -18,7 +18,7 @@ HASURA = Path(__file__).parent / "fixtures" / "hasura" / "metadata"
 _ACCESS_STATEMENTS = ("CREATE ROLE", "GRANT", "REVOKE", "ALTER DEFAULT", "CREATE POLICY")
 
 
-def _audit(tmp_path: Path, name: str, hasura: bool) -> dict:
+def _audit(tmp_path: Path, name: str, hasura: bool, metadata: Path = HASURA) -> dict:
     config = yaml.safe_load((EXAMPLE / "gdpr-audit.yml").read_text(encoding="utf-8"))
     schema = (EXAMPLE / "schema.sql").read_text(encoding="utf-8")
     if hasura:  # the schema without its roles, grants and policies: the application decides
@@ -27,7 +27,7 @@ def _audit(tmp_path: Path, name: str, hasura: bool) -> dict:
                 and "ROW LEVEL SECURITY" not in s.text.upper()]
         (tmp_path / f"{name}.sql").write_text(";\n".join(kept) + ";\n", encoding="utf-8")
         config["schema"]["files"] = [str(tmp_path / f"{name}.sql")]
-        config["access"]["hasura"] = str(HASURA)
+        config["access"]["hasura"] = str(metadata)
         config["access"]["roles"].pop("app_user")  # a database login: Hasura has none
     else:
         config["schema"]["files"] = [str(EXAMPLE / "schema.sql")]
@@ -205,3 +205,23 @@ def test_cakephp_acl_tables_give_the_access_matrix(tmp_path):
     assert result.exit_code in (0, 1), result.output
     access = {a["role"]: a["tables"] for a in json.loads(out.read_text(encoding="utf-8"))["access"]}
     assert access == {"Accueil": ["personnes"]}   # Comptabilite is denied everywhere (-1)
+
+
+def test_a_row_filter_is_said_on_the_findings_it_limits(tmp_path):
+    """Accounting limited to the interviews of the files it pays: it still reads notes (ACC002), and
+    the finding says that a policy limits the rows it reads."""
+    import shutil
+
+    metadata = tmp_path / "metadata"
+    shutil.copytree(HASURA, metadata)
+    entretien = metadata / "databases" / "default" / "tables" / "public_entretien.yaml"
+    text = entretien.read_text(encoding="utf-8")
+    limited = text.replace("  - role: comptable\n    permission:\n      columns: \"*\"\n      filter: {}\n",
+                           "  - role: comptable\n    permission:\n      columns: \"*\"\n"
+                           "      filter: {accompagnement: {aides: {statut: {_eq: a_payer}}}}\n")
+    assert limited != text
+    entretien.write_text(limited, encoding="utf-8")
+    report = _audit(tmp_path, "limited", True, metadata)
+    [notes] = [f for f in report["findings"] if f["rule"] == "ACC002"]
+    assert {"code": "rows_limited", "values": {"policies": ["entretien: hasura_select_comptable"]},
+            "reason": None} in notes["evidence"]

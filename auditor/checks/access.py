@@ -260,6 +260,23 @@ def _matrix_row(ctx: AuditContext, inventory: Inventory, view: RoleView) -> Acce
                      future_tables=view.future)
 
 
+def _row_policies(ctx: AuditContext, role: str, tables: set[str]) -> list[str]:
+    """The tables where a row policy limits what `role` reads (`accompagnement: accompagnement_referent`,
+    a PostgreSQL policy or an application's row filter): it reads the rows the policy lets through,
+    not the whole table."""
+    if ctx.inventory is None or not ctx.inventory.policies:
+        return []
+    who = {role.lower(), "public"}
+    out = []
+    for name in sorted(tables):
+        short = name.rsplit(".", 1)[-1].lower()
+        names = [p.name for p in ctx.inventory.policies if p.table.lower() == short
+                 and p.command.upper() in {"ALL", "SELECT"} and who & {r.lower() for r in p.roles}]
+        if names:
+            out.append(f"{name}: {', '.join(names)}")
+    return out
+
+
 def _labels(ctx: AuditContext, categories: dict[str, list[str]], shown: int = 5) -> str:
     labels = [ctx.catalogue.taxonomy.get(c).label.get(ctx.lang) for c in categories]
     more = f" (+{len(labels) - shown})" if len(labels) > shown else ""
@@ -293,6 +310,9 @@ def _finding(ctx: AuditContext, code: str, view: RoleView, *, category: str | No
         parts.append(fact("through", grants=vias))
     if view.future:
         parts.append(fact("future_tables", grants=list(view.future)))
+    limited = _row_policies(ctx, view.role, tables)
+    if limited:
+        parts.append(fact("rows_limited", policies=limited))
     if view.kind and not (view.mapping and view.mapping.kind):
         parts.append(fact("kind_from_role_name", kind=view.kind))
     facts: list[Fact] = [view.recipient] if view.recipient and code == "ACC001" else []
