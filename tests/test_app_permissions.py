@@ -225,3 +225,51 @@ def test_a_row_filter_is_said_on_the_findings_it_limits(tmp_path):
     [notes] = [f for f in report["findings"] if f["rule"] == "ACC002"]
     assert {"code": "rows_limited", "values": {"policies": ["entretien: hasura_select_comptable"]},
             "reason": None} in notes["evidence"]
+
+
+def test_django_permission_tables_read_live_in_postgresql(tmp_path):
+    """The same service loaded into PostgreSQL (one login, no role of its own): the auth tables are
+    read from the database's sample, and give the access matrix of the sample files."""
+    import psycopg
+
+    from tests.test_live_databases import PG_ADMIN
+
+    (tmp_path / "files").mkdir()
+    service = _django_service(tmp_path / "files")
+    db = "gdpr_auditor_django_test"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {db}")
+        admin.execute(f"CREATE DATABASE {db}")
+    try:
+        with psycopg.connect(f"host=127.0.0.1 dbname={db} user=postgres", autocommit=True) as conn:
+            for st in split_statements((service / "schema.sql").read_text(encoding="utf-8"), "postgres").statements:
+                conn.execute(st.text)  # type: ignore[call-overload]  # the test's own schema
+            order = ["agent", "usager", "membre_foyer", "accompagnement", "entretien", "aide_financiere",
+                     "export_statistique", "journal_acces", "django_content_type", "auth_group",
+                     "auth_permission", "auth_group_permissions"]
+            for table in order:
+                path = service / "samples" / f"{table}.csv"
+                header = path.read_text(encoding="utf-8").splitlines()[0]
+                with conn.cursor().copy(f"COPY {table} ({header}) FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                    copy.write(path.read_bytes())
+        config = yaml.safe_load((service / "gdpr-audit.yml").read_text(encoding="utf-8"))
+        config.pop("schema")
+        config.pop("data")
+        config["database"] = {"url": f"postgresql://postgres@127.0.0.1:5432/{db}"}
+        live = tmp_path / "live.yml"
+        live.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        reports = {}
+        for name, args in (("files", [str(service)]), ("live", ["--config", str(live)])):
+            out = tmp_path / f"{name}.json"
+            result = CliRunner().invoke(main, ["audit", *args, "--as-of", "2026-11-01", "--json", str(out)])
+            assert result.exit_code == 1, result.output
+            reports[name] = json.loads(out.read_text(encoding="utf-8"))
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+
+    def matrix(report: dict) -> dict:  # the Django groups (the cluster's own roles may hold more)
+        return {a["role"]: (a["tables"], a["categories"]) for a in report["access"] if a["role"] in DJANGO_GROUPS}
+
+    assert sorted(matrix(reports["live"])) == ["comptable", "statisticien", "travailleur_social"]
+    assert matrix(reports["live"]) == matrix(reports["files"])
