@@ -121,7 +121,8 @@ def classify_service(settings: Settings, raw_config: object = None,
     try:
         mapping = settings.access.permission_tables
         if mapping:  # the application's permissions, kept in its tables: in the rows just read
-            add_permissions(inventory, read_permission_tables(samples, inventory, mapping))
+            chosen = mapping if isinstance(mapping, str) else (mapping.tables, mapping.query)
+            add_permissions(inventory, read_permission_tables(samples, inventory, chosen))
         as_of = settings.as_of or dt.date.today()
         values = None
         if samples:

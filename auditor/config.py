@@ -108,6 +108,15 @@ class RoleMapping(Strict):
                              pattern="^(" + "|".join(ROLE_KINDS) + ")$")
 
 
+class PermissionQuery(Strict):
+    """An application's own permission tables, read by one query over their rows."""
+
+    tables: list[str] = Field(min_length=1, description="The tables the query reads, named as in the schema")
+    query: str = Field(description=(
+        "DuckDB SQL over those tables returning role, privilege (SELECT, INSERT, UPDATE, DELETE), target "
+        "(the table), alias (another name of it, or NULL) and row (the permission row's key)"))
+
+
 class AccessSettings(Strict):
     roles: dict[str, RoleMapping] = Field(
         default_factory=dict,
@@ -115,9 +124,11 @@ class AccessSettings(Strict):
     hasura: str | None = Field(default=None, description=(
         "Hasura metadata directory (relative to this file): the application's roles and permissions, "
         "read as grants and row policies"))
-    permission_tables: Literal["django", "cakephp"] | None = Field(default=None, description=(
-        "The application keeps its permissions in its own tables: django (auth_group, auth_permission…) "
-        "or cakephp (aros, acos, aros_acos), read from the rows the audit reads"))
+    permission_tables: Literal["django", "cakephp"] | PermissionQuery | None = Field(
+        default=None,
+        description=("The application keeps its permissions in its own tables: django (auth_group, "
+                     "auth_permission…), cakephp (aros, acos, aros_acos), or {tables, query}: read from the "
+                     "rows the audit reads"))
 
     @model_validator(mode="before")
     @classmethod

@@ -273,3 +273,30 @@ def test_django_permission_tables_read_live_in_postgresql(tmp_path):
 
     assert sorted(matrix(reports["live"])) == ["comptable", "statisticien", "travailleur_social"]
     assert matrix(reports["live"]) == matrix(reports["files"])
+
+
+def test_a_configured_permission_query(tmp_path):
+    """A service's own permission tables, described by their query: the Django tables read by hand
+    give what the ready-made mapping gives."""
+    service = _django_service(tmp_path)
+    config = yaml.safe_load((service / "gdpr-audit.yml").read_text(encoding="utf-8"))
+    config["access"]["permission_tables"] = {
+        "tables": ["auth_group", "auth_group_permissions", "auth_permission", "django_content_type"],
+        "query": "SELECT g.name AS role, CASE WHEN p.codename LIKE 'view%' THEN 'SELECT' END AS privilege,"
+                 " ct.model AS target, NULL AS alias, 'auth_group_permissions#' || gp.id AS row"
+                 " FROM auth_group_permissions gp JOIN auth_group g ON g.id = gp.group_id"
+                 " JOIN auth_permission p ON p.id = gp.permission_id"
+                 " JOIN django_content_type ct ON ct.id = p.content_type_id"}
+    (service / "gdpr-audit.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["audit", str(service), "--as-of", "2026-11-01", "--json", str(out), "-q"])
+    assert result.exit_code == 1, result.output
+    access = {a["role"]: a["tables"] for a in json.loads(out.read_text(encoding="utf-8"))["access"]}
+    assert access == {"comptable": ["aide_financiere", "entretien", "usager"], "statisticien": ["export_statistique"],
+                      "travailleur_social": ["aide_financiere", "entretien", "membre_foyer", "usager"]}
+    config["access"]["permission_tables"]["query"] = "SELECT nothing FROM auth_group"
+    (service / "gdpr-audit.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", str(service), "-q"])
+    assert (result.exit_code, result.output.strip()) == (2, (
+        "gdpr-audit: error: access.permission_tables: the configured query does not run on those tables "
+        "(BinderException: check its table and column names)"))

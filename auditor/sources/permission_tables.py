@@ -67,11 +67,18 @@ MAPPINGS = {
 }
 
 
-def read_permission_tables(samples: SampleCounts | None, inventory: Inventory, name: str) -> AppPermissions:
-    """The permissions a ready-made mapping reads in the permission tables' rows."""
-    mapping = MAPPINGS.get(name)
-    if mapping is None:
-        raise ConfigError(f"access.permission_tables: unknown mapping {name!r}; known: {', '.join(MAPPINGS)}")
+def read_permission_tables(samples: SampleCounts | None, inventory: Inventory,
+                           chosen: str | tuple[list[str], str]) -> AppPermissions:
+    """The permissions a mapping reads in the permission tables' rows: a ready-made one by its name,
+    or the configuration's own (its tables, its query)."""
+    if isinstance(chosen, str):
+        if chosen not in MAPPINGS:
+            known = ", ".join(MAPPINGS)
+            raise ConfigError(f"access.permission_tables: unknown mapping {chosen!r}; known: {known}")
+        mapping = MAPPINGS[chosen]
+    else:
+        mapping = Mapping("configured", tuple(chosen[0]), chosen[1])
+    name = mapping.name
     out = AppPermissions(source=f"{name} permission tables")
     tables = TableIndex(inventory.tables)
     if samples is None or samples.store is None:
@@ -88,8 +95,8 @@ def read_permission_tables(samples: SampleCounts | None, inventory: Inventory, n
             con.execute(f'CREATE OR REPLACE TEMP VIEW "{needed}" AS SELECT * FROM {counts.relation}')
         rows = con.execute(mapping.query).fetchall()
     except duckdb.Error as err:
-        raise ConfigError(f"access.permission_tables: the {name} tables do not have the expected columns "
-                          f"({type(err).__name__})") from None
+        raise ConfigError(f"access.permission_tables: the {name} query does not run on those tables "
+                          f"({type(err).__name__}: check its table and column names)") from None
     finally:
         con.close()
     roles: dict[str, Role] = {}
