@@ -61,3 +61,24 @@ def test_example_access_matrix(tmp_path):
     assert rows["statisticien"]["categories"] == {"contact.postal_code": "no_recipient",
                                                   "identity.age": "no_recipient", "identity.nir": "excess"}
     assert set(rows["PUBLIC"]["categories"].values()) == {"excess"}
+
+
+def test_a_postgresql_policy_is_said_on_the_findings_it_limits(tmp_path):
+    """Accounting reads the notes (ACC002), but a row-level-security policy limits it to the files it
+    pays: the finding says which policy lets which rows through."""
+    schema = tmp_path / "schema.sql"
+    schema.write_text("""
+CREATE ROLE compta NOLOGIN;
+CREATE TABLE usager (id int PRIMARY KEY, nom text);
+CREATE TABLE entretien (id int PRIMARY KEY, usager_id int REFERENCES usager (id), notes text, a_payer boolean);
+GRANT SELECT ON entretien TO compta;
+ALTER TABLE entretien ENABLE ROW LEVEL SECURITY;
+CREATE POLICY entretien_a_payer ON entretien FOR SELECT TO compta USING (a_payer);
+""", encoding="utf-8")
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(main, ["audit", "--schema", str(schema), "--profile",
+                                       "cnil.ref.social-medicosocial.2021", "--json", str(out), "-q"])
+    assert result.exit_code == 1, result.output
+    [notes] = [f for f in json.loads(out.read_text(encoding="utf-8"))["findings"] if f["rule"] == "ACC002"]
+    assert {"code": "rows_limited", "values": {"policies": ["entretien: entretien_a_payer"]},
+            "reason": None} in notes["evidence"]
