@@ -16,6 +16,7 @@ from typing import Any
 
 from auditor.classify.detectors import Detectors
 from auditor.errors import AuditorError
+from auditor.gx_module import great_expectations
 from auditor.models.classification import ColumnClassification
 
 _FILE_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -23,7 +24,7 @@ _FILE_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 def build_suites(columns: list[ColumnClassification], detectors: Detectors, service: str) -> dict[str, Any]:
     """Table -> suite (as GX's JSON dict) for every table with a recognised column."""
-    import great_expectations as gx  # lazy: about 5 s to import
+    gx = great_expectations()  # lazy: about 5 s to import
     from great_expectations.expectations.core.expect_column_values_to_match_regex import (
         ExpectColumnValuesToMatchRegex,
     )

@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from auditor.gx_module import great_expectations
 from auditor.models.findings import GxCheck
 from auditor.models.inventory import Inventory, ReadError, Table
 from auditor.models.table_index import TableIndex
@@ -106,7 +107,8 @@ def run_in_database(url: str, suites: dict[str, Any], inventory: Inventory, *,
         return [], []
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    import great_expectations as gx  # lazy: about 4 s to import
+    great_expectations()  # lazy: about 4 s to import
+    import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")  # nothing written to disk
