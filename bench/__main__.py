@@ -298,9 +298,7 @@ SPARK_CONFIG = "gdpr-audit-spark.yml"
 
 def _spark(directory: Path) -> dict[str, Any]:
     """The dataset as Parquet tables in a local Spark (local[2], its Thrift server), audited live."""
-    import yaml
-
-    from bench.dataset import TABLE_ORDER
+    from bench.dataset import TABLE_ORDER, write_live_config
     from bench.spark import duckdb_tables, load_tables, thrift_server
 
     schema = (directory / "schema.sql").read_text(encoding="utf-8")
@@ -312,13 +310,7 @@ def _spark(directory: Path) -> dict[str, Any]:
         load_tables(conn, duck, TABLE_ORDER, home, schema)
         duck.close()
         loaded = time.perf_counter() - start
-        config = yaml.safe_load((directory / "gdpr-audit.yml").read_text(encoding="utf-8"))
-        for key in ("schema", "data"):
-            config.pop(key, None)
-        config["database"] = {"url": url}
-        config["report"] = {"html": "spark.html", "json": "spark.json", "lang": "fr"}
-        (directory / SPARK_CONFIG).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                                              encoding="utf-8")
+        write_live_config(directory, url, SPARK_CONFIG, "spark")
         audited = _child("--child-whole", str(directory), "--config", SPARK_CONFIG)
         return {"load_s": round(loaded, 1), **audited}
 

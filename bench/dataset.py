@@ -164,14 +164,19 @@ def load_postgres(out: Path, url: str) -> dict[str, int]:
                         copy.write(chunk)
                 counts[table] = cur.rowcount
         conn.execute("ANALYZE")
+    write_live_config(out, url, LIVE_CONFIG, "live")
+    return counts
+
+
+def write_live_config(out: Path, url: str, name: str, reports: str) -> None:
+    """The dataset's configuration audited in a database (`url`) instead of its files, written as
+    `name`, its reports named `reports`.html and .json."""
     config = yaml.safe_load((out / "gdpr-audit.yml").read_text(encoding="utf-8"))
     for key in ("schema", "data"):
         config.pop(key, None)
     config["database"] = {"url": url}
-    config["report"] = {"html": "live.html", "json": "live.json", "lang": "fr"}
-    (out / LIVE_CONFIG).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                                   encoding="utf-8")
-    return counts
+    config["report"] = {"html": f"{reports}.html", "json": f"{reports}.json", "lang": "fr"}
+    (out / name).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def drop_postgres(url: str) -> None:
