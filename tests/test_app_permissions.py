@@ -45,10 +45,16 @@ def test_hasura_permissions_give_the_access_of_the_database_grants(tmp_path):
     professions = ["comptable", "direction", "statisticien", "travailleur_social"]
 
     def matrix(report: dict) -> dict:
-        return {a["role"]: (a["recipient"], a["kind"], a["categories"], a["row_level_security"])
+        return {a["role"]: (a["recipient"], a["kind"], a["categories"])
                 for a in report["access"] if a["role"] in professions}
 
     assert matrix(hasura) == matrix(grants)
+    # rows: the referent's filter limits the social worker alone; in PostgreSQL, RLS on the table
+    # also leaves the management, which has no policy, with no row of it
+    limited = {a["role"]: a["row_level_security"] for a in hasura["access"]}
+    assert limited == {"comptable": [], "direction": [], "statisticien": [], "travailleur_social": ["accompagnement"]}
+    assert {a["role"]: a["row_level_security"] for a in grants["access"] if a["role"] in professions} == {
+        "comptable": [], "direction": ["accompagnement"], "statisticien": [], "travailleur_social": ["accompagnement"]}
     assert [a["role"] for a in hasura["access"]] == professions  # no PUBLIC, no database login
 
     def access_findings(report: dict) -> set:
@@ -192,9 +198,11 @@ def test_cakephp_acl_tables_give_the_access_matrix(tmp_path):
         "CREATE TABLE aros_acos (id integer PRIMARY KEY, aro_id integer, aco_id integer, _create char(2),"
         " _read char(2), _update char(2), _delete char(2));\n", encoding="utf-8")
     files = {"personnes": "id,nom,prenom,dtnai,nir\n1,Martin,Léa,1980-01-02,280017512345678\n",
-             "aros": "id,parent_id,model,foreign_key,alias,lft,rght\n1,,Group,1,Accueil,1,2\n2,,Group,2,Comptabilite,3,4\n",
+             "aros": "id,parent_id,model,foreign_key,alias,lft,rght\n1,,Group,1,Accueil,1,2\n2,,Group,2,Comptabilite,3,4\n"
+                     "3,1,User,7,jdupont,5,6\n",
              "acos": "id,parent_id,model,foreign_key,alias,lft,rght\n1,,,,Personnes,1,2\n",
-             "aros_acos": "id,aro_id,aco_id,_create,_read,_update,_delete\n1,1,1,1,1,1,-1\n2,2,1,-1,-1,-1,-1\n"}
+             "aros_acos": "id,aro_id,aco_id,_create,_read,_update,_delete\n1,1,1,1,1,1,-1\n2,2,1,-1,-1,-1,-1\n"
+                          "3,3,1,1,1,1,1\n"}
     for table, text in files.items():
         (tmp_path / "samples" / f"{table}.csv").write_text(text, encoding="utf-8")
     (tmp_path / "gdpr-audit.yml").write_text(
@@ -204,7 +212,8 @@ def test_cakephp_acl_tables_give_the_access_matrix(tmp_path):
     result = CliRunner().invoke(main, ["audit", str(tmp_path), "--json", str(out), "-q"])
     assert result.exit_code in (0, 1), result.output
     access = {a["role"]: a["tables"] for a in json.loads(out.read_text(encoding="utf-8"))["access"]}
-    assert access == {"Accueil": ["personnes"]}   # Comptabilite is denied everywhere (-1)
+    # Comptabilite is denied everywhere (-1); a user's own ARO (aliased with a login) is never a role
+    assert access == {"Accueil": ["personnes"]}
 
 
 def test_a_row_filter_is_said_on_the_findings_it_limits(tmp_path):
@@ -294,6 +303,12 @@ def test_a_configured_permission_query(tmp_path):
     access = {a["role"]: a["tables"] for a in json.loads(out.read_text(encoding="utf-8"))["access"]}
     assert access == {"comptable": ["aide_financiere", "entretien", "usager"], "statisticien": ["export_statistique"],
                       "travailleur_social": ["aide_financiere", "entretien", "membre_foyer", "usager"]}
+    config["access"]["permission_tables"]["query"] = "SELECT name AS role FROM auth_group"
+    (service / "gdpr-audit.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", str(service), "-q"])
+    assert (result.exit_code, result.output.strip()) == (2, (
+        "gdpr-audit: error: access.permission_tables: the configured query returns no column privilege, "
+        "target, alias, row (it must return role, privilege, target, alias, row)"))
     config["access"]["permission_tables"]["query"] = "SELECT nothing FROM auth_group"
     (service / "gdpr-audit.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     result = CliRunner().invoke(main, ["audit", str(service), "-q"])

@@ -82,3 +82,20 @@ CREATE POLICY entretien_a_payer ON entretien FOR SELECT TO compta USING (a_payer
     [notes] = [f for f in json.loads(out.read_text(encoding="utf-8"))["findings"] if f["rule"] == "ACC002"]
     assert {"code": "rows_limited", "values": {"policies": ["entretien: entretien_a_payer"]},
             "reason": None} in notes["evidence"]
+
+
+def test_a_policy_without_row_level_security_limits_nothing(tmp_path):
+    """PostgreSQL applies a table's policies only once its row level security is on."""
+    schema = tmp_path / "schema.sql"
+    schema.write_text("""
+CREATE ROLE compta NOLOGIN;
+CREATE TABLE entretien (id int PRIMARY KEY, notes text, a_payer boolean);
+GRANT SELECT ON entretien TO compta;
+CREATE POLICY entretien_a_payer ON entretien FOR SELECT TO compta USING (a_payer);
+""", encoding="utf-8")
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(main, ["audit", "--schema", str(schema), "--profile",
+                                       "cnil.ref.social-medicosocial.2021", "--json", str(out), "-q"])
+    assert result.exit_code == 1, result.output
+    [notes] = [f for f in json.loads(out.read_text(encoding="utf-8"))["findings"] if f["rule"] == "ACC002"]
+    assert [e for e in notes["evidence"] if e["code"] == "rows_limited"] == []

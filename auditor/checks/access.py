@@ -252,8 +252,9 @@ def _matrix_row(ctx: AuditContext, inventory: Inventory, view: RoleView) -> Acce
         cells[category] = "excess" if excess else "allowed" if known else "no_recipient"
     role = next((r for r in inventory.roles if r.name.lower() == view.role.lower()), None)
     via = sorted({v for a in view.access.values() for v in a.via if v.startswith("role ")})
-    rls = sorted(t for t in view.access if (tab := ctx.table_index.find(t.rsplit(".", 1)[-1])) is not None
-                 and tab.row_level_security)
+    # tables whose row level security is on, or where an application's row filter limits this role
+    rls = sorted(t for t in view.access if ((tab := ctx.table_index.find(t.rsplit(".", 1)[-1])) is not None
+                                            and tab.row_level_security) or ctx.limited_for(view.role, t))
     return AccessRow(role=view.role, recipient=view.recipient.id if view.recipient else None, kind=view.kind,
                      login=role.login if role else None, inherits=[v.removeprefix("role ") for v in via],
                      categories=cells, tables=sorted(view.access), row_level_security=rls,
@@ -264,14 +265,9 @@ def _row_policies(ctx: AuditContext, role: str, tables: set[str]) -> list[str]:
     """The tables where a row policy limits what `role` reads (`accompagnement: accompagnement_referent`,
     a PostgreSQL policy or an application's row filter): it reads the rows the policy lets through,
     not the whole table."""
-    if ctx.inventory is None or not ctx.inventory.policies:
-        return []
-    who = {role.lower(), "public"}
     out = []
     for name in sorted(tables):
-        short = name.rsplit(".", 1)[-1].lower()
-        names = [p.name for p in ctx.inventory.policies if p.table.lower() == short
-                 and p.command.upper() in {"ALL", "SELECT"} and who & {r.lower() for r in p.roles}]
+        names = ctx.limited_for(role, name)
         if names:
             out.append(f"{name}: {', '.join(names)}")
     return out

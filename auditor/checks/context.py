@@ -8,7 +8,7 @@ from functools import cached_property
 from auditor.config import Settings
 from auditor.models.classification import ColumnClassification
 from auditor.models.findings import AccessRow, Finding, Reference, RetentionStatus
-from auditor.models.inventory import Inventory
+from auditor.models.inventory import Inventory, Policy
 from auditor.models.profile import Fact, Profile, Purpose
 from auditor.models.table_index import TableIndex
 from auditor.profiles import Catalogue
@@ -38,6 +38,24 @@ class AuditContext:
     def table_index(self) -> TableIndex:
         """The inventory's tables by name, indexed once for every check."""
         return TableIndex(self.inventory.tables if self.inventory is not None else [])
+
+    @cached_property
+    def read_policies(self) -> dict[str, list[Policy]]:
+        """Qualified table name -> the policies that limit the rows read from it: an application's row
+        filters, and database policies where the table's row level security is on. Indexed once."""
+        by_table: dict[str, list[Policy]] = {}
+        for policy in self.inventory.policies if self.inventory is not None else []:
+            table = self.table_index.find(policy.table, policy.schema_name)
+            if table is None or policy.command.upper() not in {"ALL", "SELECT"}:
+                continue
+            if policy.source or table.row_level_security:
+                by_table.setdefault(table.qualified_name, []).append(policy)
+        return by_table
+
+    def limited_for(self, role: str, table: str) -> list[str]:
+        """The policies that limit what `role` reads of `table` (its own, or PUBLIC's)."""
+        who = {role.lower(), "public"}
+        return [p.name for p in self.read_policies.get(table, []) if who & {r.lower() for r in p.roles}]
 
     @cached_property
     def _columns_by_table(self) -> dict[str, list[ColumnClassification]]:

@@ -141,6 +141,9 @@ class Policy(BaseModel):
     permissive: bool = True
     using: str | None = None
     with_check: str | None = None
+    source: str | None = Field(default=None, description=(
+        "The application whose row filter this is (Hasura); None: a database policy, which holds only where "
+        "the table's row level security is on"))
     location: SourceLocation = Field(default_factory=SourceLocation)
 
 

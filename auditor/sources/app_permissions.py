@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from auditor.models.inventory import Grant, Inventory, Policy, Role
-from auditor.models.table_index import TableIndex
 
 
 @dataclass
@@ -23,14 +22,9 @@ class AppPermissions:
 
 
 def add_permissions(inventory: Inventory, permissions: AppPermissions) -> None:
-    """The application's roles, grants and policies added to the inventory's; a table with a row
-    policy is marked as limiting its rows."""
+    """The application's roles, grants and row filters added to the inventory's. A filter limits the
+    rows of its own role only: the table is not marked as limiting every role's rows."""
     known = {r.name.lower() for r in inventory.roles}
     inventory.roles += [r for r in permissions.roles if r.name.lower() not in known]
     inventory.grants += permissions.grants
     inventory.policies += permissions.policies
-    tables = TableIndex(inventory.tables)
-    for policy in permissions.policies:
-        table = tables.find(policy.table, policy.schema_name)
-        if table is not None:
-            table.row_level_security = True

@@ -52,15 +52,24 @@ def _table_entries(directory: Path) -> list[tuple[Path, Any]]:
     """(file, entry) for every tracked table of the metadata, in file order."""
     found: list[tuple[Path, Any]] = []
 
+    reading: list[Path] = []  # the includes being read, to refuse a file that includes itself
+
+    def include(target: Path, by: Path) -> None:
+        if target.resolve() in reading:
+            raise ConfigError(f"Hasura metadata: {target.name} includes itself", file=str(by))
+        reading.append(target.resolve())
+        tables_of(_load(target), target)
+        reading.pop()
+
     def tables_of(value: object, file: Path) -> None:
         target = _included(value, file.parent)
         if target is not None:
-            tables_of(_load(target), target)
+            include(target, file)
         elif isinstance(value, list):
             for item in value:
                 inner = _included(item, file.parent)
                 if inner is not None:
-                    tables_of(_load(inner), inner)
+                    include(inner, file)
                 else:
                     found.append((file, item))
         elif isinstance(value, dict) and "table" in value:
@@ -97,6 +106,10 @@ def read_hasura(directory: Path) -> AppPermissions:
                 where = SourceLocation(file=str(file), line=locate(entry, (key, i)))
                 roles.setdefault(role, Role(name=role, login=False, location=where))
                 rules = permission.get("permission") or {}
+                if not isinstance(rules, dict):
+                    raise ConfigError(f"Hasura metadata: the {key} of role {role!r} on {name!r} is not a "
+                                      "mapping (expected permission: {columns, filter})",
+                                      file=str(file), line=where.line)
                 columns = rules.get("columns")
                 # the columns when listed; "*", none or a delete: the whole table
                 listed = ([str(c) for c in columns] if isinstance(columns, list) and privilege != "DELETE"
@@ -107,7 +120,8 @@ def read_hasura(directory: Path) -> AppPermissions:
                 if condition:
                     out.policies.append(Policy(
                         name=f"hasura_{key.split('_')[0]}_{role}", schema_name=schema, table=name,
-                        command=privilege, roles=[role], using=_plain(condition), location=where))
+                        command=privilege, roles=[role], using=_plain(condition), source=SOURCE,
+                        location=where))
     out.roles = list(roles.values())
     return out
 

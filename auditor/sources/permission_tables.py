@@ -11,9 +11,14 @@ is matched to a table of the inventory by its name, then by the application's co
 - `django`: `auth_group`, `auth_group_permissions`, `auth_permission`, `django_content_type`; the
   codename's verb says the privilege (`view_usager` SELECT, `add_` INSERT, `change_` UPDATE,
   `delete_` DELETE), the content type the table (`app_label`_`model`, or the model alone);
-- `cakephp`: `aros`, `acos`, `aros_acos`; an ARO with an alias is a role, an ACO alias a
-  controller, which names its table (`Personnes` -> personnes); `_read`, `_create`, `_update`,
+- `cakephp`: `aros`, `acos`, `aros_acos`; an ARO with an alias is a role — a group's, never a
+  user's (an ARO of the `User` model is often aliased with the login, a person's name) — an ACO alias
+  a controller, which names its table (`Personnes` -> personnes); `_read`, `_create`, `_update`,
   `_delete` at 1 grant the privilege.
+
+Role names come from the rows (group names): the reports show them as they show database roles. The
+tables are read whole: when one holds more rows than the sample, the audit asks for a larger one
+rather than join samples and lose permissions.
 
 Each permission is located at its row (`table#key`) in the evidence, never by a value of the rows
 beyond the role and table names it grants.
@@ -30,6 +35,9 @@ from auditor.models.inventory import Grant, Inventory, Role, SourceLocation
 from auditor.models.table_index import TableIndex
 from auditor.sources.app_permissions import AppPermissions
 from auditor.sources.samples import SampleCounts
+
+_COLUMNS = ("role", "privilege", "target", "alias", "row")
+_PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,8 @@ MAPPINGS = {
                         ('_delete', 'DELETE')) AS priv(flag, privilege)
              ON CAST(CASE priv.flag WHEN '_read' THEN aa._read WHEN '_create' THEN aa._create
                                      WHEN '_update' THEN aa._update ELSE aa._delete END AS VARCHAR) = '1'
-           WHERE aro.alias IS NOT NULL AND aco.alias IS NOT NULL"""),
+           WHERE aro.alias IS NOT NULL AND aco.alias IS NOT NULL
+             AND lower(coalesce(aro.model, '')) NOT IN ('user', 'users', 'utilisateur', 'utilisateurs')"""),
 }
 
 
@@ -92,17 +101,27 @@ def read_permission_tables(samples: SampleCounts | None, inventory: Inventory,
             if counts is None or counts.relation is None:
                 raise ConfigError(f"access.permission_tables: no rows read for table {needed!r} "
                                   f"({name} keeps its permissions in {', '.join(mapping.tables)})")
+            if counts.sampled is not None and counts.sampled < counts.rows:  # a join of samples loses rows
+                raise ConfigError(f"access.permission_tables: table {needed!r} has {counts.rows:,} rows, "
+                                  f"more than the sample reads ({counts.sampled:,}): raise --sample")
             con.execute(f'CREATE OR REPLACE TEMP VIEW "{needed}" AS SELECT * FROM {counts.relation}')
-        rows = con.execute(mapping.query).fetchall()
+        answer = con.execute(mapping.query)
+        names = [d[0].lower() for d in answer.description or []]
+        missing = [c for c in _COLUMNS if c not in names]
+        if missing:
+            raise ConfigError(f"access.permission_tables: the {name} query returns no column "
+                              f"{', '.join(missing)} (it must return {', '.join(_COLUMNS)})")
+        rows = [dict(zip(names, r, strict=True)) for r in answer.fetchall()]
     except duckdb.Error as err:
         raise ConfigError(f"access.permission_tables: the {name} query does not run on those tables "
                           f"({type(err).__name__}: check its table and column names)") from None
     finally:
         con.close()
     roles: dict[str, Role] = {}
-    for role, privilege, target, alias, row in rows:
-        table = tables.find(str(target)) or tables.find(str(alias))
-        if not role or not privilege or table is None:
+    for found_row in rows:
+        role, privilege, row = found_row["role"], str(found_row["privilege"] or "").upper(), found_row["row"]
+        table = tables.find(str(found_row["target"])) or tables.find(str(found_row["alias"]))
+        if not role or privilege not in _PRIVILEGES or table is None:
             continue
         where = SourceLocation(object=str(row))
         roles.setdefault(str(role), Role(name=str(role), login=False, location=where))

@@ -39,11 +39,11 @@ def read_spark(
     tables: list[str],
     exclude: list[str],
 ) -> None:
-    default = target.url.database or "default"
+    default = (target.url.database or "default").lower()  # Spark keeps database names in lower case
     read: list[Table] = []
     if schemas:
         names = [str(r[0]) for r in conn.execute(sa.text("SHOW DATABASES"))]
-        audited = [s for s in names if wanted(s, schemas, [])]
+        audited = [s for s in names if wanted(s.lower(), [p.lower() for p in schemas], [])]
     else:
         audited = [default]
     for schema in audited:
@@ -51,7 +51,7 @@ def read_spark(
         listed = conn.execute(sa.text(f"SHOW TABLES IN {quote(schema)}")).fetchall()
         for row in listed:
             namespace, name, temporary = str(row[0]), str(row[1]), bool(row[2])
-            if temporary or (namespace and namespace != schema):  # a session's temporary view
+            if temporary or (namespace and namespace.lower() != schema.lower()):  # a session's temporary view
                 continue
             qualified = f"{shown}.{name}" if shown else name
             if not (wanted(qualified, tables, exclude) or wanted(name, tables, exclude)):
@@ -71,8 +71,8 @@ def read_spark(
 def imply_keys(tables: list[Table]) -> list[Table]:
     """Keys read from the names, as the engine declares none: a column `id` is its table's key, and
     `usager_id` (or `id_usager`) points to the table `usager` (or `usagers`) of the same schema
-    that has an `id`. Marked implied, so that the report can say where they come from. One pass
-    over the columns, with the tables indexed by name."""
+    that has an `id`. Marked implied in the inventory (not declared). One pass over the columns, with
+    the tables indexed by name."""
     by_name = {(t.schema_name, t.name.lower()): t for t in tables}
     out = []
     for table in tables:

@@ -142,7 +142,7 @@ def read_only_connection(target: Target, timeout_s: int = 30, *,
     run statements through `statement()`, which ends the transaction it opens."""
     engine = _engine(target, timeout_s)
     try:
-        with engine.connect() as conn:
+        with _open(engine, target) as conn:
             if target.backend == "mysql":
                 _mysql_timeout(conn, timeout_s)
                 conn.rollback()
@@ -156,6 +156,17 @@ def read_only_connection(target: Target, timeout_s: int = 30, *,
         raise SourceError(f"no driver for {target.url.drivername}: install gdpr-auditor[drivers]") from None
     finally:
         engine.dispose()
+
+
+def _open(engine: sa.Engine, target: Target) -> sa.Connection:
+    """A connection; a driver's own transport error, outside DB-API's (PyHive's thrift socket, SASL),
+    is a connection failure named by its class, never by its text."""
+    try:
+        return engine.connect()
+    except sa.exc.SQLAlchemyError:
+        raise
+    except Exception as err:
+        raise SourceError(f"cannot connect to {target.masked}: {type(err).__name__}") from None
 
 
 def _sqlite_functions(dbapi_conn: Any, _record: Any) -> None:

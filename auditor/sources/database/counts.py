@@ -17,7 +17,7 @@ from auditor.sources.samples import TableCounts
 # Types whose values cannot be compared for COUNT(DISTINCT …) on some engine, or are too large to;
 # spatial and opaque columns (column_types.py) are not compared either.
 _NO_DISTINCT = re.compile(
-    r"\b(JSONB?|XML|BLOB|LONGBLOB|MEDIUMBLOB|BYTEA|VARBINARY|BINARY|IMAGE|CLOB|TSVECTOR)\b",
+    r"\b(JSONB?|XML|BLOB|LONGBLOB|MEDIUMBLOB|BYTEA|VARBINARY|BINARY|IMAGE|CLOB|TSVECTOR|MAP)\b",  # MAP: Spark
     re.IGNORECASE,
 )
 

@@ -5,8 +5,9 @@ free_text_scan.py): sqlglot writes it in each engine's dialect (quoting, MD5 for
 sample, TRY_CAST and GREATEST for dates, regex functions). What is left differs in how the auditor
 talks to the engine: the dialect sqlglot writes, whether statements run in transactions, which
 schema is implicit, whether tables can be read in parallel, how the statement timeout behaves, where
-the catalogue and the grants are read. Each engine is one record below; the code asks the record,
-never the engine's name. Trino, Snowflake and BigQuery SQL is checked as text (tests); an engine
+the catalogue and the grants are read. Each engine is one record below, which the code asks; what
+stays written per engine is driver code (connection arguments, the statement timeout's SQL, the
+grants' catalogue queries). Trino, Snowflake and BigQuery SQL is checked as text (tests); an engine
 not listed is reached through SQLAlchemy with its own name as the dialect.
 """
 
