@@ -63,39 +63,35 @@ def test_example_access_matrix(tmp_path):
     assert set(rows["PUBLIC"]["categories"].values()) == {"excess"}
 
 
-def test_a_postgresql_policy_is_said_on_the_findings_it_limits(tmp_path):
-    """Accounting reads the notes (ACC002), but a row-level-security policy limits it to the files it
-    pays: the finding says which policy lets which rows through."""
-    schema = tmp_path / "schema.sql"
-    schema.write_text("""
+ACCOUNTING_NOTES = """
 CREATE ROLE compta NOLOGIN;
-CREATE TABLE usager (id int PRIMARY KEY, nom text);
-CREATE TABLE entretien (id int PRIMARY KEY, usager_id int REFERENCES usager (id), notes text, a_payer boolean);
+CREATE TABLE entretien (id int PRIMARY KEY, notes text, a_payer boolean);
 GRANT SELECT ON entretien TO compta;
-ALTER TABLE entretien ENABLE ROW LEVEL SECURITY;
 CREATE POLICY entretien_a_payer ON entretien FOR SELECT TO compta USING (a_payer);
-""", encoding="utf-8")
+"""
+
+
+def _notes_finding(tmp_path, sql: str) -> dict:
+    """The ACC002 finding (accounting reads notes) of a schema-only audit of `sql`."""
+    schema = tmp_path / "schema.sql"
+    schema.write_text(sql, encoding="utf-8")
     out = tmp_path / "r.json"
     result = CliRunner().invoke(main, ["audit", "--schema", str(schema), "--profile",
                                        "cnil.ref.social-medicosocial.2021", "--json", str(out), "-q"])
     assert result.exit_code == 1, result.output
     [notes] = [f for f in json.loads(out.read_text(encoding="utf-8"))["findings"] if f["rule"] == "ACC002"]
+    return notes
+
+
+def test_a_postgresql_policy_is_said_on_the_findings_it_limits(tmp_path):
+    """Accounting reads the notes (ACC002), but a row-level-security policy limits it to the files it
+    pays: the finding says which policy lets which rows through."""
+    notes = _notes_finding(tmp_path, ACCOUNTING_NOTES + "ALTER TABLE entretien ENABLE ROW LEVEL SECURITY;\n")
     assert {"code": "rows_limited", "values": {"policies": ["entretien: entretien_a_payer"]},
             "reason": None} in notes["evidence"]
 
 
 def test_a_policy_without_row_level_security_limits_nothing(tmp_path):
     """PostgreSQL applies a table's policies only once its row level security is on."""
-    schema = tmp_path / "schema.sql"
-    schema.write_text("""
-CREATE ROLE compta NOLOGIN;
-CREATE TABLE entretien (id int PRIMARY KEY, notes text, a_payer boolean);
-GRANT SELECT ON entretien TO compta;
-CREATE POLICY entretien_a_payer ON entretien FOR SELECT TO compta USING (a_payer);
-""", encoding="utf-8")
-    out = tmp_path / "r.json"
-    result = CliRunner().invoke(main, ["audit", "--schema", str(schema), "--profile",
-                                       "cnil.ref.social-medicosocial.2021", "--json", str(out), "-q"])
-    assert result.exit_code == 1, result.output
-    [notes] = [f for f in json.loads(out.read_text(encoding="utf-8"))["findings"] if f["rule"] == "ACC002"]
+    notes = _notes_finding(tmp_path, ACCOUNTING_NOTES)
     assert [e for e in notes["evidence"] if e["code"] == "rows_limited"] == []
