@@ -28,7 +28,7 @@ from typing import Any
 from auditor.errors import ConfigError
 from auditor.models.inventory import Grant, Policy, Role, SourceLocation
 from auditor.sources.app_permissions import AppPermissions
-from auditor.yaml_source import LineDict, LineList, load_yaml_file, locate
+from auditor.yaml_source import load_yaml_file, locate
 
 INCLUDE = "!include "
 _PERMISSIONS = {"select_permissions": "SELECT", "insert_permissions": "INSERT",
@@ -127,11 +127,6 @@ def read_hasura(directory: Path) -> AppPermissions:
 
 
 def _plain(value: object) -> str:
-    """A Hasura boolean expression as compact JSON (its line numbers dropped)."""
-    def strip(v: object) -> object:
-        if isinstance(v, (LineDict, dict)):
-            return {str(k): strip(x) for k, x in v.items()}
-        if isinstance(v, (LineList, list)):
-            return [strip(x) for x in v]
-        return v
-    return json.dumps(strip(value), ensure_ascii=False, sort_keys=True)
+    """A Hasura boolean expression as compact JSON (the YAML reader's mappings and lists are dicts and
+    lists: their line numbers are not serialised)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
