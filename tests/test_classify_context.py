@@ -77,3 +77,33 @@ def test_a_sum_granted_to_a_person_is_income_whatever_the_table(ddl):
             ("montantattribue", "montant_verse", "amount_awarded", "montant_total_accorde")] == [
         ["financial.income"], ["financial.income"], ["financial.income"], []]   # a total is no one's sum
     assert found["pret.montant_accorde"].categories == ["financial.debts"]       # a loan's: owed
+
+
+def test_a_long_text_in_a_people_table_is_free_text_where_text_is_a_choice(ddl):
+    """A TEXT column says « sentences » in a schema whose other strings have a length: in a table
+    about people it holds what they type, whatever its name; not in an organisation's table, not a
+    file path, and not where every string is TEXT (SQLite, many PostgreSQL schemas)."""
+    tables = """
+        CREATE TABLE usager (id int primary key, nom varchar(50), prenom varchar(50), ville varchar(60),
+                             code_insee varchar(5), objectifs_fixes text, url_fichier text);
+        CREATE TABLE structure (id int primary key, nom varchar(100), presentation text);"""
+    found = _classify(ddl, tables, "mysql")
+    assert found["usager.objectifs_fixes"].categories == ["free_text"]
+    assert [(r.source, r.subject) for r in found["usager.objectifs_fixes"].reasons] == [("type", "text")]
+    assert found["usager.url_fichier"].categories == []
+    assert found["structure.presentation"].categories == []
+    everywhere_text = _classify(ddl, tables.replace("varchar(50)", "text").replace("varchar(60)", "text")
+                                .replace("varchar(5)", "text").replace("varchar(100)", "text"))
+    assert everywhere_text["usager.objectifs_fixes"].categories == []
+
+
+def test_an_agency_named_in_the_term_does_not_block_it(ddl):
+    """`$org` words block a person's term (`nom_structure`), but not a term that names the agency
+    itself: France Travail's identifier of the person is theirs; being registered there is their
+    professional situation."""
+    found = _classify(ddl, """
+        CREATE TABLE personnes (id int primary key, nom varchar(50), identifiantpe varchar(11),
+                                inscritpe varchar(1), nom_structure varchar(50));""", "mysql")
+    assert found["personnes.identifiantpe"].categories == ["identity.case_number"]
+    assert found["personnes.inscritpe"].categories == ["professional"]
+    assert found["personnes.nom_structure"].categories == []

@@ -32,6 +32,7 @@ from auditor.profiles import Taxonomy
 COMMENT_CONFIDENCE = 0.7
 TABLE_CONFIDENCE = 0.7
 TYPE_CONFIDENCE = 0.7
+PROSE_CONFIDENCE = 0.6   # a long text column in a people table, whatever its name
 THRESHOLD = 0.5
 _ALWAYS_SENSITIVE = {Sensitivity.special, Sensitivity.offences}
 # Categories a whole table can be about, which then every descriptive column of it holds
@@ -59,6 +60,8 @@ FLAG_WORDS = "flag_words"      # a name starting with one declares a yes/no valu
 KINDS = "kinds"                # a table named for a kind of value is a code list (`contact_type`)
 AGENCIES = "agencies"          # organisations that hold people's files (CAF, France Travail)
 STATISTICS = "statistics"      # a table of counts about people holds nobody's row
+_TEXT_TYPE = re.compile(r"^\s*\w*(TEXT|CLOB)\b", re.IGNORECASE)
+PROSE_SHARE = 0.4
 _PROSE = re.compile(r"^\s*\w*(TEXT|CLOB)\b|\(\s*(\d{4,}|[3-9]\d\d|2[5-9]\d)\s*\)|\bMAX\b", re.IGNORECASE)
 
 
@@ -114,6 +117,7 @@ class Classifier:
         self.product = schema_prefix(inventory)
         self._by_name = {t.name.lower(): t.qualified_name for t in inventory.tables}
         self.views = self._views()
+        self.text_says_prose = text_says_prose(inventory)
 
     def group(self, name: str) -> frozenset[str]:
         return self.vocab.concepts.group(name)
@@ -406,6 +410,10 @@ class Classifier:
             signals.append(Signal("free_text", TYPE_CONFIDENCE,
                                   Reason(source="type", category="free_text", confidence=TYPE_CONFIDENCE,
                                          subject=(col.type or "").split("(")[0].lower()), strong=False))
+        if not hits and self._typed_prose(view, col, reading, kind):
+            signals.append(Signal("free_text", PROSE_CONFIDENCE,
+                                  Reason(source="type", category="free_text", confidence=PROSE_CONFIDENCE,
+                                         subject=(col.type or "").split("(")[0].lower()), strong=False))
         named = {h.concept.category for h in hits if h.whole}
         if view.topics and not named and self._descriptive(col, reading, view):
             for h in view.topics:
@@ -464,6 +472,19 @@ class Classifier:
                 return True
         return False
 
+    def _typed_prose(self, view: TableView, col: Column, reading: Reading, kind: str) -> bool:
+        """A column declared to hold sentences (TEXT, a long string) in a table known to be about
+        people, whose name says nothing of its content: whatever the people who fill it type."""
+        if kind != "text" or not self.text_says_prose or not _TEXT_TYPE.search(col.type or "") \
+                or view.subject is None or not view.confirmed:
+            return False
+        if not self._descriptive(col, reading, view):
+            return False
+        lemmas = reading.lemma_set
+        blocked = (self.group("meta") | self.group("file") | self.group(SETTINGS) | self.group("schema_words")
+                   | self.group(LOOKUP) | self.group("org") | self.group("place"))
+        return not lemmas & blocked
+
     def _descriptive(self, col: Column, reading: Reading, view: TableView) -> bool:
         """A column that says something of the table's topic: not a key, not bookkeeping."""
         lemmas = reading.lemma_set
@@ -471,6 +492,14 @@ class Classifier:
         if col.primary_key or col.name.lower() in fk_cols or lemmas & self.group(KEYS) or not lemmas:
             return False
         return not (lemmas & self.vocab.concepts.group("tech_time") or lemmas <= self.group(STATES))
+
+
+def text_says_prose(inventory: Inventory) -> bool:
+    """Whether TEXT is a choice in this schema: most of its string columns have a declared length.
+    Where TEXT is every string's type (SQLite, many PostgreSQL schemas), it says nothing."""
+    strings = [c.type for t in inventory.tables for c in t.columns if type_class(c.type) == "text"]
+    unbounded = sum(1 for s in strings if _TEXT_TYPE.search(s or ""))
+    return bool(strings) and unbounded <= PROSE_SHARE * len(strings)
 
 
 def schema_prefix(inventory: Inventory) -> str | None:

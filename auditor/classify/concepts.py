@@ -114,13 +114,15 @@ class Concepts:
             rule = concept.rule
             if not self._applies(concept, context, tech_time):
                 continue
-            if lemmas & concept.blocked or (not person and lemmas & concept.liftable):
+            if lemmas & concept.blocked:
                 continue
             if rule.kind == "identifier" and meta:
                 continue
             for term in concept.terms:
                 if not term <= lemmas:
                     continue
+                if not person and (lemmas - term) & concept.liftable:
+                    continue  # an organisation's or a place's: unless the term names one (`france_travail`)
                 explained = content <= term | concept.allowed_with
                 if ((rule.whole or rule.names_only) and text) or (rule.whole and not explained):
                     continue
