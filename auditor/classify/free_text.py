@@ -40,7 +40,9 @@ class Near(Strict):
         """The first phrase and what may follow it up to the second (the second, which starts a word,
         not included)."""
         gap = "[^.;!?\\n]" if self.apart is None else f"(?:(?!\\b(?:{self.apart})\\b)[^.;!?\\n])"
-        return f"(?:{self.first})\\b{gap}{{0,{self.within}}}?"
+        # the first phrase ends a word, or ends on a mark (« m. »: no word follows it in the text
+        # searched, which stops where the second starts)
+        return f"(?:{self.first})(?:\\b|(?<=\\W)){gap}{{0,{self.within}}}?"
 
 
 class TextCategory(Strict):
