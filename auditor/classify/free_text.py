@@ -265,6 +265,11 @@ class LexiconFile(Strict):
     link_window: int = Field(default=6, ge=1, description="Words before a linked term a link word may be")
     no_person: list[str] = Field(default_factory=list,
                                  description="A note that says it is about no one (a meeting): no category")
+    collective: list[str] = Field(default_factory=list, description=(
+        "A setting of several people (a partners' meeting, a group session): the note is about no one "
+        "unless it names someone (a civility, a first name after « pour », « de », « avec »)"))
+    named: list[str] = Field(default_factory=list, description=(
+        "How a note names someone, on the text as written (before normalisation)"))
     categories: list[TextCategory]
     identifiers: list[TextIdentifier] = Field(default_factory=list)
 

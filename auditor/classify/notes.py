@@ -176,6 +176,8 @@ class NoteReader:
         self.link = re.compile(rf"\b{_alt(model.link_words)}\b") if model.link_words else None
         self.link_window = model.link_window
         self.no_person = re.compile(rf"\b{_alt(model.no_person)}\b") if model.no_person else None
+        self.collective = re.compile(rf"\b{_alt(model.collective)}\b") if model.collective else None
+        self.named = re.compile(_alt(model.named)) if model.named else None
         self.identifiers = [
             _Identifier(i.category, re.compile(i.pattern), i.validator, re.compile(i.strip), i.bare_length,
                         re.compile(rf"\b(?:{i.cue})\b") if i.cue else None, i.cue_window)
@@ -328,6 +330,8 @@ class NoteReader:
         text = _ADDRESSES.sub(lambda m: " " * len(m.group()), text)  # no term inside an e-mail or a URL
         if self.no_person is not None and self.no_person.search(text):
             return reading
+        if self.collective is not None and self.collective.search(text) and not self._names_someone(raw):
+            return reading
         by_category: dict[str, list[Mention]] = {}
         for m in [*self.qualify(text, self.mentions(text, patterns)),
                   *self.affirmed_mentions(text, patterns)]:
@@ -351,6 +355,11 @@ class NoteReader:
             if cue is not None:
                 reading.cues[category] = cue
         return reading
+
+    def _names_someone(self, raw: str) -> bool:
+        """A note about a meeting or a group that names a person (« Réunion partenariale pour Yanis »,
+        « synthèse avec Mme … ») is about that person."""
+        return bool(self.civilities.search(raw) or (self.named is not None and self.named.search(raw)))
 
     def normalise(self, raw: str) -> str:
         return normalise(raw, self.civilities)
