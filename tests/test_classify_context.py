@@ -107,3 +107,12 @@ def test_an_agency_named_in_the_term_does_not_block_it(ddl):
     assert found["personnes.identifiantpe"].categories == ["identity.case_number"]
     assert found["personnes.inscritpe"].categories == ["professional"]
     assert found["personnes.nom_structure"].categories == []
+
+
+def test_a_comment_is_read_without_the_function_words_of_its_sentence(ddl):
+    """« are » in an English comment is a verb, not the ARE benefit; in a name it stays the benefit."""
+    found = _classify(ddl, """
+        CREATE TABLE uf_join (id int primary key, contact_id int, nom varchar(20), mt_are decimal(9,2),
+                              weight int COMMENT 'Display order when the user groups are shown together');""", "mysql")
+    assert found["uf_join.weight"].categories == []
+    assert found["uf_join.mt_are"].categories == ["financial.income"]

@@ -111,6 +111,7 @@ class Lexicon:
     stopwords: frozenset[str]
     phrases: dict[tuple[str, ...], str]      # lemma sequence -> one lemma
     neutral: frozenset[str] = frozenset()    # known words that mean nothing personal
+    prose_stopwords: frozenset[str] = frozenset()  # function words of a sentence, dropped from comments
     dictionary: Callable[[], frozenset[str]] = general_words  # words of the language, never split
     _prefixes: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _singular: dict[str, str] = field(default_factory=dict, repr=False)
@@ -236,6 +237,8 @@ class Lexicon:
         """A comment or a label read word by word (no compound splitting of long prose)."""
         words = []
         for piece in split_identifier(text):
+            if piece in self.prose_stopwords:
+                continue
             word = self._known(piece) or (Word(piece, piece, "number") if piece.isdigit() else None)
             words.append(word or Word(piece, piece, "unknown"))
         return Reading(tuple(self._phrases([w for w in words if w.how != "stop"])))

@@ -28,6 +28,7 @@ class LexiconFile(Strict):
     abbreviations: dict[str, str] = Field(default_factory=dict)
     phrases: list[tuple[list[str], str]] = Field(default_factory=list)
     neutral: list[str] = Field(default_factory=list)
+    prose_stopwords: list[str] = Field(default_factory=list)
 
 
 class SubjectRule(Strict):
@@ -86,7 +87,8 @@ def load_lexicon(path: Path) -> Lexicon:
         if len(parts) < 2:
             fail("a phrase has two words or more", ("phrases", i))
         phrases[tuple(parts)] = lemma
-    return Lexicon(variants, dict(model.abbreviations), stop, phrases, neutral)
+    return Lexicon(variants, dict(model.abbreviations), stop, phrases, neutral,
+                   prose_stopwords=frozenset(model.prose_stopwords))
 
 
 def load_vocabulary(taxonomy: Taxonomy, directory: Path | None = None) -> Vocabulary:
