@@ -20,6 +20,7 @@ from auditor.checks.access import check_access
 from auditor.checks.access import check_settings as check_access_settings
 from auditor.checks.config_names import check_names
 from auditor.checks.context import AuditContext
+from auditor.checks.dpia import criteria_met, listed_items
 from auditor.checks.free_text import check_free_text
 from auditor.checks.granularity import check_granularity
 from auditor.checks.minimisation import check_minimisation
@@ -219,7 +220,9 @@ def run_audit(settings: Settings, raw_config: object = None,
                   for p in profiles],
         dpia_required=any(dpia) if dpia else None,
         dpia_basis=[Reference(label=p.dpia.source, lang="fr", verification=p.dpia.verification.value)
-                    for p in profiles if p.dpia is not None and p.dpia.required],
+                    for p in profiles if p.dpia is not None and p.dpia.required and not p.dpia.listed],
+        dpia_listed=listed_items(profiles, catalogue.taxonomy, lang),
+        dpia_criteria=criteria_met(columns, catalogue.taxonomy, lang),
         tables_read=len(inventory.tables), statements_skipped=inventory.statements_skipped,
         rows_read=samples.rows if samples else None,
         rows_sampled=samples.rows_sampled if samples else None, tables=tables_read(inventory, samples),

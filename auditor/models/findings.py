@@ -256,6 +256,26 @@ class ComplianceMatrix(BaseModel):
     rows: list[ComplianceRow]
 
 
+class DpiaListItem(BaseModel):
+    """An item of the CNIL's DPIA lists a declared profile rests on."""
+
+    key: str
+    required: bool = Field(description="On the list of processing that requires a DPIA (else: exempt)")
+    label: str = Field(description="In the report's language")
+    source: str
+    verification: str
+    criteria: list[str] = Field(default_factory=list, description="EDPB criteria the item rests on")
+
+
+class DpiaCriterionMet(BaseModel):
+    """An EDPB criterion of high risk (WP248) that what the audit found meets, with what meets it."""
+
+    key: str
+    label: str = Field(description="In the report's language")
+    categories: list[str] = Field(default_factory=list, description="Data categories found that meet it")
+    subjects: list[str] = Field(default_factory=list, description="Data subjects found that meet it")
+
+
 class AuditResult(BaseModel):
     tool: Tool
     as_of: dt.date
@@ -265,7 +285,12 @@ class AuditResult(BaseModel):
     profiles: list[ProfileUse]
     dpia_required: bool | None = None
     dpia_basis: list[Reference] = Field(default_factory=list,
-                                        description="Why a DPIA is required: each profile's clause saying so")
+                                        description=(
+        "Why a DPIA is required: the clause of each profile that says so without naming list items"))
+    dpia_listed: list[DpiaListItem] = Field(default_factory=list,
+                                            description="Items of the CNIL's DPIA lists the profiles rest on")
+    dpia_criteria: list[DpiaCriterionMet] = Field(default_factory=list, description=(
+        "EDPB criteria of high risk the data found meets (those a database can show)"))
     tables_read: int
     statements_skipped: int = 0
     rows_read: int | None = Field(default=None, description="Rows counted (whole tables, or sample files)")

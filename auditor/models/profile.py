@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 CategoryKey = Annotated[str, Field(json_schema_extra={"x-taxonomy": "category"})]
 SubjectKey = Annotated[str, Field(json_schema_extra={"x-taxonomy": "data_subject"})]
 StartEventKey = Annotated[str, Field(json_schema_extra={"x-taxonomy": "start_event"})]
+DpiaItemKey = Annotated[str, Field(json_schema_extra={"x-taxonomy": "dpia_item"})]
 
 _ISO_DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
@@ -102,11 +103,34 @@ class StartEvent(Strict):
     label: Text
 
 
+class DpiaCriterion(Fact):
+    """One of the criteria of high risk the EDPB guidelines name (WP248 rev.01): a processing that
+    meets two of them is in principle to be assessed, the CNIL says."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Text
+
+
+class DpiaItem(Fact):
+    """A type of processing on one of the CNIL's lists: DPIA required (art. 35.4 GDPR) or not
+    required (art. 35.5)."""
+
+    key: str = Field(pattern=r"^(required|exempt)\.[a-z][a-z0-9_]*$")
+    label: Text
+    criteria: list[str] = Field(default_factory=list, description="The EDPB criteria the item rests on")
+
+    @property
+    def required(self) -> bool:
+        return self.key.startswith("required.")
+
+
 class TaxonomyFile(Strict):
     version: int
     data_subjects: list[DataSubject]
     start_events: list[StartEvent]
     categories: list[Category]
+    dpia_criteria: list[DpiaCriterion] = Field(default_factory=list)
+    dpia_items: list[DpiaItem] = Field(default_factory=list)
 
 
 # -- profiles ------------------------------------------------------------------------------
@@ -212,6 +236,8 @@ class Recipient(Fact):
 class Dpia(Fact):
     required: bool
     condition: Text | None = Field(default=None, description="When the requirement applies or lapses")
+    listed: list[DpiaItemKey] = Field(default_factory=list, description=(
+        "Items of the CNIL's DPIA lists (taxonomy `dpia_items`) the answer rests on"))
 
 
 class SecurityMeasure(Fact):

@@ -60,6 +60,9 @@ def _problems(profile: Profile, taxonomy: Taxonomy) -> Iterable[tuple[Loc, str]]
         yield loc, taxonomy.check_subject(subject) or ""
     for j, rule in enumerate(profile.retention):
         yield ("retention", j, "start_event"), taxonomy.check_start_event(rule.start_event) or ""
+    if profile.dpia is not None:
+        for j, item in enumerate(profile.dpia.listed):
+            yield ("dpia", "listed", j), taxonomy.check_dpia_item(item) or ""
     yield from _duplicates(profile)
     for i, purpose in enumerate(profile.purposes):
         named = purpose.allowed + [c.category for c in purpose.conditional]

@@ -1,7 +1,7 @@
 """The JSON Schema of a profile file, generated from the pydantic models, so that editors
 (yaml-language-server, VS Code, IntelliJ) complete and check profile files as they are written.
 
-Fields that name a taxonomy entry (category, data subject, start event) are marked in the
+Fields that name a taxonomy entry (category, data subject, start event, DPIA list item) are marked in the
 models; here they become references to enums of the built-in taxonomy's keys.
 """
 
@@ -14,7 +14,8 @@ from auditor.models.profile import Profile
 from auditor.profiles.taxonomy import Taxonomy
 
 SCHEMA_ID = "https://gdpr-auditor.invalid/schema/profile.schema.json"
-_DEFS = {"category": "CategoryKey", "data_subject": "SubjectKey", "start_event": "StartEventKey"}
+_DEFS = {"category": "CategoryKey", "data_subject": "SubjectKey", "start_event": "StartEventKey",
+         "dpia_item": "DpiaItemKey"}
 
 
 def _link_taxonomy(node: Any) -> Any:
@@ -37,6 +38,8 @@ def profile_json_schema(taxonomy: Taxonomy) -> dict[str, Any]:
                        "description": "A data-subject key of the taxonomy"},
         "StartEventKey": {"type": "string", "enum": list(taxonomy.start_events),
                           "description": "An event a retention period is counted from"},
+        "DpiaItemKey": {"type": "string", "enum": list(taxonomy.dpia_items),
+                        "description": "An item of the CNIL's DPIA lists (required.* or exempt.*)"},
     })
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
             "title": "gdpr-auditor purpose profile", **schema}

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.errors import ProfileError
-from auditor.models.profile import Category, Sensitivity, StartEvent, TaxonomyFile, Text
+from auditor.models.profile import (
+    Category,
+    DpiaCriterion,
+    DpiaItem,
+    Sensitivity,
+    StartEvent,
+    TaxonomyFile,
+    Text,
+)
 from auditor.resources import data_dir
 from auditor.yaml_source import load_yaml_file, locate, validate
 
@@ -25,6 +33,8 @@ class Taxonomy:
     data_subjects: dict[str, Text]
     start_events: dict[str, StartEvent] = field(default_factory=dict)
     file: str = ""
+    dpia_criteria: dict[str, DpiaCriterion] = field(default_factory=dict)
+    dpia_items: dict[str, DpiaItem] = field(default_factory=dict)
 
     def get(self, key: str) -> Category:
         return self.categories[key]
@@ -56,6 +66,11 @@ class Taxonomy:
         event = self.start_events.get(key)
         return event.label.get(lang) if event else key
 
+    def check_dpia_item(self, key: str) -> str | None:
+        if key in self.dpia_items:
+            return None
+        return f"unknown DPIA list item {key!r}" + did_you_mean(key, list(self.dpia_items))
+
     def check_start_event(self, key: str) -> str | None:
         if key in self.start_events:
             return None
@@ -75,5 +90,14 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
             raise ProfileError(f"category {cat.key!r}: parent {cat.parent!r} must be declared "
                                "before it", file=str(path), line=line)
         categories[cat.key] = cat
+    criteria = {c.key: c for c in model.dpia_criteria}
+    for i, item in enumerate(model.dpia_items):
+        for j, criterion in enumerate(item.criteria):
+            if criterion not in criteria:
+                hint = did_you_mean(criterion, list(criteria))
+                raise ProfileError(f"unknown DPIA criterion {criterion!r}{hint}",
+                                   file=str(path), line=locate(raw, ("dpia_items", i, "criteria", j)),
+                                   key=f"dpia_items.{i}.criteria.{j}")
     return Taxonomy(categories, {s.key: s.label for s in model.data_subjects},
-                    {e.key: e for e in model.start_events}, str(path))
+                    {e.key: e for e in model.start_events}, str(path), criteria,
+                    {item.key: item for item in model.dpia_items})

@@ -17,7 +17,7 @@ from auditor.checks.access import kind_label
 from auditor.durations import humane_iso
 from auditor.models.classification import Reason
 from auditor.models.evidence import Evidence, Value
-from auditor.models.findings import AuditResult, Finding, Reference
+from auditor.models.findings import AuditResult, DpiaCriterionMet, DpiaListItem, Finding, Reference
 from auditor.models.inventory import ReadError
 from auditor.profiles import Taxonomy, load_taxonomy
 from auditor.reporters import locale_format as fmt
@@ -56,8 +56,14 @@ class EvidenceText:
         label = self.taxonomy.data_subjects.get(key or "")
         return label.get(self.lang) if label else (key or "")
 
-    def verification(self, ref: Reference) -> str:
+    def verification(self, ref: Reference | DpiaListItem) -> str:
         return self.texts[f"verification_{ref.verification}"] if ref.verification else ""
+
+    def dpia_criterion(self, met: DpiaCriterionMet) -> str:
+        """A criterion of high risk and what the audit found that meets it: « Données sensibles :
+        Santé, Revenus ; personnes : Personne accompagnée »."""
+        found = [self.category(k) for k in met.categories] + [self.subject(k) for k in met.subjects]
+        return f"{met.label}{self.texts['colon']}{self._join(found)}"
 
     def reference(self, ref: Reference) -> str:
         """A reference on one plain line: its label, and how a profile's clause was verified."""

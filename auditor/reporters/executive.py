@@ -42,7 +42,6 @@ class Picture:
 class Executive:
     verdict: str
     priorities: list[Action]
-    sensitive: list[str] = field(default_factory=list)  # art. 9 and 10 categories found, by label
     figures: list[Figure] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
 
@@ -107,5 +106,4 @@ def build(result: AuditResult, words: EvidenceText) -> Executive:
     pictures = [Picture(m, [GridRow(row.category, row.label,
                                     [_cell(row.statuses[p], row.justified) for p in m.purposes])
                             for row in m.rows]) for m in result.compliance]
-    return Executive(verdict(result), priorities(result), [words.category(k) for k in sensitive_keys],
-                     figures, pictures)
+    return Executive(verdict(result), priorities(result), figures, pictures)

@@ -62,7 +62,12 @@ def build(result: AuditResult) -> dict[str, Any]:
                                                columns=fmt.number(len(personal), lang))))
     if result.dpia_required:
         studied += _para(escape(t["pia_dpia_required"])) + _list(
-            [str(escape(words.reference(r))) for r in result.dpia_basis])
+            [str(escape(words.reference(r))) for r in result.dpia_basis]
+            + [str(escape(f"{item.label} — {item.source} ({words.verification(item)})"))
+               for item in result.dpia_listed if item.required])
+    if result.dpia_criteria:
+        studied += _para(escape(t["dpia_criterion"] + t["colon"])) + _list(
+            [str(escape(words.dpia_criterion(c))) for c in result.dpia_criteria])
     frameworks = _list([str(Markup("<strong>{}</strong> — {}").format(p.title, p.reference))
                         + (str(Markup(" <em>{}</em>").format(p.caveat)) if p.caveat else "")
                         for p in result.profiles])

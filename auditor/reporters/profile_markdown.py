@@ -48,6 +48,8 @@ def _header(profile: Profile, catalogue: Catalogue, lang: str, h: dict[str, str]
         cond = f" — {profile.dpia.condition.get(lang)}" if profile.dpia.condition else ""
         out.append(f"- {h['dpia']}: {h['yes'] if profile.dpia.required else h['no']}{cond} "
                    f"[{_fact(profile.dpia, h)}]")
+        items = catalogue.taxonomy.dpia_items
+        out += [f"  - `{key}` {items[key].label.get(lang)}" for key in profile.dpia.listed]
     out.append(f"- {h['facts']}: {_counts(profile, h)}")
     return [*out, ""]
 
@@ -119,6 +121,18 @@ def render_profile_markdown(profile: Profile, catalogue: Catalogue, lang: str) -
     return "\n".join(out)
 
 
+def _dpia_lists(catalogue: Catalogue, lang: str, h: dict[str, str]) -> list[str]:
+    """The EDPB criteria and the CNIL's DPIA list items, each with its source and verification."""
+    taxonomy = catalogue.taxonomy
+    out = [f"### {h['dpia_lists_title']}", "", h["dpia_lists_intro"], ""]
+    out += _table([h["dpia_criterion"], h["source"]],
+                  [[f"`{c.key}` {c.label.get(lang)}", _fact(c, h)] for c in taxonomy.dpia_criteria.values()])
+    out += _table([h["dpia_item"], h["dpia_criteria"], h["source"]],
+                  [[f"`{i.key}` {i.label.get(lang)}", ", ".join(f"`{c}`" for c in i.criteria), _fact(i, h)]
+                   for i in taxonomy.dpia_items.values()])
+    return out
+
+
 def render_catalogue_markdown(catalogue: Catalogue, lang: str) -> str:
     h = labels(lang, "profile_labels.yaml")
     ids = sorted(catalogue.profiles)
@@ -129,6 +143,7 @@ def render_catalogue_markdown(catalogue: Catalogue, lang: str) -> str:
     head = ["id", *(h[f"verification_{v.value}"] for v in Verification)]
     rows = [[f"`{i}`", *(str(c[v]) for v in Verification)] for i, c in zip(ids, counts, strict=True)]
     out += _table(head, [*rows, [h["total"], *(str(sum(c[v] for c in counts)) for v in Verification)]])
+    out += _dpia_lists(catalogue, lang, h)
     for pid in ids:
         out += [f'<a id="{pid.replace(".", "")}"></a>', "", render_profile_markdown(catalogue.profiles[pid],
                                                                                    catalogue, lang)]
