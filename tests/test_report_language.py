@@ -46,12 +46,16 @@ def test_numbers_dates_and_labels_follow_the_language(reports):
 def test_evidence_is_data_in_the_json_report(reports):
     _, report = reports["en"]
     finding = next(f for f in report["findings"] if f["rule"] == "MIN004")
-    assert [e["code"] for e in finding["evidence"]] == ["reason", "reason", "confidence", "purposes", "filled"]
+    assert [e["code"] for e in finding["evidence"]] == ["reason", "reason", "confidence", "purposes", "filled",
+                                                         "nir_uses"]
     assert finding["evidence"][1]["reason"]["detector"] == "nir"
     assert finding["evidence"][2:] == [
         {"code": "confidence", "values": {"confidence": 1.0}, "reason": None},
         {"code": "purposes", "values": {"purposes": ["P6_signalement"]}, "reason": None},
-        {"code": "filled", "values": {"filled": 12, "rows": 120}, "reason": None}]
+        {"code": "filled", "values": {"filled": 12, "rows": 120}, "reason": None},
+        # the uses the NIR framework decree allows, by key: the reporters name them
+        {"code": "nir_uses", "values": {"uses": ["essms_care", "health_identifier", "social_aid", "payroll"]},
+         "reason": None}]
 
 
 def _finding(*evidence: Evidence) -> Finding:
@@ -149,3 +153,20 @@ def test_what_the_schema_could_not_give_is_said_in_the_report_language(tmp_path)
     said = EvidenceText("fr", html=True).read_error(inventory.errors[0])
     assert str(said).startswith("instruction non analysée (<code>postgres</code>) : <code>")
     assert EvidenceText("en").read_error(inventory.errors[0]).startswith("statement not parsed (postgres): ")
+
+
+def test_the_nir_uses_are_named_with_their_verification(reports):
+    fr, en = visible_text(reports["fr"][0]), visible_text(reports["en"][0])
+    assert ("usages du NIR que le décret cadre autorise : Établissements et services sociaux et médico-sociaux "
+            "(CASF L. 312-1 I) : prise en charge à des fins sanitaires et médico-sociales, échanges avec les "
+            "organismes de sécurité sociale et de prestations (source secondaire), Identifiant de santé (INS) pour "
+            "la prise en charge à des fins sanitaires et médico-sociales (source secondaire), Collectivités "
+            "territoriales, CCAS et départements : instruction et versement des aides sociales, échanges avec les "
+            "organismes de sécurité sociale (CAF, CPAM, MSA) (non vérifié), Employeurs : paie et déclarations "
+            "sociales (non vérifié)") in fr
+    assert ("uses of the NIR the framework decree allows: Social and medico-social establishments and services "
+            "(CASF L. 312-1 I): care for health and medico-social ends, exchanges with social-security and benefit "
+            "bodies (secondary source), Health identifier (INS) for care at health and medico-social ends "
+            "(secondary source), Local authorities, CCAS and départements: instruction and payment of social aid, "
+            "exchanges with social-security bodies (CAF, CPAM, MSA) (unverified), Employers: payroll and social "
+            "declarations (unverified)") in en

@@ -22,7 +22,7 @@ from auditor.checks.context import AuditContext, fact_references
 from auditor.models.classification import ColumnClassification
 from auditor.models.evidence import fact, reasons
 from auditor.models.findings import Finding, Severity
-from auditor.models.profile import ConditionalCategory, Fact, Profile, Purpose
+from auditor.models.profile import ConditionalCategory, Fact, Profile, Purpose, Sensitivity
 from auditor.models.rule import Rule
 from auditor.profiles import Taxonomy
 
@@ -100,6 +100,11 @@ def _finding(ctx: AuditContext, rule: Rule, col: ColumnClassification, category:
                 fact("purposes", purposes=[p.id for p in verdict.purposes])]
     if filled is not None:
         evidence.append(fact("filled", filled=filled, rows=total))
+    taxonomy = ctx.catalogue.taxonomy
+    if verdict.status == "not_allowed" and taxonomy.sensitivity(category) == Sensitivity.identifier \
+            and taxonomy.nir_uses:
+        # the NIR framework decree lists the only uses that justify it: say which
+        evidence.append(fact("nir_uses", uses=list(taxonomy.nir_uses)))
     finding = Finding(
         rule=rule.code, kind=rule.kind, severity=severity, table=col.table, column=col.column,
         category=category, rows=filled, message=rule.message.get(lang).format(**fill),

@@ -124,6 +124,13 @@ class DpiaItem(Fact):
         return self.key.startswith("required.")
 
 
+class NirUse(Fact):
+    """A use of the NIR the framework decree allows, by whom and for what."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Text
+
+
 class TaxonomyFile(Strict):
     version: int
     data_subjects: list[DataSubject]
@@ -131,6 +138,7 @@ class TaxonomyFile(Strict):
     categories: list[Category]
     dpia_criteria: list[DpiaCriterion] = Field(default_factory=list)
     dpia_items: list[DpiaItem] = Field(default_factory=list)
+    nir_uses: list[NirUse] = Field(default_factory=list)
 
 
 # -- profiles ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from auditor.models.profile import (
     Category,
     DpiaCriterion,
     DpiaItem,
+    NirUse,
     Sensitivity,
     StartEvent,
     TaxonomyFile,
@@ -35,6 +36,7 @@ class Taxonomy:
     file: str = ""
     dpia_criteria: dict[str, DpiaCriterion] = field(default_factory=dict)
     dpia_items: dict[str, DpiaItem] = field(default_factory=dict)
+    nir_uses: dict[str, NirUse] = field(default_factory=dict)
 
     def get(self, key: str) -> Category:
         return self.categories[key]
@@ -100,4 +102,4 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
                                    key=f"dpia_items.{i}.criteria.{j}")
     return Taxonomy(categories, {s.key: s.label for s in model.data_subjects},
                     {e.key: e for e in model.start_events}, str(path), criteria,
-                    {item.key: item for item in model.dpia_items})
+                    {item.key: item for item in model.dpia_items}, {u.key: u for u in model.nir_uses})

@@ -56,6 +56,13 @@ class EvidenceText:
         label = self.taxonomy.data_subjects.get(key or "")
         return label.get(self.lang) if label else (key or "")
 
+    def nir_use(self, key: str) -> str:
+        """A use of the NIR the framework decree allows, and how that was verified."""
+        use = self.taxonomy.nir_uses.get(key)
+        if use is None:
+            return key
+        return f"{use.label.get(self.lang)} ({self.texts['verification_' + use.verification.value]})"
+
     def verification(self, ref: Reference | DpiaListItem) -> str:
         return self.texts[f"verification_{ref.verification}"] if ref.verification else ""
 
@@ -168,8 +175,9 @@ class EvidenceText:
             return fmt.number(value, lang)
         if key == "category":
             return self.category(str(value))
-        if key == "categories":
-            return self._join([self.category(c) for c in value])
+        if key in {"categories", "uses"}:  # lists of the taxonomy's keys, each said by its label
+            label = self.category if key == "categories" else self.nir_use
+            return self._join([label(str(k)) for k in value])
         if key == "event":
             return self.taxonomy.start_event_label(str(value), lang)
         if key == "kind":

@@ -130,6 +130,10 @@ def _dpia_lists(catalogue: Catalogue, lang: str, h: dict[str, str]) -> list[str]
     out += _table([h["dpia_item"], h["dpia_criteria"], h["source"]],
                   [[f"`{i.key}` {i.label.get(lang)}", ", ".join(f"`{c}`" for c in i.criteria), _fact(i, h)]
                    for i in taxonomy.dpia_items.values()])
+    if taxonomy.nir_uses:
+        out += [f"### {h['nir_uses_title']}", "", h["nir_uses_intro"], ""]
+        out += _table([h["nir_use"], h["source"]],
+                      [[f"`{u.key}` {u.label.get(lang)}", _fact(u, h)] for u in taxonomy.nir_uses.values()])
     return out
 
 
