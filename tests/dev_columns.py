@@ -27,7 +27,8 @@ from tests.conftest import CORPUS
 DEV = Path(__file__).with_name("fixtures") / "dev" / "columns"
 TEST = Path(__file__).with_name("fixtures") / "dev" / "columns-test"
 TEST_DIALECTS = {"ccas-aides-legacy.sql": "mysql", "rdv-social-rails.sql": "postgres",
-                 "insertion-django.sql": "postgres", "ase-symfony.sql": "mysql"}
+                 "insertion-django.sql": "postgres", "ase-symfony.sql": "mysql",
+                 "siao-hebergement-laravel.sql": "mysql", "mdph-dossiers-legacy.sql": "postgres"}
 DOMIFA_LABELS = CORPUS.parent / "labels" / "SocialGouv__domifa__anonymizer-config.yaml"
 DIALECTS = {"SocialGouv__domifa__schema.sql": "postgres", "SocialGouv__emjpm__hasura-init.sql": "postgres",
             "SocialGouv__mano__e2e-db.sql": "postgres", "atolcd__webrsa__schema-public.sql": "postgres",
