@@ -61,21 +61,14 @@ def test_the_verdict_priorities_dpia_and_figures_in_french(example_reports):
         "Synthèse pour le délégué à la protection des données Avis : Au 1 décembre 2026, le service audité "
         "n'est pas conforme aux finalités qu'il déclare : 14 constats de gravité élevée ou critique sont à "
         "corriger sans attendre, et 24 autres sont à corriger ou à justifier. Priorités ")
+    # the list item and the criteria the data meets, by name (what meets each: in the PIA draft)
     assert ("Analyse d'impact (AIPD) : requise pour les finalités déclarées sur la liste CNIL des traitements "
             "soumis à AIPD : Accompagnement social ou médico-social des personnes — Délib. CNIL n° 2018-327 du "
-            "11 oct. 2018 (JORF 6 nov. 2018), annexe, modifiée par la délib. n° 2019-011 (source secondaire) "
-            "critère de risque élevé (CEPD) rempli par les données trouvées : Données sensibles ou à caractère "
-            "hautement personnel : Infractions, condamnations, mesures de sûreté (art. 10 RGPD), Violences subies "
-            "ou commises (conjugales, intrafamiliales, sur mineur), Origine raciale ou ethnique, Santé, handicap, "
-            "Convictions religieuses ou philosophiques, Coordonnées bancaires (IBAN, RIB), Ressources, revenus, "
-            "prestations perçues, NIR (numéro de sécurité sociale), Localisation précise (coordonnées GPS) "
-            "critère de risque élevé (CEPD) rempli par les données trouvées : Personnes vulnérables (enfants, "
-            "patients, personnes âgées, personnes en difficulté, salariés) : Personne accompagnée critère de "
-            "risque élevé (CEPD) rempli par les données trouvées : Évaluation ou notation des personnes (y "
-            "compris le profilage) : Évaluation sociale et médico-sociale deux critères ou plus : selon la CNIL, "
-            "le traitement doit en principe faire l'objet d'une AIPD les autres critères (surveillance "
-            "systématique, grande échelle, croisement de données, décision automatisée, usage innovant, exclusion "
-            "d'un droit) ne se voient pas dans une base : à apprécier par le DPO") in text
+            "11 oct. 2018, annexe (source secondaire) critères de risque élevé (CEPD) remplis par les données "
+            "trouvées : Données sensibles ou à caractère hautement personnel ; Personnes vulnérables (enfants, "
+            "patients, personnes âgées, personnes en difficulté, salariés) ; Évaluation ou notation des personnes "
+            "(y compris le profilage) — deux critères ou plus : AIPD en principe requise (CNIL) les autres critères "
+            "ne se voient pas dans une base : à apprécier par le DPO") in text
     assert ("Chiffres clés 9 tables et vues lues 51 colonnes de données personnelles 4 colonnes de données "
             "sensibles ou d'infractions (art. 9 et 10) 14 constats graves (gravité élevée ou critique) 38 "
             "constats en tout, dérogations à part 1\u202f774 lignes conservées au-delà de leur durée 5 rôles qui "

@@ -157,16 +157,9 @@ def test_what_the_schema_could_not_give_is_said_in_the_report_language(tmp_path)
 
 def test_the_nir_uses_are_named_with_their_verification(reports):
     fr, en = visible_text(reports["fr"][0]), visible_text(reports["en"][0])
-    assert ("usages du NIR que le décret cadre autorise : Établissements et services sociaux et médico-sociaux "
-            "(CASF L. 312-1 I) : prise en charge à des fins sanitaires et médico-sociales, échanges avec les "
-            "organismes de sécurité sociale et de prestations (source secondaire), Identifiant de santé (INS) pour "
-            "la prise en charge à des fins sanitaires et médico-sociales (source secondaire), Collectivités "
-            "territoriales, CCAS et départements : instruction et versement des aides sociales, échanges avec les "
-            "organismes de sécurité sociale (CAF, CPAM, MSA) (non vérifié), Employeurs : paie et déclarations "
-            "sociales (non vérifié)") in fr
-    assert ("uses of the NIR the framework decree allows: Social and medico-social establishments and services "
-            "(CASF L. 312-1 I): care for health and medico-social ends, exchanges with social-security and benefit "
-            "bodies (secondary source), Health identifier (INS) for care at health and medico-social ends "
-            "(secondary source), Local authorities, CCAS and départements: instruction and payment of social aid, "
-            "exchanges with social-security bodies (CAF, CPAM, MSA) (unverified), Employers: payroll and social "
-            "declarations (unverified)") in en
+    assert ("usages permis par le décret cadre : ESSMS (CASF L. 312-1) : prise en charge, échanges avec les "
+            "organismes sociaux (source secondaire), Identifiant de santé (INS) (source secondaire), Collectivités "
+            "et CCAS : aides sociales (non vérifié), Employeurs : paie et déclarations sociales (non vérifié)") in fr
+    assert ("uses the framework decree allows: ESSMS (CASF L. 312-1): care, exchanges with social-security bodies "
+            "(secondary source), Health identifier (INS) (secondary source), Local authorities and CCAS: social aid "
+            "(unverified), Employers: payroll and social declarations (unverified)") in en

@@ -49,7 +49,7 @@ def test_the_example_prints_within_its_page_budget(example_reports, tmp_path, la
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"report-{lang}.pdf").write_bytes(pdf)
     pages = _pages(pdf)
-    assert len(pages) <= PAGE_BUDGET, [round(fill, 2) for _, fill in pages]
+    assert len(pages) <= PAGE_BUDGET, str([round(fill, 2) for _, fill in pages])
     assert min(fill for _, fill in pages) >= 1 / 3, [round(fill, 2) for _, fill in pages]
     for number, (text, _) in enumerate(pages, start=1):
         assert text.startswith(f"{header} gdpr-auditor {number} / {len(pages)} "), text[:200]
