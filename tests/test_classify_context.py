@@ -116,3 +116,12 @@ def test_a_comment_is_read_without_the_function_words_of_its_sentence(ddl):
                               weight int COMMENT 'Display order when the user groups are shown together');""", "mysql")
     assert found["uf_join.weight"].categories == []
     assert found["uf_join.mt_are"].categories == ["financial.income"]
+
+
+def test_the_abbreviations_of_social_files_are_read(ddl):
+    """`benef`, `heberg`, `alloc`, `surend`: short forms of the sector's files, whole or in a compound."""
+    found = _classify(ddl, """
+        CREATE TABLE dossier (id int primary key, nom_benef varchar(50), type_heberg varchar(20),
+                              mt_alloc decimal(9,2), top_surend varchar(1));""", "mysql")
+    assert [found[f"dossier.{c}"].categories for c in ("nom_benef", "type_heberg", "mt_alloc", "top_surend")] == [
+        ["identity.name"], ["housing"], ["financial.income"], ["financial.debts"]]
