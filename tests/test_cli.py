@@ -118,7 +118,7 @@ def test_rules_and_profiles_commands():
     assert "Decree no. 2019-341 of 19 April 2019 (NIR framework decree)" in explain
     assert error_of(run("rules", "explain", "MIN009")).startswith("gdpr-audit: error: unknown rule 'MIN009'")
     listing = run("profiles", "list", "--lang", "en").output.splitlines()
-    assert len(listing) == 10
+    assert len(listing) == 11
     assert "cnil.ref.social-medicosocial.2021  Deliberation no. 2021-028 of 11 March 2021" \
         " (JORF 23 March 2021)  CNIL framework – reception" in "\n".join(listing)
     shown = run("profiles", "show", "cnil.ref.social-medicosocial.2021", "--lang", "en").output

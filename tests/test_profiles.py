@@ -28,6 +28,7 @@ FRAMEWORKS = {
     "fr.casf.rsa.r262": "R.262",
     "fr.casf.insertion.r263": "R.263",
     "fr.casf.apa-ash.r232": "R.232",
+    "fr.casf.mdph.r247": "R.247",
     "cnil.ref.rh.2019": "2019-160",
     "cnil.ref.gestion-commerciale.2021": "2021-131",
     "cnil.ref.gestion-locative.2021": "2021-057",
@@ -173,3 +174,5 @@ def test_the_catalogue_counts_its_facts_by_verification():
     assert f"| Total | {counts['verified']} | {counts['secondary']} | {counts['unverified']} |" in text
     # the insertion profile: DPIA, purpose, its conditions, two retention rules, recipient, two measures
     assert "- Sourced facts: 10: 7 verified in the official text, 1 from a secondary source, 2 unverified" in text
+    # the MDPH profile: what R.247-1 says was read (three purposes), the rest was not
+    assert "- Sourced facts: 12: 3 verified in the official text, 4 from a secondary source, 5 unverified" in text
