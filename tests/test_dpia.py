@@ -1,5 +1,6 @@
 """The DPIA answer: the CNIL list items the declared profiles rest on, and the EDPB criteria the data
-found meets (auditor/checks/dpia.py), with the taxonomy's lists checked where they are written."""
+found meets (auditor/checks/dpia.py); the taxonomy's lists, and the profile keys naming them (DPIA
+items, sharing conditions), checked where they are written."""
 
 from __future__ import annotations
 
@@ -71,3 +72,15 @@ def test_an_unknown_list_item_or_criterion_is_an_error_at_its_line(tmp_path):
         load_taxonomy(taxonomy)
     assert err.value.key == "dpia_items.13.criteria.1"
     assert "unknown DPIA criterion 'large_scal' (did you mean 'large_scale'?)" in err.value.message
+
+
+def test_an_unknown_sharing_condition_is_an_error_at_its_line(tmp_path):
+    profile = tmp_path / "p.yaml"
+    source = Path(load_catalogue().files["cnil.ref.protection-enfance.2022"]).read_text(encoding="utf-8")
+    profile.write_text(source.replace("sharing: [child_protection]", "sharing: [child_protect]")
+                       .replace("id: cnil.ref.protection-enfance.2022", "id: org.test"), encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        validate_profile_file(profile)
+    line = next(i for i, row in enumerate(profile.read_text().splitlines(), 1) if "child_protect]" in row)
+    assert (err.value.line, err.value.key) == (line, "sharing.0")
+    assert "unknown sharing condition 'child_protect' (did you mean 'child_protection'?)" in err.value.message

@@ -163,3 +163,19 @@ def test_the_nir_uses_are_named_with_their_verification(reports):
     assert ("uses the framework decree allows: ESSMS (CASF L. 312-1): care, exchanges with social-security bodies "
             "(secondary source), Health identifier (INS) (secondary source), Local authorities and CCAS: social aid "
             "(unverified), Employers: payroll and social declarations (unverified)") in en
+
+
+def test_an_access_finding_names_the_shared_secrecy_that_would_apply(reports):
+    """A role that reads what professionals learn under secrecy: the finding says within which texts
+    sharing is allowed (the declared profile's), not « anyone in the service »."""
+    _, report = reports["en"]
+    shared = {(f["rule"], f["role"]): e["values"] for f in report["findings"] for e in f["evidence"]
+              if e["code"] == "sharing"}
+    assert shared == {("ACC001", "direction"): {"conditions": ["social_action", "care_team"]},
+                      ("ACC001", "travailleur_social"): {"conditions": ["social_action", "care_team"]},
+                      ("ACC001", "comptable"): {"conditions": ["social_action", "care_team"]},
+                      ("ACC002", "comptable"): {"conditions": ["social_action", "care_team"]}}
+    fr = visible_text(reports["fr"][0])
+    assert ("secret partagé, seulement dans ce cadre : CASF L.121-6-2 : action sociale auprès d'une même "
+            "personne ou famille, coordonnateur désigné par le maire (non vérifié), CSP L.1110-4 : même équipe "
+            "de soins ou médico-sociale, personne informée (non vérifié)") in fr

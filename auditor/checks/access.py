@@ -35,12 +35,13 @@ from auditor.models.evidence import fact
 from auditor.models.findings import AccessRow, Finding, Severity
 from auditor.models.inventory import Inventory, ReadError
 from auditor.models.profile import Fact, Profile, Recipient, Sensitivity, Strict, Text
-from auditor.profiles.taxonomy import did_you_mean
+from auditor.profiles.taxonomy import Taxonomy, did_you_mean
 from auditor.resources import data_dir
 from auditor.yaml_source import load_yaml_file, locate, validate
 
 _RESTRICTED_KINDS = {"accounting", "administrative", "statistics", "subcontractor"}
 _SENSITIVE = {Sensitivity.special, Sensitivity.offences, Sensitivity.free_text}
+_SECRET = ("social_assessment", "child_welfare", "legal_protection")  # besides _SENSITIVE
 _NOMINATIVE = ("identity.name", "identity.nir", "identity.case_number", "identity.birth_date",
                "identity.photo", "contact.email", "contact.phone", "contact.address",
                "financial.bank_account")
@@ -273,6 +274,13 @@ def _row_policies(ctx: AuditContext, role: str, tables: set[str]) -> list[str]:
     return out
 
 
+def _secret(taxonomy: Taxonomy, category: str) -> bool:
+    """Data a professional learns under secrecy: sensitive data, offences, assessments, notes,
+    child-welfare and protection measures."""
+    return taxonomy.sensitivity(category) in _SENSITIVE or any(
+        taxonomy.covers(k, category) for k in _SECRET)
+
+
 def _labels(ctx: AuditContext, categories: dict[str, list[str]], shown: int = 5) -> str:
     labels = [ctx.catalogue.taxonomy.get(c).label.get(ctx.lang) for c in categories]
     more = f" (+{len(labels) - shown})" if len(labels) > shown else ""
@@ -311,6 +319,10 @@ def _finding(ctx: AuditContext, code: str, view: RoleView, *, category: str | No
         parts.append(fact("rows_limited", policies=limited))
     if view.kind and not (view.mapping and view.mapping.kind):
         parts.append(fact("kind_from_role_name", kind=view.kind))
+    concerned = [category] if category else list(excess or {})
+    if view.profile and view.profile.sharing and any(_secret(taxonomy, c) for c in concerned):
+        # what the profession's secrecy lets its members share: not « anyone in the service »
+        parts.append(fact("sharing", conditions=list(view.profile.sharing)))
     facts: list[Fact] = [view.recipient] if view.recipient and code == "ACC001" else []
     severity = policy.from_facts(rule, facts, bool(view.profile and view.profile.source.binding),
                                    Severity.medium)

@@ -21,6 +21,7 @@ CategoryKey = Annotated[str, Field(json_schema_extra={"x-taxonomy": "category"})
 SubjectKey = Annotated[str, Field(json_schema_extra={"x-taxonomy": "data_subject"})]
 StartEventKey = Annotated[str, Field(json_schema_extra={"x-taxonomy": "start_event"})]
 DpiaItemKey = Annotated[str, Field(json_schema_extra={"x-taxonomy": "dpia_item"})]
+SharingKey = Annotated[str, Field(json_schema_extra={"x-taxonomy": "sharing_condition"})]
 
 _ISO_DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
@@ -131,6 +132,14 @@ class NirUse(Fact):
     label: Text
 
 
+class SharingCondition(Fact):
+    """A text that lets professionals bound by secrecy share what they know of a person: who, for
+    what, within which limits (CASF L.226-2-2 in child protection, CSP L.1110-4 in a care team)."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Text
+
+
 class TaxonomyFile(Strict):
     version: int
     data_subjects: list[DataSubject]
@@ -139,6 +148,7 @@ class TaxonomyFile(Strict):
     dpia_criteria: list[DpiaCriterion] = Field(default_factory=list)
     dpia_items: list[DpiaItem] = Field(default_factory=list)
     nir_uses: list[NirUse] = Field(default_factory=list)
+    sharing_conditions: list[SharingCondition] = Field(default_factory=list)
 
 
 # -- profiles ------------------------------------------------------------------------------
@@ -273,6 +283,9 @@ class Profile(Strict):
     retention: list[RetentionRule] = Field(default_factory=list)
     recipients: list[Recipient] = Field(default_factory=list)
     security: list[SecurityMeasure] = Field(default_factory=list)
+    sharing: list[SharingKey] = Field(default_factory=list, description=(
+        "The conditions under which the processing's professionals may share secret information "
+        "(taxonomy `sharing_conditions`): an access finding names them"))
 
     def facts(self) -> list[Fact]:
         """Every sourced statement of the profile: DPIA, purposes and their conditions, forbidden

@@ -2,9 +2,9 @@
 
 Purposes, retention rules, recipients and security measures are matched by `id`, forbidden
 categories by `category`; an entry the child declares again replaces the parent's in place, new
-ones are appended. Data subjects and exclusions are the union; the DPIA statement is the child's
-if it has one. Title, source and scope are always the child's own: a DPO reading an internal
-policy sees it as such, with the parent named in `extends`.
+ones are appended. Data subjects, exclusions and sharing conditions are the union; the DPIA
+statement is the child's if it has one. Title, source and scope are always the child's own: a DPO
+reading an internal policy sees it as such, with the parent named in `extends`.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def merge(child: Profile, parents: Sequence[Profile]) -> Profile:
     return child.model_copy(update={
         "data_subjects": _union([*(p.data_subjects for p in parents), child.data_subjects]),
         "excluded": _union([*(p.excluded for p in parents), child.excluded]),
+        "sharing": _union([*(p.sharing for p in parents), child.sharing]),
         "dpia": dpia,
         "purposes": by_id("purposes"),
         "retention": by_id("retention"),

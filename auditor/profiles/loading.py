@@ -60,6 +60,8 @@ def _problems(profile: Profile, taxonomy: Taxonomy) -> Iterable[tuple[Loc, str]]
         yield loc, taxonomy.check_subject(subject) or ""
     for j, rule in enumerate(profile.retention):
         yield ("retention", j, "start_event"), taxonomy.check_start_event(rule.start_event) or ""
+    for j, condition in enumerate(profile.sharing):
+        yield ("sharing", j), taxonomy.check_sharing(condition) or ""
     if profile.dpia is not None:
         for j, item in enumerate(profile.dpia.listed):
             yield ("dpia", "listed", j), taxonomy.check_dpia_item(item) or ""

@@ -1,7 +1,8 @@
 """The JSON Schema of a profile file, generated from the pydantic models, so that editors
 (yaml-language-server, VS Code, IntelliJ) complete and check profile files as they are written.
 
-Fields that name a taxonomy entry (category, data subject, start event, DPIA list item) are marked in the
+Fields that name a taxonomy entry (category, data subject, start event, DPIA list item,
+sharing condition) are marked in the
 models; here they become references to enums of the built-in taxonomy's keys.
 """
 
@@ -15,7 +16,7 @@ from auditor.profiles.taxonomy import Taxonomy
 
 SCHEMA_ID = "https://gdpr-auditor.invalid/schema/profile.schema.json"
 _DEFS = {"category": "CategoryKey", "data_subject": "SubjectKey", "start_event": "StartEventKey",
-         "dpia_item": "DpiaItemKey"}
+         "dpia_item": "DpiaItemKey", "sharing_condition": "SharingKey"}
 
 
 def _link_taxonomy(node: Any) -> Any:
@@ -40,6 +41,8 @@ def profile_json_schema(taxonomy: Taxonomy) -> dict[str, Any]:
                           "description": "An event a retention period is counted from"},
         "DpiaItemKey": {"type": "string", "enum": list(taxonomy.dpia_items),
                         "description": "An item of the CNIL's DPIA lists (required.* or exempt.*)"},
+        "SharingKey": {"type": "string", "enum": list(taxonomy.sharing_conditions),
+                       "description": "A condition of shared professional secrecy"},
     })
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
             "title": "gdpr-auditor purpose profile", **schema}

@@ -13,6 +13,7 @@ from auditor.models.profile import (
     DpiaItem,
     NirUse,
     Sensitivity,
+    SharingCondition,
     StartEvent,
     TaxonomyFile,
     Text,
@@ -37,6 +38,7 @@ class Taxonomy:
     dpia_criteria: dict[str, DpiaCriterion] = field(default_factory=dict)
     dpia_items: dict[str, DpiaItem] = field(default_factory=dict)
     nir_uses: dict[str, NirUse] = field(default_factory=dict)
+    sharing_conditions: dict[str, SharingCondition] = field(default_factory=dict)
 
     def get(self, key: str) -> Category:
         return self.categories[key]
@@ -73,6 +75,11 @@ class Taxonomy:
             return None
         return f"unknown DPIA list item {key!r}" + did_you_mean(key, list(self.dpia_items))
 
+    def check_sharing(self, key: str) -> str | None:
+        if key in self.sharing_conditions:
+            return None
+        return f"unknown sharing condition {key!r}" + did_you_mean(key, list(self.sharing_conditions))
+
     def check_start_event(self, key: str) -> str | None:
         if key in self.start_events:
             return None
@@ -102,4 +109,5 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
                                    key=f"dpia_items.{i}.criteria.{j}")
     return Taxonomy(categories, {s.key: s.label for s in model.data_subjects},
                     {e.key: e for e in model.start_events}, str(path), criteria,
-                    {item.key: item for item in model.dpia_items}, {u.key: u for u in model.nir_uses})
+                    {item.key: item for item in model.dpia_items}, {u.key: u for u in model.nir_uses},
+                    {c.key: c for c in model.sharing_conditions})

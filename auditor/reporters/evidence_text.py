@@ -8,7 +8,7 @@ columns, detectors and the lexicon's terms as they are, in <code> in the HTML re
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 
 from markupsafe import Markup, escape
@@ -19,6 +19,7 @@ from auditor.models.classification import Reason
 from auditor.models.evidence import Evidence, Value
 from auditor.models.findings import AuditResult, DpiaCriterionMet, DpiaListItem, Finding, Reference
 from auditor.models.inventory import ReadError
+from auditor.models.profile import NirUse, SharingCondition
 from auditor.profiles import Taxonomy, load_taxonomy
 from auditor.reporters import locale_format as fmt
 from auditor.reporters.labels import labels
@@ -46,6 +47,8 @@ class EvidenceText:
         self.taxonomy = taxonomy or default_taxonomy()
         self.texts = labels(lang, "evidence.yaml")
         self.separator = " ; " if lang == "fr" else "; "
+        self._labelled: dict[str, Callable[[str], str]] = {
+            "categories": self.category, "uses": self.nir_use, "conditions": self.sharing}
 
     # -- labels of codes ---------------------------------------------------------------------
     def category(self, key: str) -> str:
@@ -58,10 +61,16 @@ class EvidenceText:
 
     def nir_use(self, key: str) -> str:
         """A use of the NIR the framework decree allows, and how that was verified."""
-        use = self.taxonomy.nir_uses.get(key)
-        if use is None:
+        return self._fact_label(self.taxonomy.nir_uses.get(key), key)
+
+    def sharing(self, key: str) -> str:
+        """A condition of shared professional secrecy, and how that was verified."""
+        return self._fact_label(self.taxonomy.sharing_conditions.get(key), key)
+
+    def _fact_label(self, fact: NirUse | SharingCondition | None, key: str) -> str:
+        if fact is None:
             return key
-        return f"{use.label.get(self.lang)} ({self.texts['verification_' + use.verification.value]})"
+        return f"{fact.label.get(self.lang)} ({self.texts['verification_' + fact.verification.value]})"
 
     def verification(self, ref: Reference | DpiaListItem) -> str:
         return self.texts[f"verification_{ref.verification}"] if ref.verification else ""
@@ -175,9 +184,8 @@ class EvidenceText:
             return fmt.number(value, lang)
         if key == "category":
             return self.category(str(value))
-        if key in {"categories", "uses"}:  # lists of the taxonomy's keys, each said by its label
-            label = self.category if key == "categories" else self.nir_use
-            return self._join([label(str(k)) for k in value])
+        if key in self._labelled:  # lists of the taxonomy's keys, each said by its label
+            return self._join([self._labelled[key](str(k)) for k in value])
         if key == "event":
             return self.taxonomy.start_event_label(str(value), lang)
         if key == "kind":

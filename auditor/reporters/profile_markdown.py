@@ -50,6 +50,10 @@ def _header(profile: Profile, catalogue: Catalogue, lang: str, h: dict[str, str]
                    f"[{_fact(profile.dpia, h)}]")
         items = catalogue.taxonomy.dpia_items
         out += [f"  - `{key}` {items[key].label.get(lang)}" for key in profile.dpia.listed]
+    if profile.sharing:
+        conditions = catalogue.taxonomy.sharing_conditions
+        named = [f"`{k}` ({h['verification_' + conditions[k].verification.value]})" for k in profile.sharing]
+        out.append(f"- {h['sharing']}: " + ", ".join(named))
     out.append(f"- {h['facts']}: {_counts(profile, h)}")
     return [*out, ""]
 
@@ -134,6 +138,11 @@ def _dpia_lists(catalogue: Catalogue, lang: str, h: dict[str, str]) -> list[str]
         out += [f"### {h['nir_uses_title']}", "", h["nir_uses_intro"], ""]
         out += _table([h["nir_use"], h["source"]],
                       [[f"`{u.key}` {u.label.get(lang)}", _fact(u, h)] for u in taxonomy.nir_uses.values()])
+    if taxonomy.sharing_conditions:
+        out += [f"### {h['sharing_title']}", "", h["sharing_intro"], ""]
+        out += _table([h["sharing_condition"], h["source"]],
+                      [[f"`{c.key}` {c.label.get(lang)}", _fact(c, h)]
+                       for c in taxonomy.sharing_conditions.values()])
     return out
 
 
