@@ -473,8 +473,9 @@ class Classifier:
         return False
 
     def _typed_prose(self, view: TableView, col: Column, reading: Reading, kind: str) -> bool:
-        """A column declared to hold sentences (TEXT, a long string) in a table known to be about
-        people, whose name says nothing of its content: whatever the people who fill it type."""
+        """A column declared TEXT (or CLOB) in a table known to be about people, in a schema whose other
+        strings have a length, and whose name says nothing of its content: whatever the people who
+        fill it type. (A long VARCHAR is not enough: schemas give organisations' names and places 250.)"""
         if kind != "text" or not self.text_says_prose or not _TEXT_TYPE.search(col.type or "") \
                 or view.subject is None or not view.confirmed:
             return False

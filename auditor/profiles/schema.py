@@ -1,9 +1,9 @@
 """The JSON Schema of a profile file, generated from the pydantic models, so that editors
 (yaml-language-server, VS Code, IntelliJ) complete and check profile files as they are written.
 
-Fields that name a taxonomy entry (category, data subject, start event, DPIA list item,
-sharing condition) are marked in the
-models; here they become references to enums of the built-in taxonomy's keys.
+Fields that name a taxonomy entry (category, data subject, start event, DPIA list item, sharing
+condition) are marked in the models; here they become references to enums of the built-in
+taxonomy's keys.
 """
 
 from __future__ import annotations
