@@ -125,3 +125,16 @@ def test_the_abbreviations_of_social_files_are_read(ddl):
                               mt_alloc decimal(9,2), top_surend varchar(1));""", "mysql")
     assert [found[f"dossier.{c}"].categories for c in ("nom_benef", "type_heberg", "mt_alloc", "top_surend")] == [
         ["identity.name"], ["housing"], ["financial.income"], ["financial.debts"]]
+
+
+def test_a_person_id_written_as_text_with_its_role_is_the_persons(ddl):
+    """`ignorer_user_id TEXT` with no declared key: the id of a user (a login-like Matrix id), whatever
+    role the extra word names; a declared key to a users table stays a plain link; a type is none."""
+    found = _classify(ddl, """
+        CREATE TABLE users (name text primary key, password_hash text, creation_ts bigint);
+        CREATE TABLE ignored_users (ignorer_user_id text, ignored_user_id text, user_id_type text);
+        CREATE TABLE blocks (blocker_user_id text REFERENCES users(name));""", "sqlite")
+    assert found["ignored_users.ignorer_user_id"].categories == ["identity.case_number"]
+    assert found["ignored_users.ignored_user_id"].categories == ["identity.case_number"]
+    assert found["ignored_users.user_id_type"].categories == []
+    assert found["blocks.blocker_user_id"].categories == []
