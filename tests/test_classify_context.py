@@ -138,3 +138,12 @@ def test_a_person_id_written_as_text_with_its_role_is_the_persons(ddl):
     assert found["ignored_users.ignored_user_id"].categories == ["identity.case_number"]
     assert found["ignored_users.user_id_type"].categories == []
     assert found["blocks.blocker_user_id"].categories == []
+
+
+def test_a_name_qualified_by_its_use_is_a_name(ddl):
+    """`sort_name`, `household_name`: a person's (or household's) name, kept for a use."""
+    found = _classify(ddl, """
+        CREATE TABLE contact (id int primary key, first_name varchar(64), sort_name varchar(128),
+                              household_name varchar(128), name_type varchar(8));""", "mysql")
+    assert [found[f"contact.{c}"].categories for c in ("sort_name", "household_name", "name_type")] == [
+        ["identity.name"], ["identity.name"], []]
