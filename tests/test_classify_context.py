@@ -147,3 +147,14 @@ def test_a_name_qualified_by_its_use_is_a_name(ddl):
                               household_name varchar(128), name_type varchar(8));""", "mysql")
     assert [found[f"contact.{c}"].categories for c in ("sort_name", "household_name", "name_type")] == [
         ["identity.name"], ["identity.name"], []]
+
+
+def test_a_network_address_type_holds_an_ip_and_ties_split_on_the_longer_word(ddl):
+    """An INET column is an IP address whatever its name (`creation_address`); a compound read two
+    ways at the same cost takes the longer word (`trackid`: track + id, not trac + kid)."""
+    found = _classify(ddl, """
+        CREATE TABLE users (id int primary key, display_name varchar(64), creation_address inet);
+        CREATE TABLE gps_points (id int primary key, user_id int REFERENCES users(id), trackid int);""")
+    assert found["users.creation_address"].categories == ["logs.ip_address"]
+    assert [(r.source, r.subject) for r in found["users.creation_address"].reasons] == [("type", "inet")]
+    assert found["gps_points.trackid"].categories == []

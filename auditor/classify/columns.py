@@ -44,6 +44,7 @@ _TYPES = [  # first match wins: declared type -> class
     ("json", re.compile(r"\b(JSONB?|HSTORE)\b", re.IGNORECASE)),
     ("date", re.compile(r"^\s*(DATE|DATETIME\w*|TIMESTAMP\w*|SMALLDATETIME|TIMESTAMPTZ)\b", re.IGNORECASE)),
     ("binary", re.compile(r"(BYTEA|BLOB|BINARY|VARBINARY|IMAGE\b|RAW\b)", re.IGNORECASE)),
+    ("inet", re.compile(r"^\s*(INET|CIDR)\b", re.IGNORECASE)),   # PostgreSQL's network addresses
     ("text", re.compile(r"(CHAR|TEXT|CLOB|STRING|XML|CITEXT|NAME\b|ENUM|SET\s*\()", re.IGNORECASE)),
     ("number", re.compile(r"(INT|SERIAL|NUMERIC|DECIMAL|FLOAT|DOUBLE|REAL|MONEY|NUMBER)", re.IGNORECASE)),
 ]
@@ -66,7 +67,7 @@ _PROSE = re.compile(r"^\s*\w*(TEXT|CLOB)\b|\(\s*(\d{4,}|[3-9]\d\d|2[5-9]\d)\s*\)
 
 
 def type_class(declared: str | None) -> str:
-    """text | date | flag | number | json | binary | other | unknown (no declared type)."""
+    """text | date | flag | number | json | binary | inet | other | unknown (no declared type)."""
     if not declared:
         return "unknown"
     for name, pattern in _TYPES:
@@ -406,14 +407,7 @@ class Classifier:
                                       Reason(source="comment", category=h.concept.category,
                                              confidence=COMMENT_CONFIDENCE, words=list(h.words)),
                                       strong=False))
-        if kind == "json" and not reading.lemma_set & self.group(SETTINGS):
-            signals.append(Signal("free_text", TYPE_CONFIDENCE,
-                                  Reason(source="type", category="free_text", confidence=TYPE_CONFIDENCE,
-                                         subject=(col.type or "").split("(")[0].lower()), strong=False))
-        if not hits and self._typed_prose(view, col, reading, kind):
-            signals.append(Signal("free_text", PROSE_CONFIDENCE,
-                                  Reason(source="type", category="free_text", confidence=PROSE_CONFIDENCE,
-                                         subject=(col.type or "").split("(")[0].lower()), strong=False))
+        signals += self._type_signals(view, col, reading, kind, bool(hits))
         named = {h.concept.category for h in hits if h.whole}
         if view.topics and not named and self._descriptive(col, reading, view):
             for h in view.topics:
@@ -471,6 +465,25 @@ class Classifier:
             if rest and rest[0].known and pieces[0][len(flag):].startswith(rest[0].text):
                 return True
         return False
+
+    def _type_signals(self, view: TableView, col: Column, reading: Reading, kind: str,
+                      named: bool) -> list[Signal]:
+        """What the declared type alone says: a JSON document or a TEXT typed by people is free text,
+        a network-address type an IP address."""
+        declared = (col.type or "").split("(")[0].lower()
+
+        def typed(category: str, confidence: float, strong: bool = False) -> Signal:
+            reason = Reason(source="type", category=category, confidence=confidence, subject=declared)
+            return Signal(category, confidence, reason, strong=strong)
+
+        out = []
+        if kind == "json" and not reading.lemma_set & self.group(SETTINGS):
+            out.append(typed("free_text", TYPE_CONFIDENCE))
+        if kind == "inet" and not col.primary_key:  # whose address it is, the table says
+            out.append(typed("logs.ip_address", TYPE_CONFIDENCE, strong=True))
+        if not named and self._typed_prose(view, col, reading, kind):
+            out.append(typed("free_text", PROSE_CONFIDENCE))
+        return out
 
     def _typed_prose(self, view: TableView, col: Column, reading: Reading, kind: str) -> bool:
         """A column declared TEXT (or CLOB) in a table known to be about people, in a schema whose other

@@ -192,7 +192,9 @@ class Lexicon:
                     continue
                 candidate = (head[0] + cost, [*head[1], word])
                 current = best[end]
-                if current is None or candidate[0] < current[0]:
+                # on a tie, the cover with the longer word (`track` + `id`, not `trac` + `kid`)
+                if current is None or candidate[0] < current[0] or (
+                        candidate[0] == current[0] and _longest(candidate[1]) > _longest(current[1])):
                     best[end] = candidate
         result = best[n]
         if result is None or len(result[1]) < 2 or all(w.how in {"stop", "unknown"} for w in result[1]):
@@ -258,6 +260,10 @@ class Lexicon:
                 out.append(words[i])
                 i += 1
         return out
+
+
+def _longest(words: list[Word]) -> int:
+    return max((len(w.text) for w in words), default=0)
 
 
 def _stem(word: str, known: Callable[[str], bool]) -> str | None:

@@ -157,6 +157,8 @@ class EvidenceText:
             code = ("reason_dates" if reason.span_years is not None
                     else "reason_values_validator" if reason.validator else "reason_values")
             return self._fill(code, shown)
+        if reason.source == "type" and f"reason_type_{reason.category}" in self.texts:
+            return self._fill(f"reason_type_{reason.category}", shown)  # `inet`: a network address
         return self._fill(f"reason_{reason.source}", shown)
 
     # -- formatting --------------------------------------------------------------------------
