@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,33 +58,28 @@ class Taxonomy:
         return self.categories[key].sensitivity
 
     def check_key(self, key: str) -> str | None:
-        if key in self.categories:
-            return None
-        return f"unknown data category {key!r}" + did_you_mean(key, list(self.categories))
+        return _unknown("data category", key, self.categories)
 
     def check_subject(self, key: str) -> str | None:
-        if key in self.data_subjects:
-            return None
-        return f"unknown data subject {key!r}" + did_you_mean(key, list(self.data_subjects))
+        return _unknown("data subject", key, self.data_subjects)
 
     def start_event_label(self, key: str, lang: str) -> str:
         event = self.start_events.get(key)
         return event.label.get(lang) if event else key
 
     def check_dpia_item(self, key: str) -> str | None:
-        if key in self.dpia_items:
-            return None
-        return f"unknown DPIA list item {key!r}" + did_you_mean(key, list(self.dpia_items))
+        return _unknown("DPIA list item", key, self.dpia_items)
 
     def check_sharing(self, key: str) -> str | None:
-        if key in self.sharing_conditions:
-            return None
-        return f"unknown sharing condition {key!r}" + did_you_mean(key, list(self.sharing_conditions))
+        return _unknown("sharing condition", key, self.sharing_conditions)
 
     def check_start_event(self, key: str) -> str | None:
-        if key in self.start_events:
-            return None
-        return f"unknown start event {key!r}" + did_you_mean(key, list(self.start_events))
+        return _unknown("start event", key, self.start_events)
+
+
+def _unknown(what: str, key: str, known: Mapping[str, object]) -> str | None:
+    """None for a known key; else the problem, with the closest known key as a hint."""
+    return None if key in known else f"unknown {what} {key!r}" + did_you_mean(key, list(known))
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
