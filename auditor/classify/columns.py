@@ -119,6 +119,9 @@ class Classifier:
         self._by_name = {t.name.lower(): t.qualified_name for t in inventory.tables}
         self.views = self._views()
         self.text_says_prose = text_says_prose(inventory)
+        # words that make a TEXT column something other than what people type: once, not per column
+        self._not_prose = frozenset().union(*(self.group(g) for g in (
+            "meta", "file", SETTINGS, "schema_words", LOOKUP, "org", "place")))
 
     def group(self, name: str) -> frozenset[str]:
         return self.vocab.concepts.group(name)
@@ -494,10 +497,7 @@ class Classifier:
             return False
         if not self._descriptive(col, reading, view):
             return False
-        lemmas = reading.lemma_set
-        blocked = (self.group("meta") | self.group("file") | self.group(SETTINGS) | self.group("schema_words")
-                   | self.group(LOOKUP) | self.group("org") | self.group("place"))
-        return not lemmas & blocked
+        return not reading.lemma_set & self._not_prose
 
     def _descriptive(self, col: Column, reading: Reading, view: TableView) -> bool:
         """A column that says something of the table's topic: not a key, not bookkeeping."""
