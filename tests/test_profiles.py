@@ -163,6 +163,13 @@ def test_facts_the_primary_texts_contradicted_are_corrected():
     assert (logs.categories, logs.active, logs.basis.value, logs.verification.value) == (
         ["logs"], "P6M", "mandatory", "verified")
     assert {m.id: m.verification.value for m in insertion.security}["access_logging"] == "verified"
+    # each processing's logs kept as long as its own text says, not one generic period: @RSA one year
+    # (R.262-107 I), the MDPH system three months
+    for profile, rule, period in (("fr.casf.rsa.r262", "RSA_R3_traces", "P1Y"),
+                                  ("fr.casf.mdph.r247", "MD_R1_journaux", "P3M")):
+        logs = {r.id: r for r in CATALOGUE.profiles[profile].retention}[rule]
+        assert (logs.categories, logs.active, logs.verification.value) == (["logs"], period, "verified")
+        assert {m.id: m.verification.value for m in CATALOGUE.profiles[profile].security}["access_logging"] == "verified"
 
 
 def test_the_catalogue_counts_its_facts_by_verification():
@@ -174,5 +181,6 @@ def test_the_catalogue_counts_its_facts_by_verification():
     assert f"| Total | {counts['verified']} | {counts['secondary']} | {counts['unverified']} |" in text
     # the insertion profile: DPIA, purpose, its conditions, two retention rules, recipient, two measures
     assert "- Sourced facts: 10: 7 verified in the official text, 1 from a secondary source, 2 unverified" in text
-    # the MDPH profile: what R.247-1 says was read (three purposes), the rest was not
-    assert "- Sourced facts: 12: 3 verified in the official text, 4 from a secondary source, 5 unverified" in text
+    # the MDPH profile: what R.247-1 says was read (three purposes) and the logs' article (retention and
+    # measure), the rest was not
+    assert "- Sourced facts: 12: 5 verified in the official text, 4 from a secondary source, 3 unverified" in text
