@@ -158,3 +158,28 @@ def test_a_network_address_type_holds_an_ip_and_ties_split_on_the_longer_word(dd
     assert found["users.creation_address"].categories == ["logs.ip_address"]
     assert [(r.source, r.subject) for r in found["users.creation_address"].reasons] == [("type", "inet")]
     assert found["gps_points.trackid"].categories == []
+
+
+def test_a_person_named_by_the_role_they_play_is_named(ddl):
+    """A text column named by a role (`conseiller_pe`, `nom_responsable_organisme`, « chargé de
+    suivi ») holds that person's name, whatever else its name says of the role; in an organisation's
+    table too (its `president`, the `adresse_directeur`), where the organisation's own phone stays
+    nobody's. Not in a column too short for a name, nor in a yes/no glued to its flag word."""
+    found = _classify(ddl, """
+        CREATE TABLE usager (id int primary key, nom varchar(50), conseiller_pe varchar(100),
+                             pers_charg_suivi varchar(50), changereferent varchar(1), isgestionnaire varchar(1),
+                             nom_responsable_organisme varchar(255), referent_type varchar(30));
+        CREATE TABLE partenaires (id int primary key, libelle varchar(100), telephone varchar(20),
+                                  president varchar(100), adressepresident text, nb_conseillers int);""")
+    named = {c: found[f"usager.{c}"].categories for c in (
+        "conseiller_pe", "pers_charg_suivi", "changereferent", "isgestionnaire", "nom_responsable_organisme",
+        "referent_type")}
+    assert named == {"conseiller_pe": ["identity.name"], "pers_charg_suivi": ["identity.name"],
+                     "changereferent": [], "isgestionnaire": [], "nom_responsable_organisme": ["identity.name"],
+                     "referent_type": []}
+    partner = {c: found[f"partenaires.{c}"].categories for c in (
+        "libelle", "telephone", "president", "adressepresident", "nb_conseillers")}
+    assert partner == {"libelle": [], "telephone": [], "president": ["identity.name"],
+                       "adressepresident": ["contact.address"], "nb_conseillers": []}
+    reason = found["usager.conseiller_pe"].reasons[0]
+    assert (reason.source, reason.words, reason.partial) == ("name", ["conseiller=staff"], True)

@@ -64,6 +64,7 @@ STATISTICS = "statistics"      # a table of counts about people holds nobody's r
 _TEXT_TYPE = re.compile(r"^\s*\w*(TEXT|CLOB)\b", re.IGNORECASE)
 PROSE_SHARE = 0.4
 _PROSE = re.compile(r"^\s*\w*(TEXT|CLOB)\b|\(\s*(\d{4,}|[3-9]\d\d|2[5-9]\d)\s*\)|\bMAX\b", re.IGNORECASE)
+_LENGTH = re.compile(r"\(\s*(\d+)\s*\)")
 
 
 def type_class(declared: str | None) -> str:
@@ -80,6 +81,14 @@ def is_prose(declared: str | None) -> bool:
     """A declared type that holds sentences, not a code: TEXT, CLOB, a string of 250 characters or
     more (or no declared type: nothing says otherwise)."""
     return not declared or (type_class(declared) == "text" and bool(_PROSE.search(declared)))
+
+
+def declared_length(declared: str | None) -> int | None:
+    """The length a string type declares (`VARCHAR(9)`: 9); None for any other type or none."""
+    if type_class(declared) != "text":
+        return None
+    found = _LENGTH.search(declared or "")
+    return int(found.group(1)) if found else None
 
 
 def _matches(pattern: str, name: str) -> bool:
@@ -370,15 +379,22 @@ class Classifier:
         columns), its comment, its type, and the table it belongs to."""
         lex, concepts = self.vocab.lexicon, self.vocab.concepts
         reading, kind = self._read(view, col)
-        context = Context(kind, view.subject, view.lemmas, view.confirmed, is_prose(col.type))
+        length = declared_length(col.type)
+        context = Context(kind, view.subject, view.lemmas, view.confirmed, is_prose(col.type), length)
         only: tuple[str, ...] | None = None
-        if view.subject is None and not reading.lemma_set & concepts.group("named_person"):
-            if not view.names_people:
+        if view.subject is None:
+            if (reading.lemma_set & concepts.group("named_person") and kind in {"text", "unknown", "json"}
+                    and not reading.lemma_set & concepts.group("meta")):
+                # the column names the person an organisation's row is about (its `president`, the
+                # `adresse_directeur`): what it holds is that person's
+                context = Context(kind, view.subject, view.lemmas, True, is_prose(col.type), length)
+            elif not view.names_people:
                 return []  # an organisation's phone, a reference list's label: nobody's data
-            # an organisation's table that names a person (its contact, by first name): the name and
-            # e-mail are that person's, the address and phone the organisation's
-            only = ("identity", "contact.email")
-            context = Context(kind, view.subject, view.lemmas, True, is_prose(col.type))
+            else:
+                # an organisation's table that names a person (its contact, by first name): the name
+                # and e-mail are that person's, the address and phone the organisation's
+                only = ("identity", "contact.email")
+                context = Context(kind, view.subject, view.lemmas, True, is_prose(col.type), length)
         if self._links_to_entity(view, col):
             return []  # a plain link to another row of the application, not a coded value
         prefix = view.column_prefix
@@ -461,7 +477,7 @@ class Classifier:
             return True
         lex = self.vocab.lexicon
         first = lex.read(pieces[0]).words
-        if len(first) == 1 and first[0].known:
+        if len(first) == 1 and first[0].known and first[0].text == pieces[0]:
             return False  # a word of its own: `topic`, `island`, `hash`
         for flag in flags:  # glued: `isautre`, `hasrevenu`, `toppersdrodevorsa`
             rest = lex.read(pieces[0][len(flag):]).words if pieces[0].startswith(flag) else ()

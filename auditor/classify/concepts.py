@@ -38,6 +38,8 @@ class ConceptRule(Strict):
     dates: bool = Field(default=False, description="Also holds in a date or timestamp column")
     flags: bool = Field(default=False, description="Also holds in a yes/no column")
     person_table: bool = Field(default=False, description="Only in a table known to be about people")
+    min_length: int | None = Field(default=None, gt=0,
+                                   description="Not in a string declared shorter (a CHAR(1) holds a code, no name)")
     subjects: list[str] = Field(default_factory=list)
     not_subjects: list[str] = Field(default_factory=list)
     tables: list[str] = Field(default_factory=list, description="Lemmas one of which the table's name has")
@@ -77,6 +79,7 @@ class Context:
     table_lemmas: frozenset[str] = frozenset()
     person_table: bool = True        # the table is known to be about people
     prose: bool = True               # the declared type holds sentences (TEXT, long strings), or is unknown
+    length: int | None = None        # the declared length of a string (VARCHAR(9): 9), None when unbounded
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,8 @@ class Concepts:
         if rule.types == "prose" and not context.prose:
             return False
         if rule.types == "date" and kind != "date":
+            return False
+        if rule.min_length is not None and context.length is not None and context.length < rule.min_length:
             return False
         if kind == "flag" and not rule.flags:
             return False
