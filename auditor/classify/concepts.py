@@ -38,8 +38,8 @@ class ConceptRule(Strict):
     dates: bool = Field(default=False, description="Also holds in a date or timestamp column")
     flags: bool = Field(default=False, description="Also holds in a yes/no column")
     person_table: bool = Field(default=False, description="Only in a table known to be about people")
-    min_length: int | None = Field(default=None, gt=0,
-                                   description="Not in a string declared shorter (a CHAR(1) holds a code, no name)")
+    min_length: int | None = Field(
+        default=None, gt=0, description="Not in a string declared shorter (a CHAR(1) holds a code, no name)")
     subjects: list[str] = Field(default_factory=list)
     not_subjects: list[str] = Field(default_factory=list)
     tables: list[str] = Field(default_factory=list, description="Lemmas one of which the table's name has")
