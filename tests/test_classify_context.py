@@ -183,3 +183,24 @@ def test_a_person_named_by_the_role_they_play_is_named(ddl):
                        "adressepresident": ["contact.address"], "nb_conseillers": []}
     reason = found["usager.conseiller_pe"].reasons[0]
     assert (reason.source, reason.words, reason.partial) == ("name", ["conseiller=staff"], True)
+
+
+def test_a_name_names_the_row_a_persons_or_a_things(ddl):
+    """A `name` is a person's in a table of people; in a table of things that names its rows
+    (a person's attachments), it is what people typed. A reference list whose other columns say
+    how it shows an entry (`isautre`) is a list, not anyone's; one holding a person's key is not."""
+    found = _classify(ddl, """
+        CREATE TABLE personnes (id int primary key, name varchar(100));
+        CREATE TABLE representant_legal (id int primary key, nom varchar(100), personne_id int REFERENCES personnes(id));
+        CREATE TABLE pieces_jointes (id int primary key, name varchar(250), personne_id int REFERENCES personnes(id));
+        CREATE TABLE sujetscers (id int primary key, name varchar(250), isautre varchar(1), actif char(1));
+        CREATE TABLE cers (id int primary key, personne_id int REFERENCES personnes(id),
+                           sujetcer_id int REFERENCES sujetscers(id));
+        CREATE TABLE comptes_im (id int primary key, personne_id int REFERENCES personnes(id), name varchar(64),
+                                 is_primary boolean);""")
+    assert {t: found[f"{t}.{c}"].categories for t, c in (
+        ("personnes", "name"), ("representant_legal", "nom"), ("pieces_jointes", "name"), ("sujetscers", "name"),
+        ("comptes_im", "name"))} == {
+        "personnes": ["identity.name"], "representant_legal": ["identity.name"], "pieces_jointes": ["free_text"],
+        "sujetscers": [], "comptes_im": ["free_text"]}
+    assert (found["sujetscers.name"].subject, found["comptes_im.name"].subject) == (None, "beneficiary")

@@ -11,6 +11,7 @@ check the classification rather than trust it. Config overrides win.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
 from collections import Counter, defaultdict
@@ -106,6 +107,7 @@ class TableView:
     how: str = "unknown"              # what said the subject: config, name, lookup, none-by-name, unknown
     names_people: bool = False        # has columns only people have (first name, birth date, civility)
     confirmed: bool = False           # known to be about people: its name, its columns or its keys say so
+    thing_rows: bool = False          # rows of a thing that names them (a document's, a subject's `name`)
     topics: list[Hit] = field(default_factory=list)
     column_prefix: str | None = None
 
@@ -164,8 +166,15 @@ class Classifier:
             view.subject = None if subject == "none" else subject
             view.column_prefix = column_prefix(view.table, view.key)
         self._confirm(views, by_name)
+        person_tables = self.vocab.concepts.group("person_tables")
         for view in views.values():
             view.topics = self._topics(view)
+            # `documents_benefs.name`, `sujets.name`: a table of things (its head noun, first in French
+            # and last in English, is no person: another person word says whose they are), that names
+            # its rows, with no column only a person's row has
+            known = [w.lemma for w in view.reading.words if w.known]
+            view.thing_rows = (bool(known) and not {known[0], known[-1]} & person_tables
+                               and self._names_itself(view) and not self._has_person_columns(view))
         return views
 
     def _confirm(self, views: dict[str, TableView], by_name: dict[str, str]) -> None:
@@ -281,14 +290,17 @@ class Classifier:
         lex = self.vocab.lexicon
         descriptive = []
         for col in table.columns:
-            lemmas = lex.read(col.name).lemma_set
+            reading = lex.read(col.name)
+            lemmas = reading.lemma_set
             if col.primary_key or col.name.lower() in fk_cols or lemmas & self.group(KEYS):
                 continue
+            if self._declares_flag(col.name, reading):
+                continue  # `isautre`, `has_detail`: how the list shows an entry
             if not lemmas <= self.group(LOOKUP):
                 return False
             descriptive.append(lemmas)
-        if not descriptive:
-            return False
+        if not descriptive or self._refers_to_person(view):
+            return False  # `civicrm_im (contact_id, name, is_primary)`: a person's screen names
         if any(lemmas & self.group(LABELS) for lemmas in descriptive):
             return True
         return table.name.lower() in targets and not view.lemmas & self.vocab.concepts.group("person")
@@ -379,22 +391,22 @@ class Classifier:
         columns), its comment, its type, and the table it belongs to."""
         lex, concepts = self.vocab.lexicon, self.vocab.concepts
         reading, kind = self._read(view, col)
-        length = declared_length(col.type)
-        context = Context(kind, view.subject, view.lemmas, view.confirmed, is_prose(col.type), length)
+        context = Context(kind, view.subject, view.lemmas, view.confirmed, is_prose(col.type),
+                          declared_length(col.type), view.thing_rows)
         only: tuple[str, ...] | None = None
         if view.subject is None:
             if (reading.lemma_set & concepts.group("named_person") and kind in {"text", "unknown", "json"}
                     and not reading.lemma_set & concepts.group("meta")):
                 # the column names the person an organisation's row is about (its `president`, the
                 # `adresse_directeur`): what it holds is that person's
-                context = Context(kind, view.subject, view.lemmas, True, is_prose(col.type), length)
+                context = dataclasses.replace(context, person_table=True)
             elif not view.names_people:
                 return []  # an organisation's phone, a reference list's label: nobody's data
             else:
                 # an organisation's table that names a person (its contact, by first name): the name
                 # and e-mail are that person's, the address and phone the organisation's
                 only = ("identity", "contact.email")
-                context = Context(kind, view.subject, view.lemmas, True, is_prose(col.type), length)
+                context = dataclasses.replace(context, person_table=True)
         if self._links_to_entity(view, col):
             return []  # a plain link to another row of the application, not a coded value
         prefix = view.column_prefix

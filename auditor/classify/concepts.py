@@ -38,6 +38,9 @@ class ConceptRule(Strict):
     dates: bool = Field(default=False, description="Also holds in a date or timestamp column")
     flags: bool = Field(default=False, description="Also holds in a yes/no column")
     person_table: bool = Field(default=False, description="Only in a table known to be about people")
+    rows: Literal["people", "things"] | None = Field(
+        default=None, description="people: not in a table of things that names its own rows (a document's "
+                                  "`name`); things: only there")
     min_length: int | None = Field(
         default=None, gt=0, description="Not in a string declared shorter (a CHAR(1) holds a code, no name)")
     subjects: list[str] = Field(default_factory=list)
@@ -80,6 +83,7 @@ class Context:
     person_table: bool = True        # the table is known to be about people
     prose: bool = True               # the declared type holds sentences (TEXT, long strings), or is unknown
     length: int | None = None        # the declared length of a string (VARCHAR(9): 9), None when unbounded
+    thing_rows: bool = False         # the table's rows are things that it names (`documents.name`)
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,8 @@ class Concepts:
     def _applies(self, concept: Concept, context: Context, tech_time: bool) -> bool:
         rule, who = concept.rule, context.subject or "none"
         if rule.person_table and not context.person_table:
+            return False
+        if rule.rows is not None and (rule.rows == "things") != context.thing_rows:
             return False
         if (rule.subjects and who not in rule.subjects) or who in rule.not_subjects:
             return False
