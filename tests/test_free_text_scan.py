@@ -181,3 +181,19 @@ def test_a_hyphen_between_letters_is_read_as_a_space_in_words_not_in_identifiers
     con.execute("CREATE TABLE n (note VARCHAR)")
     con.executemany("INSERT INTO n VALUES (?)", [(n,) for n in notes])
     assert flag_rows(con, "n", "note", LEXICON) == [{"residence_status"}, {"offences"}, {"contact.email"}]
+
+
+def test_a_partner_said_by_the_agreement_of_words_is_qualified_on_its_own_and_said_of_the_first_phrase():
+    """In « Mme … avec une femme », the partner is what is said and « Mme » whom it is said of: a
+    negation between the two negates it; a relative as the first phrase makes it a third party's; a
+    person's own partner is not a third party's (edsnlp reads « compagne » as a relative)."""
+    reader = reader_for(LEXICON)
+    cases = {
+        "Mme n'a jamais eu de relation avec une femme, contrairement à ce que dit le voisin.": ({}, {"special.sex_life"}),
+        "Mme vit avec sa compagne depuis deux ans.": ({"special.sex_life": set()}, set()),
+        "Sa mère vit avec une femme depuis deux ans.": ({"special.sex_life": {"third_party"}}, set()),
+        "Deux résidentes, Mme C. et Mme H., sont en couple.": ({"special.sex_life": set()}, set()),
+        "Lettre de soutien du maire (PS) jointe au dossier.": ({"special.political_opinion": set()}, set()),
+    }
+    got = {text: (reader.read(text).categories, reader.read(text).negated) for text in cases}
+    assert got == cases

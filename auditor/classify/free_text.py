@@ -36,13 +36,14 @@ class Near(Strict):
     def pattern(self) -> str:
         return f"{self.pattern_before()}\\b(?:{self.then})"
 
-    def pattern_before(self) -> str:
+    def pattern_before(self, group: str | None = None) -> str:
         """The first phrase and what may follow it up to the second (the second, which starts a word,
-        not included)."""
+        not included); `group` names the first phrase's group (for the reader, not the engine)."""
         gap = "[^.;!?\\n]" if self.apart is None else f"(?:(?!\\b(?:{self.apart})\\b)[^.;!?\\n])"
         # the first phrase ends a word, or ends on a mark (« m. »: no word follows it in the text
         # searched, which stops where the second starts)
-        return f"(?:{self.first})(?:\\b|(?<=\\W)){gap}{{0,{self.within}}}?"
+        first = f"(?P<{group}>{self.first})" if group else f"(?:{self.first})"
+        return f"{first}(?:\\b|(?<=\\W)){gap}{{0,{self.within}}}?"
 
 
 class TextCategory(Strict):

@@ -76,6 +76,11 @@ class Mention:
     hypothetical: bool = False
     third_party: bool = False
     reported: bool = False
+    # a `near` rule's mention: its first phrase names whom it is said of (`start` to `said_of`), its
+    # second phrase (`head` to `end`) is what is said: qualified on its own (« Mme n'a jamais eu de
+    # relation avec une femme »), a third party's when the first phrase names a relative
+    head: int = -1
+    said_of: int = -1
 
     @property
     def affirmed(self) -> bool:
@@ -167,7 +172,7 @@ class NoteReader:
                       re.compile(rf"\b{by_first_letter(c.exclude)}\b") if c.exclude else None,
                       re.compile(rf"\b{by_first_letter(c.linked)}\b") if c.linked else None,
                       re.compile(rf"\b{by_first_letter(c.affirmed)}\b") if c.affirmed else None,
-                      [_Near(re.compile(rf"\b(?:{n.then})\b"), re.compile(rf"\b{n.pattern_before()}\Z"),
+                      [_Near(re.compile(rf"\b(?:{n.then})\b"), re.compile(rf"\b{n.pattern_before('of')}\Z"),
                              n.within + _NEAR_FIRST) for n in c.near])
             for c in model.categories]
         for cat, c in zip(self.categories, model.categories, strict=True):
@@ -235,7 +240,8 @@ class NoteReader:
                     continue
                 first = near.before.search(scope, max(0, m.start() - near.reach), m.start())
                 if first is not None:
-                    found.append(Mention(cat.category, first.start(), m.end()))
+                    found.append(Mention(cat.category, first.start(), m.end(), head=m.start(),
+                                         said_of=first.end("of")))
         return found
 
     def identifiers_in(self, text: str) -> dict[str, list[IdentifierForm]]:
@@ -303,20 +309,25 @@ class NoteReader:
             # one sentence: spaCy takes the first token as its start once another token says it is
             # none (setting every token costs more than the qualifiers)
             doc[1].is_sent_start = False
-            spans = [doc.char_span(m.start - start, m.end - start, label=str(i), alignment_mode="expand")
-                     for i, m in enumerate(inside)]
+            spans = [doc.char_span((m.head if m.head >= 0 else m.start) - start, m.end - start, label=str(i),
+                                   alignment_mode="expand") for i, m in enumerate(inside)]
             doc.ents = filter_spans([span for span in spans if span is not None])
             for name in needed:
                 doc = quals.pipes[name](doc)
+            by_label = {e.label_: e for e in doc.ents}
             ents = [(e.start_char + start, e.end_char + start, e) for e in doc.ents]
-            for m in inside:
-                ent = next((e for s_, e_, e in ents if s_ <= m.start < e_ or m.start <= s_ < m.end), None)
+            for i, m in enumerate(inside):
+                ent = by_label.get(str(i)) or next(
+                    (e for s_, e_, e in ents if s_ <= m.start < e_ or m.start <= s_ < m.end), None)
                 if ent is None:
                     result.append(m)
                     continue
                 q = ent._
-                result.append(Mention(m.category, m.start, m.end, bool(q.negation),
-                                      bool(q.hypothesis) or m.start >= asked, bool(q.family),
+                # whom a `near` mention is said of, its first phrase says: a relative's (« sa mère »)
+                family = (bool(quals.first_words["family"].search(text, m.start, m.said_of)) if m.said_of >= 0
+                          else bool(q.family))
+                hypothetical = bool(q.hypothesis) or m.start >= asked
+                result.append(Mention(m.category, m.start, m.end, bool(q.negation), hypothetical, family,
                                       bool(q.reported_speech)))
         return result
 
