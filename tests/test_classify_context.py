@@ -204,3 +204,15 @@ def test_a_name_names_the_row_a_persons_or_a_things(ddl):
         "personnes": ["identity.name"], "representant_legal": ["identity.name"], "pieces_jointes": ["free_text"],
         "sujetscers": [], "comptes_im": ["free_text"]}
     assert (found["sujetscers.name"].subject, found["comptes_im.name"].subject) == (None, "beneficiary")
+
+
+def test_the_date_a_situation_began_says_that_situation(ddl):
+    """`ddsitfam` (when the family situation began), `dtnati` (naturalisation) say the situation
+    they date; a date's comment names what it dates, not a situation of the person; being homeless
+    said by a yes/no is housing."""
+    found = _classify(ddl, """
+        CREATE TABLE personnes (id int primary key, nom varchar(50), ddsitfam date, dtnati date,
+                                topsansdomfixe boolean, date_fin date COMMENT 'date the relationship ended');""",
+                      "mysql")
+    assert {c: found[f"personnes.{c}"].categories for c in ("ddsitfam", "dtnati", "topsansdomfixe", "date_fin")} == {
+        "ddsitfam": ["family"], "dtnati": ["nationality"], "topsansdomfixe": ["housing"], "date_fin": []}

@@ -434,6 +434,8 @@ class Classifier:
             for h in concepts.match(lex.read_text(col.comment), context, text=True):
                 if meta and h.concept.rule.kind != "attribute":
                     continue  # `location_type_id` "Which location does this email belong to": not the e-mail
+                if kind == "date" and h.concept.rule.kind == "attribute":
+                    continue  # a date's comment names what it dates (« date the relationship started »)
                 signals.append(Signal(h.concept.category, COMMENT_CONFIDENCE,
                                       Reason(source="comment", category=h.concept.category,
                                              confidence=COMMENT_CONFIDENCE, words=list(h.words)),
