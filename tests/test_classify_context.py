@@ -216,3 +216,14 @@ def test_the_date_a_situation_began_says_that_situation(ddl):
                       "mysql")
     assert {c: found[f"personnes.{c}"].categories for c in ("ddsitfam", "dtnati", "topsansdomfixe", "date_fin")} == {
         "ddsitfam": ["family"], "dtnati": ["nationality"], "topsansdomfixe": ["housing"], "date_fin": []}
+
+
+def test_a_french_name_whose_head_noun_comes_first_is_not_an_organisation(ddl):
+    """`orientsstructs` (a person's orientations to structures) ends on an organisation's word but
+    starts with its head noun and holds a person's key: the person's; `structures` alone is none."""
+    found = _classify(ddl, """
+        CREATE TABLE personnes (id int primary key, nom varchar(50));
+        CREATE TABLE structures (id int primary key, libelle varchar(100), telephone varchar(20));
+        CREATE TABLE orientsstructs (id int primary key, personne_id int REFERENCES personnes(id),
+                                     structure_id int REFERENCES structures(id), motif text);""")
+    assert (found["orientsstructs.id"].subject, found["structures.id"].subject) == ("beneficiary", None)

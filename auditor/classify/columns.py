@@ -242,6 +242,11 @@ class Classifier:
                 return subject, "none-by-name" if subject == "none" else "name"
         if self._is_lookup(view, targets):
             return "none", "lookup"
+        return self._subject_from_words(view)
+
+    def _subject_from_words(self, view: TableView) -> tuple[str, str]:
+        """(subject, how) from the words of a table's name: statistics, a kind of value, an
+        organisation, a place or a setting are no one's; ("?", "unknown") when none says."""
         groups = self.vocab.concepts
         lemmas = [w.lemma for w in view.reading.words if w.known]
         if not lemmas:
@@ -268,6 +273,10 @@ class Classifier:
                 return "?", "unknown"
             if ends & reference:
                 return "none", "reference"
+            if last and lemmas[0] not in not_people and self._refers_to_person(view):
+                # French puts the head noun first: `orientsstructs` (a person's orientations to
+                # structures), holding a person's key, is that person's, not an organisation
+                return "?", "unknown"
             if lemmas[0] in not_people or last:
                 return "none", "none-by-name"
         elif lemmas[0] in groups.group("org") and set(lemmas) & person <= groups.group("role_words"):
