@@ -227,3 +227,15 @@ def test_a_french_name_whose_head_noun_comes_first_is_not_an_organisation(ddl):
         CREATE TABLE orientsstructs (id int primary key, personne_id int REFERENCES personnes(id),
                                      structure_id int REFERENCES structures(id), motif text);""")
     assert (found["orientsstructs.id"].subject, found["structures.id"].subject) == ("beneficiary", None)
+
+
+def test_what_people_type_in_a_table_about_health_holds_health(ddl):
+    """A free-text column of a table named for a sensitive topic holds that topic too."""
+    found = _classify(ddl, """
+        CREATE TABLE usager (id int primary key, nom varchar(50));
+        CREATE TABLE medicalfile (id int primary key, usager_id int REFERENCES usager(id), encrypted text,
+                                  commentaire text);
+        CREATE TABLE passage (id int primary key, usager_id int REFERENCES usager(id), commentaire text);""")
+    assert sorted(found["medicalfile.encrypted"].categories) == ["free_text", "special.health"]
+    assert sorted(found["medicalfile.commentaire"].categories) == ["free_text", "special.health"]
+    assert found["passage.commentaire"].categories == ["free_text"]

@@ -450,7 +450,8 @@ class Classifier:
                                              confidence=COMMENT_CONFIDENCE, words=list(h.words)),
                                       strong=False))
         signals += self._type_signals(view, col, reading, kind, bool(hits))
-        named = {h.concept.category for h in hits if h.whole}
+        # what people typed in a table about health or offences holds it too (`medicalfile.encrypted`)
+        named = {h.concept.category for h in hits if h.whole} - {"free_text"}
         if view.topics and not named and self._descriptive(col, reading, view):
             for h in view.topics:
                 signals.append(Signal(h.concept.category, TABLE_CONFIDENCE,
