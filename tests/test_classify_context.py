@@ -239,3 +239,11 @@ def test_what_people_type_in_a_table_about_health_holds_health(ddl):
     assert sorted(found["medicalfile.encrypted"].categories) == ["free_text", "special.health"]
     assert sorted(found["medicalfile.commentaire"].categories) == ["free_text", "special.health"]
     assert found["passage.commentaire"].categories == ["free_text"]
+
+
+def test_when_a_person_was_last_active_is_their_connection_log(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE users (id int primary key, name varchar(50), last_active timestamp, last_validated bigint,
+                            last_seen timestamp, created_ts bigint);""")
+    assert {c: found[f"users.{c}"].categories for c in ("last_active", "last_validated", "last_seen", "created_ts")} \
+        == {"last_active": ["logs"], "last_validated": ["logs"], "last_seen": ["logs"], "created_ts": []}
