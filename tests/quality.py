@@ -183,10 +183,7 @@ def notes_corpus() -> list[str]:
             "offences 0.909 / 0.816. The errors of its development split were then read; its test split's "
             "were not. Its writer counts contraception, an IVG and STI follow-up as sex life as well as health, "
             "which the rules of A, B and C left to health.", ""]
-    for split, title in (("dev", "Batch D, development split"), ("test", "Batch D, test split (errors not read)")):
-        s = score(split, ("D",))
-        out += [f"#### {title}: {s.notes} notes", ""]
-        out += _notes_table(s, CATEGORIES)
+    out += _batch_splits("D")
     out += ["### Batch F: 400 notes", "",
             "Written and labelled on 2026-12-03 by a helper session that read only the labelling rules and the "
             "format of batch E, weighted towards what the detector found hardest (sex life, orientation and "
@@ -197,10 +194,7 @@ def notes_corpus() -> list[str]:
             "The errors of its development split were then read; its test split's were not. Like D and E, its "
             "writer counts contraception and an IVG as sex life as well as health, and sexual violence as sex life "
             "as well as violence; the detector follows the rules of A to C and the fixtures (health; violence).", ""]
-    for split, title in (("dev", "Batch F, development split"), ("test", "Batch F, test split (errors not read)")):
-        s = score(split, ("F",))
-        out += [f"#### {title}: {s.notes} notes", ""]
-        out += _notes_table(s, CATEGORIES)
+    out += _batch_splits("F")
     s = score(None, ("E",))
     out += ["### Batch E: 400 notes, held out", "",
             "Written and labelled on 2026-12-03 by a helper session that read only the labelling rules and the "
@@ -210,6 +204,17 @@ def notes_corpus() -> list[str]:
             "violence 0.952 / 0.851; offences 0.857 / 0.906. Its writer counts an adult protection measure as "
             "health, as the detector does.", "",
             f"#### Batch E: {s.notes} notes", "", *_notes_table(s, CATEGORIES)]
+    return out
+
+
+def _batch_splits(batch: str) -> list[str]:
+    """A batch's development and test splits, each with its table."""
+    from tests.dev_notes import CATEGORIES, score
+
+    out = []
+    for split, title in (("dev", "development split"), ("test", "test split (errors not read)")):
+        s = score(split, (batch,))
+        out += [f"#### Batch {batch}, {title}: {s.notes} notes", "", *_notes_table(s, CATEGORIES)]
     return out
 
 
