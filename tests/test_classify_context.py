@@ -163,14 +163,15 @@ def test_a_network_address_type_holds_an_ip_and_ties_split_on_the_longer_word(dd
 def test_a_person_named_by_the_role_they_play_is_named(ddl):
     """A text column named by a role (`conseiller_pe`, `nom_responsable_organisme`, « chargé de
     suivi ») holds that person's name, whatever else its name says of the role; in an organisation's
-    table too (its `president`, the `adresse_directeur`), where the organisation's own phone stays
+    table too (its `president`, the `adresse_directeur`, who `created_by` a row), where the organisation's own phone stays
     nobody's. Not in a column too short for a name, nor in a yes/no glued to its flag word."""
     found = _classify(ddl, """
         CREATE TABLE usager (id int primary key, nom varchar(50), conseiller_pe varchar(100),
                              pers_charg_suivi varchar(50), changereferent varchar(1), isgestionnaire varchar(1),
                              nom_responsable_organisme varchar(255), referent_type varchar(30));
         CREATE TABLE partenaires (id int primary key, libelle varchar(100), telephone varchar(20),
-                                  president varchar(100), adressepresident text, nb_conseillers int);""")
+                                  president varchar(100), adressepresident text, nb_conseillers int,
+                                  created_by varchar(100));""")
     named = {c: found[f"usager.{c}"].categories for c in (
         "conseiller_pe", "pers_charg_suivi", "changereferent", "isgestionnaire", "nom_responsable_organisme",
         "referent_type")}
@@ -178,9 +179,9 @@ def test_a_person_named_by_the_role_they_play_is_named(ddl):
                      "changereferent": [], "isgestionnaire": [], "nom_responsable_organisme": ["identity.name"],
                      "referent_type": []}
     partner = {c: found[f"partenaires.{c}"].categories for c in (
-        "libelle", "telephone", "president", "adressepresident", "nb_conseillers")}
+        "libelle", "telephone", "president", "adressepresident", "nb_conseillers", "created_by")}
     assert partner == {"libelle": [], "telephone": [], "president": ["identity.name"],
-                       "adressepresident": ["contact.address"], "nb_conseillers": []}
+                       "adressepresident": ["contact.address"], "nb_conseillers": [], "created_by": ["identity.name"]}
     reason = found["usager.conseiller_pe"].reasons[0]
     assert (reason.source, reason.words, reason.partial) == ("name", ["conseiller=staff"], True)
 
