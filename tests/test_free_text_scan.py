@@ -184,16 +184,23 @@ def test_a_hyphen_between_letters_is_read_as_a_space_in_words_not_in_identifiers
 
 
 def test_a_partner_said_by_the_agreement_of_words_is_qualified_on_its_own_and_said_of_the_first_phrase():
-    """In « Mme … avec une femme », the partner is what is said and « Mme » whom it is said of: a
-    negation between the two negates it; a relative as the first phrase makes it a third party's; a
-    person's own partner is not a third party's (edsnlp reads « compagne » as a relative)."""
+    """In « Mme … avec une femme », the partner is what is said and « Mme » whom it is said of, the
+    nearest such phrase: a negation between the two negates it, even when « M. » ends a sentence of its
+    own; a relative as the first phrase makes it a third party's; a person's own partner is not a third
+    party's (edsnlp reads « compagne » as a relative), nor the partner named first (« sa petite amie, avec
+    qui elle sort »). Two men named one after the other are not a couple; « M. et M. X » is."""
     reader = reader_for(LEXICON)
     cases = {
         "Mme n'a jamais eu de relation avec une femme, contrairement à ce que dit le voisin.": ({}, {"special.sex_life"}),
         "Mme vit avec sa compagne depuis deux ans.": ({"special.sex_life": set()}, set()),
         "Sa mère vit avec une femme depuis deux ans.": ({"special.sex_life": {"third_party"}}, set()),
         "Deux résidentes, Mme C. et Mme H., sont en couple.": ({"special.sex_life": set()}, set()),
-        "Lettre de soutien du maire (PS) jointe au dossier.": ({"special.political_opinion": set()}, set()),
+        "M. est adjoint au maire (PS) de sa commune.": ({"special.political_opinion": set()}, set()),
+        "M. n'est pas en couple avec un homme.": ({}, {"special.sex_life"}),
+        "Sa mère pense que Mme vit avec une femme.": ({"special.sex_life": set()}, set()),
+        "Sa petite amie, avec qui elle sort depuis un an, l'accompagne.": ({"special.sex_life": set()}, set()),
+        "RDV avec M. Dupont et M. Martin, conseiller CAF.": ({}, set()),
+        "Situation de M. et M. Garcia-Lopez, mariés depuis 2019.": ({"special.sex_life": set()}, set()),
     }
-    got = {text: (reader.read(text).categories, reader.read(text).negated) for text in cases}
-    assert got == cases
+    readings = {text: reader.read(text) for text in cases}
+    assert {text: (r.categories, r.negated) for text, r in readings.items()} == cases

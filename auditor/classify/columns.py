@@ -65,7 +65,7 @@ STATISTICS = "statistics"      # a table of counts about people holds nobody's r
 _TEXT_TYPE = re.compile(r"^\s*\w*(TEXT|CLOB)\b", re.IGNORECASE)
 PROSE_SHARE = 0.4
 _PROSE = re.compile(r"^\s*\w*(TEXT|CLOB)\b|\(\s*(\d{4,}|[3-9]\d\d|2[5-9]\d)\s*\)|\bMAX\b", re.IGNORECASE)
-_LENGTH = re.compile(r"\(\s*(\d+)\s*\)")
+_LENGTH = re.compile(r"\(\s*(\d+)\s*(?:CHAR|BYTE)?\s*\)", re.IGNORECASE)
 
 
 def type_class(declared: str | None) -> str:
@@ -169,11 +169,13 @@ class Classifier:
         person_tables = self.vocab.concepts.group("person_tables")
         for view in views.values():
             view.topics = self._topics(view)
-            # `documents_benefs.name`, `sujets.name`: a table of things (its head noun, first in French
-            # and last in English, is no person: another person word says whose they are), that names
-            # its rows, with no column only a person's row has
+            # `pieces_jointes.name`, `sujets.name`: a table of things (no person word at either end of
+            # its name, where French and English put the head noun; no subject rule names it for
+            # people) that names its rows, with no column only a person's row has
             known = [w.lemma for w in view.reading.words if w.known]
-            view.thing_rows = (bool(known) and not {known[0], known[-1]} & person_tables
+            named_for_people = view.how in {"config", "name"} and view.subject is not None
+            view.thing_rows = (bool(known) and not named_for_people
+                               and not {known[0], known[-1]} & person_tables
                                and self._names_itself(view) and not self._has_person_columns(view))
         return views
 
@@ -273,10 +275,6 @@ class Classifier:
                 return "?", "unknown"
             if ends & reference:
                 return "none", "reference"
-            if last and lemmas[0] not in not_people and self._refers_to_person(view):
-                # French puts the head noun first: `orientsstructs` (a person's orientations to
-                # structures), holding a person's key, is that person's, not an organisation
-                return "?", "unknown"
             if lemmas[0] in not_people or last:
                 return "none", "none-by-name"
         elif lemmas[0] in groups.group("org") and set(lemmas) & person <= groups.group("role_words"):
@@ -309,7 +307,7 @@ class Classifier:
                 return False
             descriptive.append(lemmas)
         if not descriptive or self._refers_to_person(view):
-            return False  # `civicrm_im (contact_id, name, is_primary)`: a person's screen names
+            return False  # `civicrm_im (contact_id, name, is_primary)`: rows of a person, not a list
         if any(lemmas & self.group(LABELS) for lemmas in descriptive):
             return True
         return table.name.lower() in targets and not view.lemmas & self.vocab.concepts.group("person")
@@ -443,8 +441,10 @@ class Classifier:
             for h in concepts.match(lex.read_text(col.comment), context, text=True):
                 if meta and h.concept.rule.kind != "attribute":
                     continue  # `location_type_id` "Which location does this email belong to": not the e-mail
-                if kind == "date" and h.concept.rule.kind == "attribute":
-                    continue  # a date's comment names what it dates (« date the relationship started »)
+                if kind == "date" and h.concept.rule.kind == "attribute" \
+                        and not h.concept.category.startswith(_TOPIC_CATEGORIES):
+                    continue  # a date's comment names what it dates (« date the relationship started »),
+                    # a situation of the person only when it is sensitive (« date du diagnostic »)
                 signals.append(Signal(h.concept.category, COMMENT_CONFIDENCE,
                                       Reason(source="comment", category=h.concept.category,
                                              confidence=COMMENT_CONFIDENCE, words=list(h.words)),

@@ -32,6 +32,9 @@ class Near(Strict):
     apart: str | None = Field(default=None, description=(
         "Words that, between the two, name someone else the second may be said of (« M. … sa fille et "
         "son compagnon »): the two are then not near (the reader's pattern only)"))
+    of_first: bool = Field(default=True, description=(
+        "The first phrase names whom the second is said of (« sa mère … vit avec une femme »: a third "
+        "party's); false when it names the partner (« sa copine, avec qui elle sort »)"))
 
     def pattern(self) -> str:
         return f"{self.pattern_before()}\\b(?:{self.then})"
@@ -215,7 +218,8 @@ class QualifierSettings(Strict):
             marks = "".join(re.escape(w) for w in firsts if w and not w[:1].isalnum())
             marked = f"|[{marks}]" if marks else ""
             patterns[name] = re.compile(r"\b(?:" + "|".join(words) + r")\b" + marked)
-        return Qualifiers(nlp, pipes, patterns)
+        relatives = sorted((re.escape(c) for c in cues["family"] if c), key=len, reverse=True)
+        return Qualifiers(nlp, pipes, patterns, re.compile(r"\b(?:" + "|".join(relatives) + r")\b"))
 
 
 def _keep_whole_cues(pipe: Any) -> None:
@@ -242,6 +246,7 @@ class Qualifiers:
     nlp: Any
     pipes: dict[str, Any]
     first_words: dict[str, re.Pattern[str]]
+    relative: re.Pattern[str]  # edsnlp's family cues, whole: a phrase naming a relative
 
 
 _CUE_WORD = re.compile(r"[a-z0-9]+|:")  # a colon is part of a cue (« diabete : non »)

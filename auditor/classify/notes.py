@@ -122,6 +122,7 @@ class _Near:
     then: re.Pattern[str]
     before: re.Pattern[str]
     reach: int  # characters before `then` that `before` may start in
+    of_first: bool = True  # the first phrase names whom the mention is said of
 
 
 @dataclass
@@ -173,7 +174,7 @@ class NoteReader:
                       re.compile(rf"\b{by_first_letter(c.linked)}\b") if c.linked else None,
                       re.compile(rf"\b{by_first_letter(c.affirmed)}\b") if c.affirmed else None,
                       [_Near(re.compile(rf"\b(?:{n.then})\b"), re.compile(rf"\b{n.pattern_before('of')}\Z"),
-                             n.within + _NEAR_FIRST) for n in c.near])
+                             n.within + _NEAR_FIRST, n.of_first) for n in c.near])
             for c in model.categories]
         for cat, c in zip(self.categories, model.categories, strict=True):
             if c.near:
@@ -239,9 +240,14 @@ class NoteReader:
                 if m is None:
                     continue
                 first = near.before.search(scope, max(0, m.start() - near.reach), m.start())
+                while first is not None:  # the nearest first phrase (« sa mère pense que Mme … »)
+                    nearer = near.before.search(scope, first.start() + 1, m.start())
+                    if nearer is None:
+                        break
+                    first = nearer
                 if first is not None:
                     found.append(Mention(cat.category, first.start(), m.end(), head=m.start(),
-                                         said_of=first.end("of")))
+                                         said_of=first.end("of") if near.of_first else -1))
         return found
 
     def identifiers_in(self, text: str) -> dict[str, list[IdentifierForm]]:
@@ -290,7 +296,9 @@ class NoteReader:
         result: list[Mention] = []
         for sentence in _SENTENCE.finditer(text):
             start, end = sentence.span()
-            inside = [m for m in mentions if start <= m.start < end]
+            # a `near` mention belongs to the sentence of what is said (its first phrase, « M. », may
+            # end a sentence of its own)
+            inside = [m for m in mentions if start <= (m.head if m.head >= 0 else m.start) < end]
             if not inside:
                 continue
             words = sentence.group()
@@ -324,9 +332,9 @@ class NoteReader:
                     continue
                 q = ent._
                 # whom a `near` mention is said of, its first phrase says: a relative's (« sa mère »)
-                family = (bool(quals.first_words["family"].search(text, m.start, m.said_of)) if m.said_of >= 0
+                family = (bool(quals.relative.search(text, m.start, m.said_of)) if m.said_of >= 0
                           else bool(q.family))
-                hypothetical = bool(q.hypothesis) or m.start >= asked
+                hypothetical = bool(q.hypothesis) or (m.head if m.head >= 0 else m.start) >= asked
                 result.append(Mention(m.category, m.start, m.end, bool(q.negation), hypothetical, family,
                                       bool(q.reported_speech)))
         return result
