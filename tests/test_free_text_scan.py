@@ -65,6 +65,8 @@ def test_a_reading_holds_cues_and_identifier_forms_not_values():
     ("Numéro de dossier 1850578006084 créé.", set()),          # 13 digits and no word naming a NIR
     ("n° sécu : 1 85 05 78 006 084", {"identity.nir"}),
     ("NIR 2/70/12/67/482/340/35 (format du logiciel)", {"identity.nir"}),
+    ("NIR : 2 79 12 971 20 045 45.", {"identity.nir"}),    # born overseas: a 3-digit department, a 2-digit commune
+    ("NIR : 2 79 12 971 20 045 46.", set()),                # the same with a wrong key
     ("RIB : banque 12345 guichet 67890 compte 01234567890 clé 61.", {"financial.bank_account"}),
     ("RIB : banque 12345 guichet 67890 compte 01234567890 clé 62.", set()),  # wrong key
     ("RIB 12345-67890-01234567890-61", {"financial.bank_account"}),
