@@ -61,5 +61,6 @@ def plan(findings: list[Finding], owners: OwnerSettings, as_of: dt.date,
             id=f"A{number}", rule=items[0].rule, kind=items[0].kind, severity=severity,
             priority=PRIORITY[severity], tables=tables, targets=list(dict.fromkeys(f.target for f in items)),
             findings=[f.fingerprint for f in items], owner=_owner(owners, items[0].kind, tables),
+            remedy=items[0].remedy if len({f.remedy for f in items}) == 1 else None,
             due=as_of + dt.timedelta(days=DUE_DAYS[severity]), status=_status(items)))
     return actions

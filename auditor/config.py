@@ -86,6 +86,10 @@ class RetentionSettings(Strict):
         default_factory=dict,
         description="Table -> column marking a row as deleted but kept (deleted_at and the like are found "
                     "by name)")
+    public_archives: bool | None = Field(default=None, description=(
+        "The controller is a public body (département, CCAS, MDPH…) or a private one managing a public "
+        "service: its files are public archives (code du patrimoine L.211-4), disposed of at the end of "
+        "their period as agreed with the archives service. None: as the profiles say"))
 
     @model_validator(mode="before")
     @classmethod

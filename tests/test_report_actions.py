@@ -49,8 +49,11 @@ def test_the_plan_in_the_html(example_reports):
     text = visible_text(section[:section.index("</section>")])
     assert text.startswith("Action plan The findings grouped into actions")
     # targets are codes and owners names, left out of the visible words
-    assert "A11 2 · to plan medium Data kept past its retention period Delete or anonymise these rows" in text
-    assert "record the period in the record of processing. March 1, 2027 to do A12 2 · to plan medium" in text
+    # the example's service is a département's (retention.public_archives): its files are public
+    # archives, so the remedy is their agreed disposition, not a deletion
+    assert ("A11 2 · to plan medium Data kept past its retention period These files are public archives: "
+            "do not delete them on your own.") in text
+    assert "schedule this at the end of their administrative retention period. March 1, 2027 to do A12" in text
     assert text.endswith("(record of processing, DPIA). March 1, 2027 waived")
     row = section[section.index('<tr id="a-A11">'):]
     assert '<td><span translate="no">Responsable du service social</span></td><td>March 1, 2027</td>' in row
@@ -70,7 +73,7 @@ def test_the_plan_as_csv(tmp_path):
         "tables": "accompagnement; entretien; membre_foyer; usager",
         "targets": "accompagnement; entretien; membre_foyer; usager", "findings": "4",
         "owner": "Responsable du service social", "due": "2027-03-01", "status": "open"}
-    assert rows[10]["remedy"].startswith("Delete or anonymise these rows")
+    assert rows[10]["remedy"].startswith("These files are public archives: do not delete them on your own.")
 
 
 def _finding(rule: str, kind: Kind, severity: Severity, table: str | None, column: str | None = None,

@@ -163,3 +163,59 @@ def test_retention_config_errors_name_the_file_and_line(tmp_path, retention, mes
     line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                 if text.startswith("retention:")) + 2
     assert result.output == f"gdpr-audit: error: {path}:{line}: {message}\n"
+
+
+def _retention_findings(tmp_path, profile, public_archives, lang="en"):
+    """RET002 on a file last touched eleven years ago, under `profile`."""
+    (tmp_path / "schema.sql").write_text(
+        "CREATE TABLE usager (id int PRIMARY KEY, nom text, date_dernier_contact date);", encoding="utf-8")
+    (tmp_path / "samples").mkdir()
+    (tmp_path / "samples" / "usager.csv").write_text(
+        "id,nom,date_dernier_contact\n1,A,2026-01-10\n2,B,2015-05-01\n", encoding="utf-8")
+    config = {"service": "t", "profiles": [{"id": profile}], "schema": {"files": ["schema.sql"]},
+              "data": {"dir": "samples"}, "as_of": "2026-11-01",
+              "retention": {"start_events": {event: ["usager.date_dernier_contact"] for event in (
+                  "last_contact_with_person", "last_individual_communication")}}}
+    if public_archives is not None:
+        config["retention"]["public_archives"] = public_archives
+    (tmp_path / "gdpr-audit.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", str(tmp_path), "--lang", lang, "--json", str(tmp_path / "r.json"),
+                                       "--html", str(tmp_path / "r.html")])
+    assert result.exit_code in {0, 1}, result.output
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    return [f for f in report["findings"] if f["rule"] == "RET002"]
+
+
+@pytest.mark.parametrize("profile, public_archives, said_by", [
+    ("cnil.ref.social-medicosocial.2021", True, "public_archives_config"),   # a CCAS says so
+    ("cnil.ref.social-medicosocial.2021", None, None),     # an association: the profile cannot tell
+    ("fr.casf.insertion.r263", None, "public_archives_profile"),   # only a département processes it
+    ("fr.casf.insertion.r263", False, None),               # the audit's word wins
+])
+def test_public_archives_are_disposed_of_as_agreed_not_deleted(tmp_path, profile, public_archives, said_by):
+    findings = _retention_findings(tmp_path, profile, public_archives)
+    assert [f["target"] for f in findings] == ["usager"]
+    finding = findings[0]
+    codes = [e["code"] for e in finding["evidence"]]
+    labels = [r["label"] for r in finding["references"]]
+    heritage = ["French Heritage Code, art. L211-4 (public archives)",
+                "French Heritage Code, art. R212-10 to R212-12 (current, intermediate and permanent archives; "
+                "selection and elimination)"]
+    if said_by is None:
+        assert finding["remedy"].startswith("Delete or anonymise these rows")
+        assert not [c for c in codes if c.startswith("public_archives")]
+        assert not set(heritage) & set(labels)
+    else:
+        assert finding["remedy"].startswith("These files are public archives: do not delete them on your own.")
+        assert codes[-1] == said_by
+        # the code du patrimoine follows the rule's GDPR articles, before the profile and its clause
+        assert labels[2:4] == heritage
+    # the variant changes the remedy, never the severity: a statute's period binds, a référentiel's not
+    assert finding["severity"] == ("high" if profile.startswith("fr.casf") else "medium")
+
+
+def test_the_public_archives_remedy_is_in_french_too(tmp_path):
+    finding = _retention_findings(tmp_path, "fr.casf.insertion.r263", None, lang="fr")[0]
+    assert finding["remedy"].startswith("Ces dossiers sont des archives publiques : ne pas les supprimer de son "
+                                        "propre chef.")
+    assert "Code du patrimoine, art. L211-4 (archives publiques)" in [r["label"] for r in finding["references"]]

@@ -370,6 +370,15 @@ def _evidence(status: RetentionStatus, app: Applicable) -> list[Evidence]:
     return parts
 
 
+def public_archives(ctx: AuditContext, profile: Profile) -> str | None:
+    """Who says the files are public archives: `config` (retention.public_archives), `profile` (its
+    statute names public bodies only); None when nothing says so, or the audit says they are not."""
+    said = ctx.settings.retention.public_archives
+    if said is not None:
+        return "config" if said else None
+    return "profile" if profile.archives is not None and profile.archives.public == "always" else None
+
+
 def _finding(ctx: AuditContext, code: str, table: Table, app: Applicable, status: RetentionStatus,
              rows: int | None) -> Finding:
     rule = ctx.rules.get(code)
@@ -383,11 +392,20 @@ def _finding(ctx: AuditContext, code: str, table: Table, app: Applicable, status
             "retention_rule": f"{app.rule.id} ({app.rule.label.get(lang)})", "profile": app.profile.id}
     binding = app.profile.source.binding or app.rule.basis.value == "mandatory"
     severity = policy.from_facts(rule, [app.rule], binding, Severity.medium)
+    evidence, remedy = _evidence(status, app), rule.remedy.get(lang)
+    references = rule.references_in(lang)
+    archived = public_archives(ctx, app.profile) if "public_archives" in rule.variants else None
+    if archived is not None:
+        # public archives: past their period they go to their final disposition, not to the bin. The
+        # code du patrimoine is cited as the rule's; the severity rests on the retention fact alone
+        evidence.append(fact(f"public_archives_{archived}"))
+        remedy = rule.variants["public_archives"].remedy.get(lang)
+        references += rule.variant_references_in("public_archives", lang)
+    references += fact_references(app.profile, [app.rule], lang)
     finding = Finding(
         rule=rule.code, kind=rule.kind, severity=severity, table=table.qualified_name,
         category=None, rows=rows, message=rule.message.get(lang).format(**fill),
-        evidence=_evidence(status, app), remedy=rule.remedy.get(lang),
-        references=[*rule.references_in(lang), *fact_references(app.profile, [app.rule], lang)],
+        evidence=evidence, remedy=remedy, references=references,
         location=str(table.location) or None)
     finding.fingerprint = finding.compute_fingerprint()
     return finding

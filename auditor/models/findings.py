@@ -124,6 +124,9 @@ class Action(BaseModel):
     tables: list[str] = Field(default_factory=list)
     targets: list[str] = Field(description="What its findings name (table.column, table, role@table)")
     findings: list[str] = Field(description="Fingerprints of its findings")
+    remedy: str | None = Field(default=None, description=(
+        "Its findings' remedy in the report's language, when they share one: the rule's, or the variant "
+        "that applies to them (public archives)"))
     owner: str | None = Field(default=None, description="Suggested by `owners:` (table, kind, default)")
     due: dt.date = Field(description="Audit date + the delay of its severity")
     status: str = Field(description="new (a finding the previous audit did not raise), open, or waived "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -264,6 +264,17 @@ class SecurityMeasure(Fact):
     categories: list[CategoryKey] = Field(default_factory=list)
 
 
+class Archives(Fact):
+    """Whether the processing's files are public archives (code du patrimoine L.211-4): past their
+    period they are not simply deleted, their final disposition (elimination or transfer to an
+    archives service) is settled under the State's scientific and technical control."""
+
+    public: Literal["always", "public_bodies"] = Field(description=(
+        "always: the statute names public bodies only; public_bodies: when the controller is a public "
+        "body or a private one managing a public service (the audit's `retention.public_archives` says)"))
+    bodies: Text = Field(description="Whose files they are, in words")
+
+
 class Profile(Strict):
     """One legal framework. With `extends`, the profile starts from its parents' purposes,
     retention rules, recipients, security measures and forbidden categories, and replaces any
@@ -278,6 +289,7 @@ class Profile(Strict):
     scope: Text
     excluded: list[Text] = Field(default_factory=list)
     dpia: Dpia | None = None
+    archives: Archives | None = None
     purposes: list[Purpose] = Field(default_factory=list)
     forbidden: list[ForbiddenCategory] = Field(default_factory=list)
     retention: list[RetentionRule] = Field(default_factory=list)
@@ -291,6 +303,7 @@ class Profile(Strict):
         """Every sourced statement of the profile: DPIA, purposes and their conditions, forbidden
         categories, retention rules, recipients, security measures."""
         out: list[Fact] = [self.dpia] if self.dpia else []
+        out += [self.archives] if self.archives else []
         for p in self.purposes:
             out += [p, *p.conditional, *p.granularity, *p.forbidden]
         return [*out, *self.forbidden, *self.retention, *self.recipients, *self.security]

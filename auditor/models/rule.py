@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from auditor.models.findings import Kind, Reference
@@ -29,6 +31,14 @@ class RuleReference(Strict):
     url: str | None = None
 
 
+class RuleVariant(Strict):
+    """What a rule says instead when a known condition holds (`public_archives`: the files are public
+    archives): its remedy and the references it adds."""
+
+    remedy: Text
+    references: list[RuleReference] = Field(default_factory=list)
+
+
 class Rule(Strict):
     code: str = Field(pattern=r"^[A-Z]{3}\d{3}$")
     name: str = Field(pattern=r"^[a-z_]+\.[a-z0-9-]+$")
@@ -51,7 +61,12 @@ class Rule(Strict):
         "The finding says that people who should not can read the data: on art. 9 or art. 10 data it is "
         "critical (docs/severity.md)"))
     match: RuleMatch
+    variants: dict[Literal["public_archives"], RuleVariant] = Field(default_factory=dict)
 
     def references_in(self, lang: str) -> list[Reference]:
         """The rule's references, labelled in the report's language."""
         return [Reference(label=r.label.get(lang), url=r.url) for r in self.references]
+
+    def variant_references_in(self, variant: str, lang: str) -> list[Reference]:
+        found = self.variants.get(variant)  # type: ignore[call-overload]
+        return [Reference(label=r.label.get(lang), url=r.url) for r in found.references] if found else []

@@ -3,8 +3,9 @@
 Purposes, retention rules, recipients and security measures are matched by `id`, forbidden
 categories by `category`; an entry the child declares again replaces the parent's in place, new
 ones are appended. Data subjects, exclusions and sharing conditions are the union; the DPIA
-statement is the child's if it has one. Title, source and scope are always the child's own: a DPO
-reading an internal policy sees it as such, with the parent named in `extends`.
+statement and the archives status are the child's if it has one, else the first parent's. Title,
+source and scope are always the child's own: a DPO reading an internal policy sees it as such,
+with the parent named in `extends`.
 """
 
 from __future__ import annotations
@@ -42,11 +43,13 @@ def merge(child: Profile, parents: Sequence[Profile]) -> Profile:
                             lambda e: str(e.id))
 
     dpia = child.dpia or next((p.dpia for p in parents if p.dpia), None)
+    archives = child.archives or next((p.archives for p in parents if p.archives), None)
     return child.model_copy(update={
         "data_subjects": _union([*(p.data_subjects for p in parents), child.data_subjects]),
         "excluded": _union([*(p.excluded for p in parents), child.excluded]),
         "sharing": _union([*(p.sharing for p in parents), child.sharing]),
         "dpia": dpia,
+        "archives": archives,
         "purposes": by_id("purposes"),
         "retention": by_id("retention"),
         "recipients": by_id("recipients"),

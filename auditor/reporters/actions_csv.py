@@ -22,7 +22,7 @@ def render(result: AuditResult, stream: TextIO) -> None:
     for a in result.actions:
         row = {"id": a.id, "priority": a.priority, "severity": a.severity.value, "rule": a.rule,
                "kind": a.kind.value, "action": rule_summary(a.rule, lang),
-               "remedy": rule_remedy(a.rule, lang), "tables": "; ".join(a.tables),
+               "remedy": a.remedy or rule_remedy(a.rule, lang), "tables": "; ".join(a.tables),
                "targets": "; ".join(a.targets), "findings": len(a.findings), "owner": a.owner,
                "due": a.due.isoformat(), "status": a.status}
         writer.writerow([safe_cell(row[c]) for c in COLUMNS])

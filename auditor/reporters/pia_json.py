@@ -98,7 +98,7 @@ def build(result: AuditResult) -> dict[str, Any]:
                answer(213, _para(escape(t["pia_213"])) + findings_of("MIN")),
                answer(215, _para(escape(t["pia_215"])) + findings_of("RET"))]
     measures = [{"id": number, "title": rule_summary(a.rule, lang),
-                 "content": _para(escape(rule_remedy(a.rule, lang)))
+                 "content": _para(escape(a.remedy or rule_remedy(a.rule, lang)))
                  + _list([str(Markup("<code>{}</code>").format(target)) for target in a.targets]),
                  "placeholder": "", "created_at": stamp, "updated_at": stamp}
                 for number, a in enumerate((a for a in result.actions

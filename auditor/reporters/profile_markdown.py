@@ -54,6 +54,9 @@ def _header(profile: Profile, catalogue: Catalogue, lang: str, h: dict[str, str]
         conditions = catalogue.taxonomy.sharing_conditions
         named = [f"`{k}` ({h['verification_' + conditions[k].verification.value]})" for k in profile.sharing]
         out.append(f"- {h['sharing']}: " + ", ".join(named))
+    if profile.archives:
+        out.append(f"- {h['archives_' + profile.archives.public]}: {profile.archives.bodies.get(lang)} "
+                   f"[{_fact(profile.archives, h)}]")
     out.append(f"- {h['facts']}: {_counts(profile, h)}")
     return [*out, ""]
 

@@ -28,6 +28,9 @@ def _head(profile: Profile, taxonomy: Taxonomy, lang: str, h: dict[str, str]) ->
         cond = f" — {profile.dpia.condition.get(lang)}" if profile.dpia.condition else ""
         required = h["yes"] if profile.dpia.required else h["no"]
         out.append(f"{h['dpia']}: {required}{cond} {_fact(profile.dpia, h)}")
+    if profile.archives:
+        out.append(f"{h['archives_' + profile.archives.public]}: {profile.archives.bodies.get(lang)} "
+                   f"{_fact(profile.archives, h)}")
     return out
 
 
