@@ -243,3 +243,26 @@ def test_when_a_person_was_last_active_is_their_connection_log(ddl):
                             last_seen timestamp, created_ts bigint);""")
     assert {c: found[f"users.{c}"].categories for c in ("last_active", "last_validated", "last_seen", "created_ts")} \
         == {"last_active": ["logs"], "last_validated": ["logs"], "last_seen": ["logs"], "created_ts": []}
+
+
+def test_a_registration_number_says_an_organisation_or_a_sole_trader(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE tribunaux (id int, nom text, siret varchar(14), telephone text, adresse text,
+                                latitude real, email text);
+        CREATE TABLE mandataires (id int, nom text, prenom text, siret varchar(14), telephone text);
+        CREATE TABLE services (id int, nom text, prenom text, siret varchar(14), telephone text);
+        CREATE TABLE clients (id int, raison_sociale text, nom_contact text, tel text, siret char(14));
+        CREATE TABLE stagiaires (id int, prenom text, siretentaccueil char(14));""")
+    # a SIRET and no column only people have: the court's phone and address are nobody's
+    assert found["tribunaux.id"].subject is None
+    assert [found[f"tribunaux.{c}"].categories for c in ("nom", "siret", "telephone", "adresse", "latitude",
+                                                         "email")] == [[]] * 6
+    # a guardian working on their own: their SIRET identifies them
+    assert found["mandataires.siret"].categories == ["identity"]
+    assert found["mandataires.siret"].reasons[0].words == ["siret=org_identifier"]
+    # an organisation's table (its manager's first name beside), a business client (its contact's
+    # name beside), the host firm of a trainee: the organisation's number
+    assert found["services.siret"].categories == []
+    assert found["clients.siret"].categories == []
+    assert found["clients.nom_contact"].categories == ["identity.name"]
+    assert found["stagiaires.siretentaccueil"].categories == []

@@ -54,6 +54,7 @@ SETTINGS = "settings"          # a JSON column named for settings is not a perso
 LOOKUP = "lookup_columns"      # what a reference table holds besides its keys
 LABELS = "labels"              # of which one at least names the rows
 PERSON_COLUMNS = "person_columns"  # columns only a table of people has
+ORG_COLUMNS = "org_columns"  # columns only an organisation's row has (a SIRET)
 KEYS = "keys"
 REFS = "references"            # with a person word: a reference to a person's row
 OWN_NAMES = "own_names"        # a column that names the table's own rows
@@ -108,6 +109,7 @@ class TableView:
     names_people: bool = False        # has columns only people have (first name, birth date, civility)
     confirmed: bool = False           # known to be about people: its name, its columns or its keys say so
     thing_rows: bool = False          # rows of a thing that names them (a document's, a subject's `name`)
+    person_columns: bool = False      # has a column only people have (its own, not an organisation's contact)
     topics: list[Hit] = field(default_factory=list)
     column_prefix: str | None = None
 
@@ -169,6 +171,7 @@ class Classifier:
         person_tables = self.vocab.concepts.group("person_tables")
         for view in views.values():
             view.topics = self._topics(view)
+            view.person_columns = self._has_person_columns(view)
             # `pieces_jointes.name`, `sujets.name`: a table of things (no person word at either end of
             # its name, where French and English put the head noun; no subject rule names it for
             # people) that names its rows, with no column only a person's row has
@@ -244,6 +247,8 @@ class Classifier:
                 return subject, "none-by-name" if subject == "none" else "name"
         if self._is_lookup(view, targets):
             return "none", "lookup"
+        if self._is_organisation(view):
+            return "none", "organisation"
         return self._subject_from_words(view)
 
     def _subject_from_words(self, view: TableView) -> tuple[str, str]:
@@ -338,6 +343,15 @@ class Classifier:
                 return True
         return False
 
+    def _is_organisation(self, view: TableView) -> bool:
+        """A table with an organisation's registration number (SIRET, FINESS…), no column only people
+        have, no person word in its name and no person's key: an organisation's rows (`tis`: a court,
+        its address and phone), whatever its name says."""
+        lex, orgs = self.vocab.lexicon, self.group(ORG_COLUMNS)
+        return (any(lex.read(c.name).lemma_set & orgs for c in view.table.columns)
+                and not self._has_person_columns(view) and not view.lemmas & self.group("person")
+                and not self._refers_to_person(view))
+
     def _has_person_columns(self, view: TableView) -> bool:
         lex = self.vocab.lexicon
         return any(lex.read(c.name).lemma_set & self.group(PERSON_COLUMNS) for c in view.table.columns)
@@ -399,7 +413,7 @@ class Classifier:
         lex, concepts = self.vocab.lexicon, self.vocab.concepts
         reading, kind = self._read(view, col)
         context = Context(kind, view.subject, view.lemmas, view.confirmed, is_prose(col.type),
-                          declared_length(col.type), view.thing_rows)
+                          declared_length(col.type), view.thing_rows, view.person_columns)
         only: tuple[str, ...] | None = None
         if view.subject is None:
             if (reading.lemma_set & concepts.group("named_person") and kind in {"text", "unknown", "json"}

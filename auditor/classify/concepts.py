@@ -41,6 +41,9 @@ class ConceptRule(Strict):
     rows: Literal["people", "things"] | None = Field(
         default=None, description="people: not in a table of things that names its own rows (a document's "
                                   "`name`); things: only there")
+    person_columns: bool = Field(default=False, description=(
+        "Only in a table with a column only people have (a first name, a birth date): not a firm's row "
+        "that names its contact"))
     min_length: int | None = Field(
         default=None, gt=0, description="Not in a string declared shorter (a CHAR(1) holds a code, no name)")
     subjects: list[str] = Field(default_factory=list)
@@ -84,6 +87,7 @@ class Context:
     prose: bool = True               # the declared type holds sentences (TEXT, long strings), or is unknown
     length: int | None = None        # the declared length of a string (VARCHAR(9): 9), None when unbounded
     thing_rows: bool = False         # the table's rows are things that it names (`documents.name`)
+    person_columns: bool = False     # the table has a column only people have (a first name, a birth date)
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ class Concepts:
         if rule.person_table and not context.person_table:
             return False
         if rule.rows is not None and (rule.rows == "things") != context.thing_rows:
+            return False
+        if rule.person_columns and not context.person_columns:
             return False
         if (rule.subjects and who not in rule.subjects) or who in rule.not_subjects:
             return False
@@ -215,8 +221,10 @@ def load_concepts(taxonomy: Taxonomy, lexicon: Lexicon, path: Path) -> Concepts:
         blocked, liftable = _expand(rule.blocked_by, groups, path, raw, ("concepts", i, "blocked_by"))
         _check_words(sorted(blocked), known, path, raw, ("concepts", i, "blocked_by"))
         _check_words(rule.with_, known, path, raw, ("concepts", i, "with"))
-        tables, _ = _expand(rule.tables, groups, path, raw, ("concepts", i, "tables"))
-        not_tables, _ = _expand(rule.not_tables, groups, path, raw, ("concepts", i, "not_tables"))
+        # a table's name is read whole: the org and place groups name tables like any other
+        tables = frozenset().union(*_expand(rule.tables, groups, path, raw, ("concepts", i, "tables")))
+        not_tables = frozenset().union(*_expand(rule.not_tables, groups, path, raw,
+                                                ("concepts", i, "not_tables")))
         terms: list[frozenset[str]] = []
         for j, term in enumerate(rule.terms):  # `[$money]`: one term for each word of the group
             options: list[frozenset[str]] = [frozenset()]
