@@ -206,3 +206,14 @@ def test_a_partner_said_by_the_agreement_of_words_is_qualified_on_its_own_and_sa
     }
     readings = {text: reader.read(text) for text in cases}
     assert {text: (r.categories, r.negated) for text, r in readings.items()} == cases
+
+
+def test_a_word_in_another_sense_is_no_finding():
+    """A CSE member elected on no union's list; the receipt of a debt file, not of a residence permit."""
+    con = duckdb.connect()
+    notes = ["M. Morel a été élu au CSE « sans étiquette ».", "M. Morel a été élu au CSE sur la liste CGT.",
+             "Le récépissé du dépôt de dossier de surendettement est arrivé.",
+             "Mme a reçu son récépissé de la préfecture."]
+    con.execute("CREATE TABLE n (note VARCHAR)")
+    con.executemany("INSERT INTO n VALUES (?)", [(n,) for n in notes])
+    assert flag_rows(con, "n", "note", LEXICON) == [set(), {"special.trade_union"}, set(), {"residence_status"}]
