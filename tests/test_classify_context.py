@@ -266,3 +266,13 @@ def test_a_registration_number_says_an_organisation_or_a_sole_trader(ddl):
     assert found["clients.siret"].categories == []
     assert found["clients.nom_contact"].categories == ["identity.name"]
     assert found["stagiaires.siretentaccueil"].categories == []
+
+
+def test_a_self_employed_persons_turnover_is_their_income(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE personnes (id int, nom text, prenom text, dtnai date);
+        CREATE TABLE infos_independant (id int, personne_id int REFERENCES personnes(id), chaffvnt numeric,
+                                        mtchiaffaeti numeric, moinsvaluescession numeric, regime text);""")
+    assert [found[f"infos_independant.{c}"].categories for c in ("chaffvnt", "mtchiaffaeti", "moinsvaluescession")] \
+        == [["financial.income"]] * 3
+    assert found["infos_independant.chaffvnt"].reasons[0].words == ["chaff=turnover"]
