@@ -247,16 +247,29 @@ def test_when_a_person_was_last_active_is_their_connection_log(ddl):
 
 def test_a_registration_number_says_an_organisation_or_a_sole_trader(ddl):
     found = _classify(ddl, """
-        CREATE TABLE tribunaux (id int, nom text, siret varchar(14), telephone text, adresse text,
+        CREATE TABLE tribunaux (id int, etablissement text, siret varchar(14), telephone text, adresse text,
                                 latitude real, email text);
+        CREATE TABLE tiers_prestataires (id int, nomtiers text, siret char(14), numtel text);
+        CREATE TABLE independants (id int, nom text, siret varchar(14), email text, telephone text);
+        CREATE TABLE lieux (id int, nom text, finess char(9), telephone text);
+        CREATE TABLE dossiers (id int, nom text, prenom text, numero_rna text);
         CREATE TABLE mandataires (id int, nom text, prenom text, siret varchar(14), telephone text);
         CREATE TABLE services (id int, nom text, prenom text, siret varchar(14), telephone text);
         CREATE TABLE clients (id int, raison_sociale text, nom_contact text, tel text, siret char(14));
         CREATE TABLE stagiaires (id int, prenom text, siretentaccueil char(14));""")
-    # a SIRET and no column only people have: the court's phone and address are nobody's
+    # a SIRET, an organisation's word in a column or the table's name, and no column only people
+    # have: the court's and the provider's phone and address are nobody's
     assert found["tribunaux.id"].subject is None
-    assert [found[f"tribunaux.{c}"].categories for c in ("nom", "siret", "telephone", "adresse", "latitude",
-                                                         "email")] == [[]] * 6
+    assert [found[f"tribunaux.{c}"].categories for c in ("etablissement", "siret", "telephone", "adresse",
+                                                         "latitude", "email")] == [[]] * 6
+    assert [found[f"tiers_prestataires.{c}"].categories for c in ("nomtiers", "siret", "numtel")] == [[]] * 3
+    # a SIRET alone may be a sole trader's: the table stays the people's it was
+    assert found["independants.id"].subject == "beneficiary"
+    assert [found[f"independants.{c}"].categories for c in ("email", "telephone")] == [
+        ["contact.email"], ["contact.phone"]]
+    # an establishment's FINESS number says an organisation, and is no person's
+    assert found["lieux.id"].subject is None
+    assert found["dossiers.numero_rna"].categories == []
     # a guardian working on their own: their SIRET identifies them
     assert found["mandataires.siret"].categories == ["identity"]
     assert found["mandataires.siret"].reasons[0].words == ["siret=org_identifier"]
@@ -276,3 +289,20 @@ def test_a_self_employed_persons_turnover_is_their_income(ddl):
     assert [found[f"infos_independant.{c}"].categories for c in ("chaffvnt", "mtchiaffaeti", "moinsvaluescession")] \
         == [["financial.income"]] * 3
     assert found["infos_independant.chaffvnt"].reasons[0].words == ["chaff=turnover"]
+
+
+def test_in_an_organisations_table_a_column_with_the_words_of_a_persons_name_is_that_persons(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE entreprises (id int, raison_sociale text, siret char(14), chiffre_affaires numeric,
+                                  telephone text, prenomsuivi text, nomsuivi text, numtelsuivi varchar(10));
+        CREATE TABLE usagers (id int, nom text, prenom text, lieuresidence text, secteuractivite text);""")
+    assert found["entreprises.id"].subject is None
+    # the follow-up adviser's name and phone; the firm's phone and turnover are nobody's
+    assert {c: found[f"entreprises.{c}"].categories for c in (
+        "prenomsuivi", "nomsuivi", "numtelsuivi", "telephone", "chiffre_affaires")} == {
+        "prenomsuivi": ["identity.name"], "nomsuivi": ["identity.name"], "numtelsuivi": ["contact.phone"],
+        "telephone": [], "chiffre_affaires": []}
+    # where a person lives, the trade they work in
+    assert found["usagers.lieuresidence"].categories == ["contact.address"]
+    assert found["usagers.lieuresidence"].reasons[0].words == ["lieu_residence=address"]
+    assert found["usagers.secteuractivite"].categories == ["professional"]

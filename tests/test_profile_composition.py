@@ -61,6 +61,7 @@ def test_extends_keeps_the_parent_and_replaces_by_id(tmp_path):
     assert child.data_subjects == parent.data_subjects
     assert child.forbidden == parent.forbidden and child.recipients == parent.recipients
     assert child.dpia == parent.dpia
+    assert child.archives == parent.archives and child.archives.public == "public_bodies"
     assert child.source.instrument.value == "internal_policy"
     assert [p.id for p in catalogue.lineage("org.cd99.social")] == ["org.cd99.social", SOCIAL]
 
@@ -163,3 +164,12 @@ def test_validate_command(tmp_path):
 def test_validate_a_built_in_file_in_place():
     _, profile = validate_profile_file(Path("cnil_profiles") / f"{SOCIAL}.yaml")
     assert profile.id == SOCIAL
+
+
+def test_a_child_says_its_own_archives_status(tmp_path):
+    own = POLICY.replace("purposes:\n", "archives:\n  public: always\n"
+                         "  bodies: {fr: \"le département\", en: \"the département\"}\n"
+                         "  source: \"Code du patrimoine, art. L211-4 1°\"\n  verification: verified\npurposes:\n", 1)
+    _write(tmp_path / "policies", own)
+    child = load_catalogue([tmp_path / "policies"]).get("org.cd99.social")
+    assert (child.archives.public, child.archives.bodies.en) == ("always", "the département")

@@ -179,9 +179,9 @@ def test_the_catalogue_counts_its_facts_by_verification():
     counts = Counter(f.verification.value for f in facts)
     text = (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")
     assert f"| Total | {counts['verified']} | {counts['secondary']} | {counts['unverified']} |" in text
-    # the insertion profile: DPIA, archives, purpose, its conditions, two retention rules, recipient,
-    # two measures
-    assert "- Sourced facts: 11: 8 verified in the official text, 1 from a secondary source, 2 unverified" in text
-    # the MDPH profile: what R.247-1 says was read (three purposes), the logs' article (retention and
-    # measure) and the code du patrimoine (its files are public archives), the rest was not
-    assert "- Sourced facts: 13: 6 verified in the official text, 4 from a secondary source, 3 unverified" in text
+    # the insertion profile: DPIA, archives (the bodies' status unread), purpose, its conditions, two
+    # retention rules, recipient, two measures
+    assert "- Sourced facts: 11: 7 verified in the official text, 1 from a secondary source, 3 unverified" in text
+    # the MDPH profile: what R.247-1 says was read (three purposes) and the logs' article (retention and
+    # measure), the rest was not (its archives fact: the GIP's status is unread)
+    assert "- Sourced facts: 13: 5 verified in the official text, 4 from a secondary source, 4 unverified" in text

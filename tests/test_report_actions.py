@@ -53,7 +53,7 @@ def test_the_plan_in_the_html(example_reports):
     # archives, so the remedy is their agreed disposition, not a deletion
     assert ("A11 2 · to plan medium Data kept past its retention period These files are public archives: "
             "do not delete them on your own.") in text
-    assert "schedule this at the end of their administrative retention period. March 1, 2027 to do A12" in text
+    assert "and schedule this at the end of the set period. March 1, 2027 to do A12" in text
     assert text.endswith("(record of processing, DPIA). March 1, 2027 waived")
     row = section[section.index('<tr id="a-A11">'):]
     assert '<td><span translate="no">Responsable du service social</span></td><td>March 1, 2027</td>' in row
@@ -111,3 +111,14 @@ def test_an_unknown_kind_of_owner_is_refused(tmp_path):
 def test_due_dates_follow_severity(severity, days):
     [action] = plan([_finding("MIN001", Kind.minimisation, severity, "t", "c")], OwnerSettings(), dt.date(2026, 1, 1))
     assert action.due == dt.date(2026, 1, 1) + dt.timedelta(days=days)
+
+
+def test_an_action_carries_the_remedy_its_findings_share_else_the_rules():
+    from auditor.reporters.rule_text import action_remedy, rule_remedy
+
+    same = [_finding("MIN001", Kind.minimisation, Severity.medium, "usager", c) for c in ("a", "b")]
+    mixed = [_finding("MIN001", Kind.minimisation, Severity.medium, "dossier", c) for c in ("a", "b")]
+    mixed[1].remedy = "another"
+    actions = plan([*same, *mixed], OwnerSettings(), dt.date(2026, 1, 1))
+    assert [(a.tables, a.remedy) for a in actions] == [(["dossier"], None), (["usager"], "r")]
+    assert [action_remedy(a, "en") for a in actions] == [rule_remedy("MIN001", "en"), "r"]

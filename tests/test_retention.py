@@ -165,14 +165,14 @@ def test_retention_config_errors_name_the_file_and_line(tmp_path, retention, mes
     assert result.output == f"gdpr-audit: error: {path}:{line}: {message}\n"
 
 
-def _retention_findings(tmp_path, profile, public_archives, lang="en"):
-    """RET002 on a file last touched eleven years ago, under `profile`."""
+def _retention_findings(tmp_path, profiles, public_archives, lang="en"):
+    """RET002 on a file last touched eleven years ago, under `profiles`."""
     (tmp_path / "schema.sql").write_text(
         "CREATE TABLE usager (id int PRIMARY KEY, nom text, date_dernier_contact date);", encoding="utf-8")
     (tmp_path / "samples").mkdir()
     (tmp_path / "samples" / "usager.csv").write_text(
         "id,nom,date_dernier_contact\n1,A,2026-01-10\n2,B,2015-05-01\n", encoding="utf-8")
-    config = {"service": "t", "profiles": [{"id": profile}], "schema": {"files": ["schema.sql"]},
+    config = {"service": "t", "profiles": [{"id": p} for p in profiles], "schema": {"files": ["schema.sql"]},
               "data": {"dir": "samples"}, "as_of": "2026-11-01",
               "retention": {"start_events": {event: ["usager.date_dernier_contact"] for event in (
                   "last_contact_with_person", "last_individual_communication")}}}
@@ -189,33 +189,46 @@ def _retention_findings(tmp_path, profile, public_archives, lang="en"):
 @pytest.mark.parametrize("profile, public_archives, said_by", [
     ("cnil.ref.social-medicosocial.2021", True, "public_archives_config"),   # a CCAS says so
     ("cnil.ref.social-medicosocial.2021", None, None),     # an association: the profile cannot tell
-    ("fr.casf.insertion.r263", None, "public_archives_profile"),   # only a département processes it
+    ("fr.casf.insertion.r263", None, "public_archives_profile"),   # public bodies or a public service only
     ("fr.casf.insertion.r263", False, None),               # the audit's word wins
 ])
 def test_public_archives_are_disposed_of_as_agreed_not_deleted(tmp_path, profile, public_archives, said_by):
-    findings = _retention_findings(tmp_path, profile, public_archives)
+    findings = _retention_findings(tmp_path, [profile], public_archives)
     assert [f["target"] for f in findings] == ["usager"]
     finding = findings[0]
     codes = [e["code"] for e in finding["evidence"]]
     labels = [r["label"] for r in finding["references"]]
-    heritage = ["French Heritage Code, art. L211-4 (public archives)",
-                "French Heritage Code, art. R212-10 to R212-12 (current, intermediate and permanent archives; "
-                "selection and elimination)"]
     if said_by is None:
         assert finding["remedy"].startswith("Delete or anonymise these rows")
         assert not [c for c in codes if c.startswith("public_archives")]
-        assert not set(heritage) & set(labels)
+        assert labels[:2] == ["GDPR, art. 5.1.e (storage limitation)", "GDPR, art. 17 (right to erasure)"]
     else:
         assert finding["remedy"].startswith("These files are public archives: do not delete them on your own.")
         assert codes[-1] == said_by
-        # the code du patrimoine follows the rule's GDPR articles, before the profile and its clause
-        assert labels[2:4] == heritage
+        # the heritage code in place of the right to erasure, before the profile and its clause
+        assert labels[:4] == [
+            "GDPR, art. 5.1.e (storage limitation)", "French Heritage Code, art. L211-4 (public archives)",
+            "French Heritage Code, art. R212-10 to R212-12 (current, intermediate and permanent archives)",
+            "French Heritage Code, regulatory part, book II, title I (the State's scientific and technical "
+            "control of the selection and elimination of archives; version of 16 August 2022)"]
     # the variant changes the remedy, never the severity: a statute's period binds, a référentiel's not
     assert finding["severity"] == ("high" if profile.startswith("fr.casf") else "medium")
 
 
+def test_a_table_is_public_archives_whichever_profile_it_exceeds(tmp_path):
+    """Two profiles apply to one table and one of them is processed by public bodies only: both
+    findings give the public archives' remedy, and so does their action."""
+    findings = _retention_findings(tmp_path, ["cnil.ref.social-medicosocial.2021", "fr.casf.insertion.r263"],
+                                   None)
+    assert len(findings) == 2
+    assert {f["remedy"].split(":")[0] for f in findings} == {"These files are public archives"}
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    actions = [a for a in report["actions"] if a["rule"] == "RET002"]
+    assert [a["remedy"].split(":")[0] for a in actions] == ["These files are public archives"] * len(actions)
+
+
 def test_the_public_archives_remedy_is_in_french_too(tmp_path):
-    finding = _retention_findings(tmp_path, "fr.casf.insertion.r263", None, lang="fr")[0]
+    finding = _retention_findings(tmp_path, ["fr.casf.insertion.r263"], None, lang="fr")[0]
     assert finding["remedy"].startswith("Ces dossiers sont des archives publiques : ne pas les supprimer de son "
                                         "propre chef.")
     assert "Code du patrimoine, art. L211-4 (archives publiques)" in [r["label"] for r in finding["references"]]

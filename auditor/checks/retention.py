@@ -289,7 +289,10 @@ def check_retention(ctx: AuditContext) -> list[Finding]:
     finder = DateFinder(ctx, inventory)
     tables = [t for t in inventory.tables if t.is_base_table]
     for table in ctx.progress.each(tables, attrgetter("qualified_name")) if ctx.progress else tables:
-        for app in applicable_rules(ctx, table):
+        applicable = applicable_rules(ctx, table)
+        # one answer per table: its rows are public archives whichever profile's period they exceed
+        archived = public_archives(ctx, [app.profile for app in applicable])
+        for app in applicable:
             app.sources = finder.sources(table, app.rule.start_event)
             status = RetentionStatus(table=table.qualified_name, profile=app.profile.id, rule=app.rule.id,
                                      start_event=app.rule.start_event, active=app.rule.active,
@@ -298,14 +301,14 @@ def check_retention(ctx: AuditContext) -> list[Finding]:
                                      guessed=any(s.guessed for s in app.sources))
             ctx.retention.append(status)
             if not app.sources:
-                findings.append(_finding(ctx, "RET003", table, app, status, None))
+                findings.append(_finding(ctx, "RET003", table, app, status, None, archived))
                 continue
             if runner is None or not runner.has_rows(table):
                 continue
             _count(ctx, runner, table, app, status, as_of, finder.soft_delete(table))
             for code, rows in _violations(app, status):
                 if rows:
-                    findings.append(_finding(ctx, code, table, app, status, rows))
+                    findings.append(_finding(ctx, code, table, app, status, rows, archived))
     return findings
 
 
@@ -370,17 +373,19 @@ def _evidence(status: RetentionStatus, app: Applicable) -> list[Evidence]:
     return parts
 
 
-def public_archives(ctx: AuditContext, profile: Profile) -> str | None:
-    """Who says the files are public archives: `config` (retention.public_archives), `profile` (its
-    statute names public bodies only); None when nothing says so, or the audit says they are not."""
+def public_archives(ctx: AuditContext, profiles: list[Profile]) -> str | None:
+    """Who says a table's rows are public archives: `config` (retention.public_archives, which also
+    says they are not), `profile` (the text of a profile that applies to the table has them processed
+    by public bodies or for a public service only); None when nothing says so."""
     said = ctx.settings.retention.public_archives
     if said is not None:
         return "config" if said else None
-    return "profile" if profile.archives is not None and profile.archives.public == "always" else None
+    always = any(p.archives is not None and p.archives.public == "always" for p in profiles)
+    return "profile" if always else None
 
 
 def _finding(ctx: AuditContext, code: str, table: Table, app: Applicable, status: RetentionStatus,
-             rows: int | None) -> Finding:
+             rows: int | None, archived: str | None) -> Finding:
     rule = ctx.rules.get(code)
     lang = ctx.lang
     fill = {"target": table.qualified_name, "rows": rows if rows is not None else "",
@@ -394,13 +399,12 @@ def _finding(ctx: AuditContext, code: str, table: Table, app: Applicable, status
     severity = policy.from_facts(rule, [app.rule], binding, Severity.medium)
     evidence, remedy = _evidence(status, app), rule.remedy.get(lang)
     references = rule.references_in(lang)
-    archived = public_archives(ctx, app.profile) if "public_archives" in rule.variants else None
-    if archived is not None:
+    if archived is not None and "public_archives" in rule.variants:
         # public archives: past their period they go to their final disposition, not to the bin. The
-        # code du patrimoine is cited as the rule's; the severity rests on the retention fact alone
+        # code du patrimoine is cited in the rule's place; the severity rests on the retention fact alone
         evidence.append(fact(f"public_archives_{archived}"))
         remedy = rule.variants["public_archives"].remedy.get(lang)
-        references += rule.variant_references_in("public_archives", lang)
+        references = rule.variant_references_in("public_archives", lang)
     references += fact_references(app.profile, [app.rule], lang)
     finding = Finding(
         rule=rule.code, kind=rule.kind, severity=severity, table=table.qualified_name,

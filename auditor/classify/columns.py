@@ -54,7 +54,8 @@ SETTINGS = "settings"          # a JSON column named for settings is not a perso
 LOOKUP = "lookup_columns"      # what a reference table holds besides its keys
 LABELS = "labels"              # of which one at least names the rows
 PERSON_COLUMNS = "person_columns"  # columns only a table of people has
-ORG_COLUMNS = "org_columns"  # columns only an organisation's row has (a SIRET)
+ORG_COLUMNS = "org_columns"  # registration numbers: an organisation's, or a sole trader's (a SIRET)
+ORG_ONLY = "org_only_columns"  # those only an organisation has (FINESS, RNA)
 KEYS = "keys"
 REFS = "references"            # with a person word: a reference to a person's row
 OWN_NAMES = "own_names"        # a column that names the table's own rows
@@ -145,7 +146,8 @@ class Classifier:
         views = {}
         for table in self.inventory.tables:
             key = table_key(table, self.vocab, self.product)
-            views[table.qualified_name] = TableView(table, key, lex.read(key))
+            view = views[table.qualified_name] = TableView(table, key, lex.read(key))
+            view.person_columns = self._has_person_columns(view)
         targets = {fk.ref_table.lower() for t in self.inventory.tables for fk in t.foreign_keys}
         named = {q: self._named_subject(v, targets) for q, v in views.items()}
         by_name = {t.name.lower(): t.qualified_name for t in self.inventory.tables}
@@ -162,7 +164,7 @@ class Classifier:
                               if not any(lex.read(c).lemma_set & roles for c in fk.columns)}
                 fk_subjects = {default if h == "unknown" else s for s, h in targets_of}
                 people = fk_subjects - {"none"}
-                view.names_people = self._has_person_columns(view)
+                view.names_people = view.person_columns
                 if how == "unknown":
                     subject = people.pop() if len(people) == 1 else default
             view.subject = None if subject == "none" else subject
@@ -171,7 +173,6 @@ class Classifier:
         person_tables = self.vocab.concepts.group("person_tables")
         for view in views.values():
             view.topics = self._topics(view)
-            view.person_columns = self._has_person_columns(view)
             # `pieces_jointes.name`, `sujets.name`: a table of things (no person word at either end of
             # its name, where French and English put the head noun; no subject rule names it for
             # people) that names its rows, with no column only a person's row has
@@ -179,7 +180,7 @@ class Classifier:
             named_for_people = view.how in {"config", "name"} and view.subject is not None
             view.thing_rows = (bool(known) and not named_for_people
                                and not {known[0], known[-1]} & person_tables
-                               and self._names_itself(view) and not self._has_person_columns(view))
+                               and self._names_itself(view) and not view.person_columns)
         return views
 
     def _confirm(self, views: dict[str, TableView], by_name: dict[str, str]) -> None:
@@ -344,13 +345,32 @@ class Classifier:
         return False
 
     def _is_organisation(self, view: TableView) -> bool:
-        """A table with an organisation's registration number (SIRET, FINESS…), no column only people
-        have, no person word in its name and no person's key: an organisation's rows (`tis`: a court,
-        its address and phone), whatever its name says."""
-        lex, orgs = self.vocab.lexicon, self.group(ORG_COLUMNS)
-        return (any(lex.read(c.name).lemma_set & orgs for c in view.table.columns)
-                and not self._has_person_columns(view) and not view.lemmas & self.group("person")
+        """An organisation's rows (`tis`: a court, its address and phone), whatever the table's name
+        says: a registration number with an organisation's word in the table's name or in a column
+        naming it (`etablissement`, `raison_sociale`), or an association's or an establishment's number
+        (RNA, FINESS) alone (a business number alone may be a sole trader's: `independants (nom,
+        siret, telephone)`); and no column only people have, no person word in the name, no person's key."""
+        lex, named = self.vocab.lexicon, self.group("org") | {"company_name"}
+        readings = [lex.read(c.name).lemma_set for c in view.table.columns]
+        if not any(lemmas & self.group(ORG_COLUMNS) for lemmas in readings):
+            return False
+        said = bool(view.lemmas & named) or any(
+            lemmas & self.group(ORG_ONLY) or (lemmas & named and lemmas <= named | self.group(OWN_NAMES))
+            for lemmas in readings)
+        return (said and not view.person_columns and not view.lemmas & self.group("person")
                 and not self._refers_to_person(view))
+
+    def _person_qualifiers(self, view: TableView) -> frozenset[str]:
+        """The words beside a first name in a table's columns (`prenomsuivi`: suivi), which name the
+        person the table's other columns with that word are about."""
+        lex, own = self.vocab.lexicon, self.group(PERSON_COLUMNS)
+        plain = own | self.group(OWN_NAMES) | self.group(KEYS) | self.group("meta")
+        found: set[str] = set()
+        for col in view.table.columns:
+            lemmas = lex.read(col.name).lemma_set
+            if lemmas & own:
+                found |= lemmas - plain
+        return frozenset(found)
 
     def _has_person_columns(self, view: TableView) -> bool:
         lex = self.vocab.lexicon
@@ -416,18 +436,10 @@ class Classifier:
                           declared_length(col.type), view.thing_rows, view.person_columns)
         only: tuple[str, ...] | None = None
         if view.subject is None:
-            if (reading.lemma_set & concepts.group("named_person") and kind in {"text", "unknown", "json"}
-                    and not reading.lemma_set & concepts.group("meta")):
-                # the column names the person an organisation's row is about (its `president`, the
-                # `adresse_directeur`): what it holds is that person's
-                context = dataclasses.replace(context, person_table=True)
-            elif not view.names_people:
+            person = self._named_in_organisation(view, reading, kind)
+            if person is None:
                 return []  # an organisation's phone, a reference list's label: nobody's data
-            else:
-                # an organisation's table that names a person (its contact, by first name): the name
-                # and e-mail are that person's, the address and phone the organisation's
-                only = ("identity", "contact.email")
-                context = dataclasses.replace(context, person_table=True)
+            context, only = dataclasses.replace(context, person_table=True), person
         if self._links_to_entity(view, col):
             return []  # a plain link to another row of the application, not a coded value
         prefix = view.column_prefix
@@ -442,7 +454,7 @@ class Classifier:
                 hits = concepts.match(reading, context)
         else:
             hits = concepts.match(reading, context)
-        if only is not None:
+        if only:
             hits = [h for h in hits if h.concept.category.startswith(only)]
         signals = [Signal(h.concept.category, h.confidence,
                           Reason(source="name", category=h.concept.category, confidence=h.confidence,
@@ -473,6 +485,24 @@ class Classifier:
                                              confidence=TABLE_CONFIDENCE, subject=view.table.name,
                                              words=list(h.words)), strong=False))
         return signals
+
+    def _named_in_organisation(self, view: TableView, reading: Reading,
+                               kind: str) -> tuple[str, ...] | None:
+        """In a table of no natural person, whether a column is a named person's, and which of its
+        categories are theirs (None: nobody's; empty: all)."""
+        concepts = self.vocab.concepts
+        if (reading.lemma_set & concepts.group("named_person") and kind in {"text", "unknown", "json"}
+                and not reading.lemma_set & concepts.group("meta")):
+            # the column names the person an organisation's row is about (its `president`, the
+            # `adresse_directeur`): what it holds is that person's
+            return ()
+        if not view.names_people:
+            return None
+        # an organisation's table that names a person (its contact, by first name): the name and
+        # e-mail are that person's, the address and phone the organisation's, unless the column
+        # carries the word that qualifies the person's name (`nomsuivi`, `prenomsuivi`: `numtelsuivi`
+        # is the follow-up adviser's phone)
+        return () if reading.lemma_set & self._person_qualifiers(view) else ("identity", "contact.email")
 
     def _read(self, view: TableView, col: Column) -> tuple[Reading, str]:
         """The column's name read as lemmas, and its type class, as the name corrects them."""

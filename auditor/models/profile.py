@@ -270,15 +270,17 @@ class Archives(Fact):
     archives service) is settled under the State's scientific and technical control."""
 
     public: Literal["always", "public_bodies"] = Field(description=(
-        "always: the statute names public bodies only; public_bodies: when the controller is a public "
-        "body or a private one managing a public service (the audit's `retention.public_archives` says)"))
+        "always: under the profile's text, the files are processed by public bodies or for a public service "
+        "only; public_bodies: when the controller is a public body or a private one managing a public "
+        "service, as the audit's `retention.public_archives` says"))
     bodies: Text = Field(description="Whose files they are, in words")
 
 
 class Profile(Strict):
     """One legal framework. With `extends`, the profile starts from its parents' purposes,
     retention rules, recipients, security measures and forbidden categories, and replaces any
-    entry whose id (category, for forbidden ones) it declares again."""
+    entry whose id (category, for forbidden ones) it declares again; its DPIA statement and archives
+    status are its own, else its first parent's that has one."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     version: str
@@ -300,7 +302,7 @@ class Profile(Strict):
         "(taxonomy `sharing_conditions`): an access finding names them"))
 
     def facts(self) -> list[Fact]:
-        """Every sourced statement of the profile: DPIA, purposes and their conditions, forbidden
+        """Every sourced statement of the profile: DPIA, archives, purposes and their conditions, forbidden
         categories, retention rules, recipients, security measures."""
         out: list[Fact] = [self.dpia] if self.dpia else []
         out += [self.archives] if self.archives else []

@@ -31,9 +31,12 @@ class RuleReference(Strict):
     url: str | None = None
 
 
+Variant = Literal["public_archives"]
+
+
 class RuleVariant(Strict):
     """What a rule says instead when a known condition holds (`public_archives`: the files are public
-    archives): its remedy and the references it adds."""
+    archives): its remedy, and the references it cites in place of the rule's."""
 
     remedy: Text
     references: list[RuleReference] = Field(default_factory=list)
@@ -61,12 +64,14 @@ class Rule(Strict):
         "The finding says that people who should not can read the data: on art. 9 or art. 10 data it is "
         "critical (docs/severity.md)"))
     match: RuleMatch
-    variants: dict[Literal["public_archives"], RuleVariant] = Field(default_factory=dict)
+    variants: dict[Variant, RuleVariant] = Field(default_factory=dict)
 
     def references_in(self, lang: str) -> list[Reference]:
         """The rule's references, labelled in the report's language."""
         return [Reference(label=r.label.get(lang), url=r.url) for r in self.references]
 
-    def variant_references_in(self, variant: str, lang: str) -> list[Reference]:
-        found = self.variants.get(variant)  # type: ignore[call-overload]
+    def variant_references_in(self, variant: Variant, lang: str) -> list[Reference]:
+        """A variant's references, labelled in the report's language (none if the rule has no such
+        variant)."""
+        found = self.variants.get(variant)
         return [Reference(label=r.label.get(lang), url=r.url) for r in found.references] if found else []

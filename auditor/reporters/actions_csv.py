@@ -9,7 +9,7 @@ from typing import TextIO
 
 from auditor.models.findings import AuditResult
 from auditor.reporters.csv_report import safe_cell
-from auditor.reporters.rule_text import rule_remedy, rule_summary
+from auditor.reporters.rule_text import action_remedy, rule_summary
 
 COLUMNS = ("id", "priority", "severity", "rule", "kind", "action", "remedy", "tables", "targets", "findings",
            "owner", "due", "status")
@@ -22,7 +22,7 @@ def render(result: AuditResult, stream: TextIO) -> None:
     for a in result.actions:
         row = {"id": a.id, "priority": a.priority, "severity": a.severity.value, "rule": a.rule,
                "kind": a.kind.value, "action": rule_summary(a.rule, lang),
-               "remedy": a.remedy or rule_remedy(a.rule, lang), "tables": "; ".join(a.tables),
+               "remedy": action_remedy(a, lang), "tables": "; ".join(a.tables),
                "targets": "; ".join(a.targets), "findings": len(a.findings), "owner": a.owner,
                "due": a.due.isoformat(), "status": a.status}
         writer.writerow([safe_cell(row[c]) for c in COLUMNS])

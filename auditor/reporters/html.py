@@ -16,7 +16,7 @@ from auditor.reporters.changes_text import resolved_summary
 from auditor.reporters.evidence_text import for_result
 from auditor.reporters.finding_groups import group_findings
 from auditor.reporters.labels import labels
-from auditor.reporters.rule_text import rule_remedy, rule_summary
+from auditor.reporters.rule_text import action_remedy, rule_summary
 
 _ENV = Environment(loader=PackageLoader("auditor.reporters", "templates"),
                    autoescape=select_autoescape(default=True, default_for_string=True),
@@ -44,5 +44,5 @@ def render(result: AuditResult, stream: TextIO) -> None:
                                  role_kind=lambda k: kind_label(k, lang), css_string=css_string,
                                  resolved_summary=lambda x: resolved_summary(x, lang),
                                  rule_summary=lambda code: rule_summary(code, lang),
-                                 rule_remedy=lambda code: rule_remedy(code, lang),
+                                 action_remedy=lambda a: action_remedy(a, lang),
                                  duration=lambda text: humane_iso(text, lang)))

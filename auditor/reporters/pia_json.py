@@ -27,7 +27,7 @@ from auditor.models.findings import AuditResult, Kind
 from auditor.reporters import locale_format as fmt
 from auditor.reporters.evidence_text import for_result
 from auditor.reporters.labels import labels
-from auditor.reporters.rule_text import rule_remedy, rule_summary
+from auditor.reporters.rule_text import action_remedy, rule_summary
 
 DB_VERSION = 201707071818  # the PIA software's data version its importer checks for (`pia.dbVersion`)
 QUESTIONS = (111, 113, 121, 122, 211, 212, 213, 215)
@@ -98,7 +98,7 @@ def build(result: AuditResult) -> dict[str, Any]:
                answer(213, _para(escape(t["pia_213"])) + findings_of("MIN")),
                answer(215, _para(escape(t["pia_215"])) + findings_of("RET"))]
     measures = [{"id": number, "title": rule_summary(a.rule, lang),
-                 "content": _para(escape(a.remedy or rule_remedy(a.rule, lang)))
+                 "content": _para(escape(action_remedy(a, lang)))
                  + _list([str(Markup("<code>{}</code>").format(target)) for target in a.targets]),
                  "placeholder": "", "created_at": stamp, "updated_at": stamp}
                 for number, a in enumerate((a for a in result.actions
