@@ -211,7 +211,7 @@ def test_a_partner_said_by_the_agreement_of_words_is_qualified_on_its_own_and_sa
 def test_a_word_in_another_sense_is_no_finding():
     """A CSE member elected on no union's list; the receipt of a debt file, not of a residence permit; a
     candidate in a works council's or parents' election, on a union's list, or for a job, stands for no
-    party."""
+    party; posters are a party's only when they name it."""
     con = duckdb.connect()
     notes = ["M. Morel a été élu au CSE « sans étiquette ».", "M. Morel a été élu au CSE sur la liste CGT.",
              "Le récépissé du dépôt de dossier de surendettement est arrivé.",
@@ -219,9 +219,12 @@ def test_a_word_in_another_sense_is_no_finding():
              "M. est candidat aux élections du CSE.", "Mme est candidate à un poste d'auxiliaire de vie.",
              "Mme est candidate aux municipales sur la liste de gauche.",
              "Élections professionnelles : M. était candidat sur la liste FO de son entreprise.",
-             "Le père est conseiller régional, très peu disponible pour les RDV."]
+             "Le père est conseiller régional, très peu disponible pour les RDV.",
+             "M. distribue des tracts du PCF au marché le dimanche.",
+             "Le bailleur a posé des affiches sur la porte du local."]
     con.execute("CREATE TABLE n (note VARCHAR)")
     con.executemany("INSERT INTO n VALUES (?)", [(n,) for n in notes])
     assert flag_rows(con, "n", "note", LEXICON) == [
         set(), {"special.trade_union"}, set(), {"residence_status"}, set(), set(),
-        {"special.political_opinion"}, {"special.trade_union"}, {"special.political_opinion"}]
+        {"special.political_opinion"}, {"special.trade_union"}, {"special.political_opinion"},
+        {"special.political_opinion"}, set()]
