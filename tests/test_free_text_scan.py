@@ -228,3 +228,14 @@ def test_a_word_in_another_sense_is_no_finding():
         set(), {"special.trade_union"}, set(), {"residence_status"}, set(), set(),
         {"special.political_opinion"}, {"special.trade_union"}, {"special.political_opinion"},
         {"special.political_opinion"}, set()]
+
+
+def test_what_someone_could_not_do_denies_no_fact_around_it():
+    """« n'a pas pu » negates the action, not the appointment; « ne peut pas être » still doubts."""
+    reader = reader_for(LEXICON)
+    readings = {t: reader.read(t) for t in (
+        "Mme n'a pas pu accompagner son fils à son RDV au CMP.",
+        "M. ne peut pas être diabétique, il n'a jamais eu d'analyse.",
+        "M. n'a pas de casier judiciaire.")}
+    assert [(r.categories, r.negated) for r in readings.values()] == [
+        ({"special.health": {"third_party"}}, set()), ({}, {"special.health"}), ({}, {"offences"})]
