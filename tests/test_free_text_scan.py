@@ -221,13 +221,15 @@ def test_a_word_in_another_sense_is_no_finding():
              "Élections professionnelles : M. était candidat sur la liste FO de son entreprise.",
              "Le père est conseiller régional, très peu disponible pour les RDV.",
              "M. distribue des tracts du PCF au marché le dimanche.",
-             "Le bailleur a posé des affiches sur la porte du local."]
+             "Le bailleur a posé des affiches sur la porte du local.",
+             "Permis suspendu 6 mois après un contrôle d'alcoolémie positif au volant.",
+             "Retrait du permis de séjour annoncé par la préfecture."]
     con.execute("CREATE TABLE n (note VARCHAR)")
     con.executemany("INSERT INTO n VALUES (?)", [(n,) for n in notes])
     assert flag_rows(con, "n", "note", LEXICON) == [
         set(), {"special.trade_union"}, set(), {"residence_status"}, set(), set(),
         {"special.political_opinion"}, {"special.trade_union"}, {"special.political_opinion"},
-        {"special.political_opinion"}, set()]
+        {"special.political_opinion"}, set(), {"offences"}, set()]
 
 
 def test_what_someone_could_not_do_denies_no_fact_around_it():
@@ -239,3 +241,27 @@ def test_what_someone_could_not_do_denies_no_fact_around_it():
         "M. n'a pas de casier judiciaire.")}
     assert [(r.categories, r.negated) for r in readings.values()] == [
         ({"special.health": {"third_party"}}, set()), ({}, {"special.health"}), ({}, {"offences"})]
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("      - 'permis (de conduire )?(suspendu|retire|annule|invalide)'\n",
+     "      - 'permis(?! de construire) suspendu'\n",
+     "the engine's regular expressions (RE2) have no look-around or back-reference: write the cases out, "
+     "or put what must not follow in `exclude`"),
+    ("      - 'permis (de conduire )?(suspendu|retire|annule|invalide)'\n",
+     "      - \"permis d'un conducteur\"\n", "write apostrophes as spaces (the scan turns them into spaces)"),
+])
+def test_a_term_the_engine_cannot_run_is_refused_with_its_file_line_and_key(tmp_path, old, new, message):
+    from auditor.errors import RuleError
+    from auditor.resources import data_dir
+
+    source = (data_dir("rules") / "classification" / "free_text_lexicon.yaml").read_text(encoding="utf-8")
+    assert source.count(old) == 1
+    line = source[:source.index(old)].count("\n") + 1
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(source.replace(old, new), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_lexicon(load_taxonomy(), path)
+    assert caught.value.line == line
+    assert caught.value.key.startswith("categories.") and ".terms." in caught.value.key
+    assert message in str(caught.value)

@@ -414,6 +414,10 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# what Python's regular expressions have and RE2's (DuckDB's, where terms are first tested) have not
+_NOT_RE2 = re.compile(r"\(\?<?[=!]|\\[1-9]")
+
+
 def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
     path = path or data_dir("rules") / "classification" / "free_text_lexicon.yaml"
     raw = load_yaml_file(path, RuleError)
@@ -435,6 +439,14 @@ def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
                     re.compile(fragment)
                 except re.error as err:
                     fail(f"invalid regular expression: {err}", ("categories", i, attr, j))
+                if attr != "exclude" and _NOT_RE2.search(fragment):
+                    fail("the engine's regular expressions (RE2) have no look-around or back-reference: "
+                         "write the cases out, or put what must not follow in `exclude`",
+                         ("categories", i, attr, j))
+        for k, near in enumerate(cat.near):
+            if _NOT_RE2.search(near.then):
+                fail("the engine's regular expressions (RE2) have no look-around or back-reference: "
+                     "write the cases out", ("categories", i, "near", k, "then"))
     for i, term in enumerate(model.terminologies):
         problem = taxonomy.check_key(term.category)
         if problem:
