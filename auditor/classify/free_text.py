@@ -430,23 +430,7 @@ def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
         problem = taxonomy.check_key(cat.category)
         if problem:
             fail(problem, ("categories", i, "category"))
-        for attr in ("terms", "exclude", "linked", "affirmed"):
-            for j, fragment in enumerate(getattr(cat, attr)):
-                if "'" in fragment:
-                    fail("write apostrophes as spaces (the scan turns them into spaces)",
-                         ("categories", i, attr, j))
-                try:
-                    re.compile(fragment)
-                except re.error as err:
-                    fail(f"invalid regular expression: {err}", ("categories", i, attr, j))
-                if attr != "exclude" and _NOT_RE2.search(fragment):
-                    fail("the engine's regular expressions (RE2) have no look-around or back-reference: "
-                         "write the cases out, or put what must not follow in `exclude`",
-                         ("categories", i, attr, j))
-        for k, near in enumerate(cat.near):
-            if _NOT_RE2.search(near.then):
-                fail("the engine's regular expressions (RE2) have no look-around or back-reference: "
-                     "write the cases out", ("categories", i, "near", k, "then"))
+        _check_patterns(cat, ("categories", i), fail)
     for i, term in enumerate(model.terminologies):
         problem = taxonomy.check_key(term.category)
         if problem:
@@ -459,6 +443,27 @@ def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
         if ident.validator is not None and ident.validator not in VALIDATORS:
             fail(f"unknown validator {ident.validator!r}", ("identifiers", i, "validator"))
     return Lexicon(model, str(path))
+
+
+def _check_patterns(cat: TextCategory, loc: tuple[str | int, ...],
+                    fail: Callable[[str, tuple[str | int, ...]], None]) -> None:
+    """A category's patterns: apostrophes written as spaces, valid, and those the engine runs (all but
+    `exclude`) within RE2's syntax."""
+    for attr in ("terms", "exclude", "linked", "affirmed"):
+        for j, fragment in enumerate(getattr(cat, attr)):
+            if "'" in fragment:
+                fail("write apostrophes as spaces (the scan turns them into spaces)", (*loc, attr, j))
+            try:
+                re.compile(fragment)
+            except re.error as err:
+                fail(f"invalid regular expression: {err}", (*loc, attr, j))
+            if attr != "exclude" and _NOT_RE2.search(fragment):
+                fail("the engine's regular expressions (RE2) have no look-around or back-reference: "
+                     "write the cases out, or put what must not follow in `exclude`", (*loc, attr, j))
+    for k, near in enumerate(cat.near):
+        if _NOT_RE2.search(near.then):
+            fail("the engine's regular expressions (RE2) have no look-around or back-reference: "
+                 "write the cases out", (*loc, "near", k, "then"))
 
 
 def _check_verbs(settings: QualifierSettings, fail: Callable[[str, tuple[str | int, ...]], None]) -> None:
