@@ -306,3 +306,12 @@ def test_in_an_organisations_table_a_column_with_the_words_of_a_persons_name_is_
     assert found["usagers.lieuresidence"].categories == ["contact.address"]
     assert found["usagers.lieuresidence"].reasons[0].words == ["lieu_residence=address"]
     assert found["usagers.secteuractivite"].categories == ["professional"]
+
+
+def test_a_flag_word_glued_before_a_name_is_read_first():
+    lex = VOCAB.lexicon
+    assert [(w.text, w.lemma) for w in lex.read("topenfreconn").words][:2] == [("top", "top"), ("enf", "child")]
+    # not « to » + « pdo » + …: the CAF flow's yes/no « top » + what it says
+    assert lex.read("topdomideract").words[0].text == "top"
+    # a word of the language that starts the same stays whole
+    assert [w.text for w in lex.read("topology").words] == ["topology"]

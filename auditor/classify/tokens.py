@@ -112,6 +112,7 @@ class Lexicon:
     phrases: dict[tuple[str, ...], str]      # lemma sequence -> one lemma
     neutral: frozenset[str] = frozenset()    # known words that mean nothing personal
     prose_stopwords: frozenset[str] = frozenset()  # function words of a sentence, dropped from comments
+    flag_prefixes: tuple[str, ...] = ()  # glued before a name, a yes/no flag's word (`topenfreconn`)
     dictionary: Callable[[], frozenset[str]] = general_words  # words of the language, never split
     _prefixes: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _singular: dict[str, str] = field(default_factory=dict, repr=False)
@@ -209,6 +210,11 @@ class Lexicon:
             return [word]
         if piece in self.dictionary():
             return [Word(piece, piece, "word")]
+        for flag in self.flag_prefixes:
+            # a flag's word glued before what it says is read first (`topdomideract`: top + domicile…,
+            # not the stop word « to » + pdo + …)
+            if piece.startswith(flag) and len(piece) >= len(flag) + MIN_SPLIT:
+                return [Word(flag, self.variants.get(flag, flag), "word"), *self._piece(piece[len(flag):])]
         if len(piece) >= MIN_SPLIT:
             parts = self._split(piece)
             if parts is not None:

@@ -29,6 +29,7 @@ class LexiconFile(Strict):
     phrases: list[tuple[list[str], str]] = Field(default_factory=list)
     neutral: list[str] = Field(default_factory=list)
     prose_stopwords: list[str] = Field(default_factory=list)
+    flag_prefixes: list[str] = Field(default_factory=list)
 
 
 class SubjectRule(Strict):
@@ -88,7 +89,7 @@ def load_lexicon(path: Path) -> Lexicon:
             fail("a phrase has two words or more", ("phrases", i))
         phrases[tuple(parts)] = lemma
     return Lexicon(variants, dict(model.abbreviations), stop, phrases, neutral,
-                   prose_stopwords=frozenset(model.prose_stopwords))
+                   prose_stopwords=frozenset(model.prose_stopwords), flag_prefixes=tuple(model.flag_prefixes))
 
 
 def load_vocabulary(taxonomy: Taxonomy, directory: Path | None = None) -> Vocabulary:
