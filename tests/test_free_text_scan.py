@@ -265,3 +265,19 @@ def test_a_term_the_engine_cannot_run_is_refused_with_its_file_line_and_key(tmp_
     assert caught.value.line == line
     assert caught.value.key.startswith("categories.") and ".terms." in caught.value.key
     assert message in str(caught.value)
+
+
+def test_sexual_and_reproductive_health_reveals_a_sex_life_too_each_with_its_cue():
+    """One list of terms for two categories (health and sex life); a category's entries give their cues
+    together (the general health terms and the sexual health ones); a refusal on principle says no sex life;
+    sex imposed within a couple is violence and sex life, a rape is violence only."""
+    reader = reader_for(LEXICON)
+    ivg = reader.read("IVG faite au CPEF le 04/11, Mme est incontinente.")
+    assert ivg.categories == {"special.health": set(), "special.sex_life": set()}
+    assert ivg.cues == {"special.health": "ivg", "special.sex_life": "ivg"}
+    assert reader.read("La famille, catholique, refuse la contraception.").categories == {
+        "special.health": set(), "special.religion": set()}
+    assert set(reader.read("Mme dit subir des rapports imposés par son mari.").categories) == {
+        "offences.violence", "special.sex_life"}
+    assert set(reader.read("Viol subi en Libye pendant le parcours migratoire.").categories) == {
+        "offences.violence"}

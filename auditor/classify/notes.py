@@ -189,8 +189,12 @@ class NoteReader:
                         re.compile(rf"\b(?:{i.cue})\b") if i.cue else None, i.cue_window)
             for i in model.identifiers]
         self.terminology = lexicon.terminology()  # normalised phrase -> category
-        self.cues = CueFinder({c.category: [*c.terms, *c.linked, *c.affirmed, *(n.pattern() for n in c.near)]
-                               for c in model.categories}, self.terminology)
+        # a category may have several entries (health: its terms, its sexual health): their patterns together
+        patterns: dict[str, list[str]] = {}
+        for c in model.categories:
+            patterns.setdefault(c.category, []).extend(
+                [*c.terms, *c.linked, *c.affirmed, *(n.pattern() for n in c.near)])
+        self.cues = CueFinder(patterns, self.terminology)
         self.max_words = max((len(p.split()) for p in self.terminology), default=0)
         self.settings: QualifierSettings = lexicon.qualifier_settings()
         self._qualifiers: Qualifiers | None = None

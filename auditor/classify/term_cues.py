@@ -12,7 +12,7 @@ writes it. Built from the lexicon, the cue holds nothing the auditor did not alr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 # escaped literals and word boundaries, removed before looking for what makes a pattern open
 _HARMLESS = re.compile(r"\\[.\-/()?'\" ]|\\b")
@@ -55,7 +55,7 @@ class CueFinder:
 
     MAX_CACHE = 20_000
 
-    def __init__(self, terms: dict[str, Iterable[str]], names: Iterable[str] = ()) -> None:
+    def __init__(self, terms: Mapping[str, Iterable[str]], names: Iterable[str] = ()) -> None:
         self._terms = {category: [(re.compile(p), is_closed(p), literal_prefix(p)) for p in patterns]
                        for category, patterns in terms.items()}
         self._names = frozenset(names)
