@@ -203,6 +203,9 @@ def test_a_partner_said_by_the_agreement_of_words_is_qualified_on_its_own_and_sa
         "Sa petite amie, avec qui elle sort depuis un an, l'accompagne.": ({"special.sex_life": set()}, set()),
         "RDV avec M. Dupont et M. Martin, conseiller CAF.": ({}, set()),
         "Situation de M. et M. Garcia-Lopez, mariés depuis 2019.": ({"special.sex_life": set()}, set()),
+        "M. vit avec son mari depuis 2015.": ({"special.sex_life": set()}, set()),
+        "Mme vit avec son mari depuis 2015.": ({}, set()),
+        "Patiente de 50 ans, a vécu dix ans avec sa compagne.": ({"special.sex_life": set()}, set()),
     }
     readings = {text: reader.read(text) for text in cases}
     assert {text: (r.categories, r.negated) for text, r in readings.items()} == cases
