@@ -313,5 +313,24 @@ def test_a_flag_word_glued_before_a_name_is_read_first():
     assert [(w.text, w.lemma) for w in lex.read("topenfreconn").words][:2] == [("top", "top"), ("enf", "child")]
     # not « to » + « pdo » + …: the CAF flow's yes/no « top » + what it says
     assert lex.read("topdomideract").words[0].text == "top"
-    # a word of the language that starts the same stays whole
+    # a word of the language that starts the same stays whole, and so does a name read well without
+    # the flag (`topicid`: topic + id, not top + ic + id)
     assert [w.text for w in lex.read("topology").words] == ["topology"]
+    assert [w.lemma for w in lex.read("topicid").words] == ["topic", "id"]
+
+
+def test_an_empty_flag_prefix_is_refused_with_its_file_line_and_key(tmp_path):
+    import pytest
+
+    from auditor.classify.vocabulary import load_lexicon
+    from auditor.errors import RuleError
+    from auditor.resources import data_dir
+
+    source = (data_dir("rules") / "classification" / "lexicon.yaml").read_text(encoding="utf-8")
+    assert source.count("flag_prefixes: [top]") == 1
+    line = source[:source.index("flag_prefixes: [top]")].count("\n") + 1
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(source.replace("flag_prefixes: [top]", "flag_prefixes: ['']"), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_lexicon(path)
+    assert (caught.value.line, caught.value.key) == (line, "flag_prefixes.0")

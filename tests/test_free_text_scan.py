@@ -214,7 +214,8 @@ def test_a_partner_said_by_the_agreement_of_words_is_qualified_on_its_own_and_sa
 def test_a_word_in_another_sense_is_no_finding():
     """A CSE member elected on no union's list; the receipt of a debt file, not of a residence permit; a
     candidate in a works council's or parents' election, on a union's list, or for a job, stands for no
-    party; posters are a party's only when they name it."""
+    party; banners are a party's only when they name it; a licence collected or suspended for health
+    reasons is no offence."""
     con = duckdb.connect()
     notes = ["M. Morel a été élu au CSE « sans étiquette ».", "M. Morel a été élu au CSE sur la liste CGT.",
              "Le récépissé du dépôt de dossier de surendettement est arrivé.",
@@ -223,16 +224,18 @@ def test_a_word_in_another_sense_is_no_finding():
              "Mme est candidate aux municipales sur la liste de gauche.",
              "Élections professionnelles : M. était candidat sur la liste FO de son entreprise.",
              "Le père est conseiller régional, très peu disponible pour les RDV.",
-             "M. distribue des tracts du PCF au marché le dimanche.",
-             "Le bailleur a posé des affiches sur la porte du local.",
+             "M. colle des autocollants RN sur la porte de l'immeuble.",
+             "M. accroche des banderoles sur la RN 7 pour la fête.",
              "Permis suspendu 6 mois après un contrôle d'alcoolémie positif au volant.",
-             "Retrait du permis de séjour annoncé par la préfecture."]
+             "Retrait du permis de séjour annoncé par la préfecture.",
+             "Retrait de permis de 12 mois, M. cherche un emploi.", "Retrait du permis en préfecture jeudi.",
+             "Suspension du permis pour raison médicale, M. a fait une crise."]
     con.execute("CREATE TABLE n (note VARCHAR)")
     con.executemany("INSERT INTO n VALUES (?)", [(n,) for n in notes])
     assert flag_rows(con, "n", "note", LEXICON) == [
         set(), {"special.trade_union"}, set(), {"residence_status"}, set(), set(),
         {"special.political_opinion"}, {"special.trade_union"}, {"special.political_opinion"},
-        {"special.political_opinion"}, set(), {"offences"}, set()]
+        {"special.political_opinion"}, set(), {"offences"}, set(), {"offences"}, set(), set()]
 
 
 def test_what_someone_could_not_do_denies_no_fact_around_it():
@@ -246,15 +249,18 @@ def test_what_someone_could_not_do_denies_no_fact_around_it():
         ({"special.health": {"third_party"}}, set()), ({}, {"special.health"}), ({}, {"offences"})]
 
 
-@pytest.mark.parametrize("old, new, message", [
+@pytest.mark.parametrize("old, new, key, message", [
     ("      - 'permis (de conduire )?(suspendu|retire|annule|invalide)'\n",
-     "      - 'permis(?! de construire) suspendu'\n",
-     "the engine's regular expressions (RE2) have no look-around or back-reference: write the cases out, "
-     "or put what must not follow in `exclude`"),
+     "      - 'permis(?! de construire) suspendu'\n", ".terms.",
+     "the engine cannot run this regular expression (RE2: no look-around, no back-reference): "),
     ("      - 'permis (de conduire )?(suspendu|retire|annule|invalide)'\n",
-     "      - \"permis d'un conducteur\"\n", "write apostrophes as spaces (the scan turns them into spaces)"),
+     "      - '(permis) suspendu \\1'\n", ".terms.", "the engine cannot run this regular expression"),
+    ("      - 'permis (de conduire )?(suspendu|retire|annule|invalide)'\n",
+     "      - \"permis d'un conducteur\"\n", ".terms.", "write apostrophes as spaces (the scan turns them into spaces)"),
+    ("        then: 'avec (qui|laquelle) elle (sort|",
+     "        then: 'avec (?=qui)(qui|laquelle) elle (sort|", ".near.", "the engine cannot run this regular expression"),
 ])
-def test_a_term_the_engine_cannot_run_is_refused_with_its_file_line_and_key(tmp_path, old, new, message):
+def test_a_term_the_engine_cannot_run_is_refused_with_its_file_line_and_key(tmp_path, old, new, key, message):
     from auditor.errors import RuleError
     from auditor.resources import data_dir
 
@@ -266,8 +272,20 @@ def test_a_term_the_engine_cannot_run_is_refused_with_its_file_line_and_key(tmp_
     with pytest.raises(RuleError) as caught:
         load_lexicon(load_taxonomy(), path)
     assert caught.value.line == line
-    assert caught.value.key.startswith("categories.") and ".terms." in caught.value.key
+    assert caught.value.key.startswith("categories.") and key in caught.value.key
     assert message in str(caught.value)
+
+
+def test_an_exclusion_may_look_around_the_reader_alone_applies_it(tmp_path):
+    from auditor.resources import data_dir
+
+    source = (data_dir("rules") / "classification" / "free_text_lexicon.yaml").read_text(encoding="utf-8")
+    old = "    exclude: ['(retrait|remise) (du |de son )?permis"
+    assert source.count(old) == 1
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(source.replace(old, "    exclude: ['permis(?= de construire)', '(retrait|remise) (du |de son )?permis"),
+                    encoding="utf-8")
+    assert load_lexicon(load_taxonomy(), path).categories
 
 
 def test_sexual_and_reproductive_health_reveals_a_sex_life_too_each_with_its_cue():
@@ -275,12 +293,21 @@ def test_sexual_and_reproductive_health_reveals_a_sex_life_too_each_with_its_cue
     together (the general health terms and the sexual health ones); a refusal on principle says no sex life;
     sex imposed within a couple is violence and sex life, a rape is violence only."""
     reader = reader_for(LEXICON)
-    ivg = reader.read("IVG faite au CPEF le 04/11, Mme est incontinente.")
+    ivg = reader.read("Mme est incontinente, IVG faite au CPEF le 04/11.")
     assert ivg.categories == {"special.health": set(), "special.sex_life": set()}
-    assert ivg.cues == {"special.health": "ivg", "special.sex_life": "ivg"}
+    # the first mention's cue: health's from its general entry, sex life's from the shared list
+    assert ivg.cues == {"special.health": "incontinen…", "special.sex_life": "ivg"}
     assert reader.read("La famille, catholique, refuse la contraception.").categories == {
         "special.health": set(), "special.religion": set()}
     assert set(reader.read("Mme dit subir des rapports imposés par son mari.").categories) == {
         "offences.violence", "special.sex_life"}
     assert set(reader.read("Viol subi en Libye pendant le parcours migratoire.").categories) == {
         "offences.violence"}
+    assert set(reader.read("Mme violée par son ex-conjoint en 2020.").categories) == {
+        "offences.violence", "special.sex_life"}
+    # never having consented is the fact
+    assert set(reader.read("Mme dit n'avoir jamais consenti aux relations avec son époux.").categories) == {
+        "special.sex_life"}
+    assert reader.read("Refus de contraception pour des raisons religieuses.").categories == {
+        "special.health": set(), "special.religion": set()}
+    assert reader.read("L'enquête n'a pas pu établir de maltraitance.").negated == {"offences.violence"}

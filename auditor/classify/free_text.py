@@ -414,10 +414,6 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-# what Python's regular expressions have and RE2's (DuckDB's, where terms are first tested) have not
-_NOT_RE2 = re.compile(r"\(\?<?[=!]|\\[1-9]")
-
-
 def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
     path = path or data_dir("rules") / "classification" / "free_text_lexicon.yaml"
     raw = load_yaml_file(path, RuleError)
@@ -447,8 +443,9 @@ def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
 
 def _check_patterns(cat: TextCategory, loc: tuple[str | int, ...],
                     fail: Callable[[str, tuple[str | int, ...]], None]) -> None:
-    """A category's patterns: apostrophes written as spaces, valid, and those the engine runs (all but
-    `exclude`) within RE2's syntax."""
+    """A category's patterns: apostrophes written as spaces and valid; those the engine runs (all but
+    `exclude`, which the reader alone applies) compiled by the engine itself (RE2: no look-around,
+    no back-reference…), so that a bad one is refused here and not in the middle of a scan."""
     for attr in ("terms", "exclude", "linked", "affirmed"):
         for j, fragment in enumerate(getattr(cat, attr)):
             if "'" in fragment:
@@ -457,13 +454,31 @@ def _check_patterns(cat: TextCategory, loc: tuple[str | int, ...],
                 re.compile(fragment)
             except re.error as err:
                 fail(f"invalid regular expression: {err}", (*loc, attr, j))
-            if attr != "exclude" and _NOT_RE2.search(fragment):
-                fail("the engine's regular expressions (RE2) have no look-around or back-reference: "
-                     "write the cases out, or put what must not follow in `exclude`", (*loc, attr, j))
-    for k, near in enumerate(cat.near):
-        if _NOT_RE2.search(near.then):
-            fail("the engine's regular expressions (RE2) have no look-around or back-reference: "
-                 "write the cases out", (*loc, "near", k, "then"))
+    engine = [((*loc, attr, j), fragment) for attr in ("terms", "linked", "affirmed")
+              for j, fragment in enumerate(getattr(cat, attr))]
+    engine += [((*loc, "near", k, "then"), near.then) for k, near in enumerate(cat.near)]
+    b = chr(92) + "b"
+    if _engine_refuses(hyphen_tolerant(b + _alt([f for _, f in engine]) + b)) is None:
+        return  # one query for the category; the culprit is looked for only when it fails
+    for where, fragment in engine:
+        problem = _engine_refuses(hyphen_tolerant(b + _alt([fragment]) + b))
+        if problem is not None:
+            fail(f"the engine cannot run this regular expression (RE2: no look-around, no back-reference): "
+                 f"{problem}", where)
+
+
+def _engine_refuses(pattern: str) -> str | None:
+    """Why DuckDB's regular expressions (RE2) refuse `pattern`, or None. (The lexicon's own text.)"""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute("SELECT regexp_matches('', ?)", [pattern]).fetchone()
+    except duckdb.Error as err:
+        return str(err).splitlines()[0]
+    finally:
+        con.close()
+    return None
 
 
 def _check_verbs(settings: QualifierSettings, fail: Callable[[str, tuple[str | int, ...]], None]) -> None:

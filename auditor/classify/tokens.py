@@ -203,6 +203,18 @@ class Lexicon:
         return result[1]
 
     def _piece(self, piece: str) -> list[Word]:
+        parts = self._plain_piece(piece)
+        if parts[0].how == "stop":
+            for flag in self.flag_prefixes:
+                # a flag's word glued before what it says is read first when the piece would otherwise
+                # start with a stop word (`topdomideract`: top + domi… + der + act, not « to » + pdo + …;
+                # `topicid` stays topic + id)
+                if piece.startswith(flag) and len(piece) >= len(flag) + MIN_SPLIT:
+                    rest = self._piece(piece[len(flag):])
+                    return [Word(flag, self.variants.get(flag, flag), "word"), *rest]
+        return parts
+
+    def _plain_piece(self, piece: str) -> list[Word]:
         if piece.isdigit():
             return [Word(piece, piece, "number")]
         word = self._known(piece)
@@ -210,11 +222,6 @@ class Lexicon:
             return [word]
         if piece in self.dictionary():
             return [Word(piece, piece, "word")]
-        for flag in self.flag_prefixes:
-            # a flag's word glued before what it says is read first (`topdomideract`: top + domicile…,
-            # not the stop word « to » + pdo + …)
-            if piece.startswith(flag) and len(piece) >= len(flag) + MIN_SPLIT:
-                return [Word(flag, self.variants.get(flag, flag), "word"), *self._piece(piece[len(flag):])]
         if len(piece) >= MIN_SPLIT:
             parts = self._split(piece)
             if parts is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field
 
@@ -29,7 +30,8 @@ class LexiconFile(Strict):
     phrases: list[tuple[list[str], str]] = Field(default_factory=list)
     neutral: list[str] = Field(default_factory=list)
     prose_stopwords: list[str] = Field(default_factory=list)
-    flag_prefixes: list[str] = Field(default_factory=list)
+    flag_prefixes: list[Annotated[str, Field(pattern=r"^[a-z]{2,}$")]] = Field(
+        default_factory=list, description="Flag words glued before a name, two lower-case letters or more")
 
 
 class SubjectRule(Strict):
