@@ -111,6 +111,7 @@ class TableView:
     confirmed: bool = False           # known to be about people: its name, its columns or its keys say so
     thing_rows: bool = False          # rows of a thing that names them (a document's, a subject's `name`)
     person_columns: bool = False      # has a column only people have (its own, not an organisation's contact)
+    person_qualifiers: frozenset[str] | None = None  # words beside a first name (found once, when needed)
     topics: list[Hit] = field(default_factory=list)
     column_prefix: str | None = None
 
@@ -363,14 +364,16 @@ class Classifier:
     def _person_qualifiers(self, view: TableView) -> frozenset[str]:
         """The words beside a first name in a table's columns (`prenomsuivi`: suivi), which name the
         person the table's other columns with that word are about."""
-        lex, own = self.vocab.lexicon, self.group(PERSON_COLUMNS)
-        plain = own | self.group(OWN_NAMES) | self.group(KEYS) | self.group("meta")
-        found: set[str] = set()
-        for col in view.table.columns:
-            lemmas = lex.read(col.name).lemma_set
-            if lemmas & own:
-                found |= lemmas - plain
-        return frozenset(found)
+        if view.person_qualifiers is None:
+            lex, own = self.vocab.lexicon, self.group(PERSON_COLUMNS)
+            plain = own | self.group(OWN_NAMES) | self.group(KEYS) | self.group("meta")
+            found: set[str] = set()
+            for col in view.table.columns:
+                lemmas = lex.read(col.name).lemma_set
+                if lemmas & own:
+                    found |= lemmas - plain
+            view.person_qualifiers = frozenset(found)
+        return view.person_qualifiers
 
     def _has_person_columns(self, view: TableView) -> bool:
         lex = self.vocab.lexicon
