@@ -185,6 +185,16 @@ def test_a_hyphen_between_letters_is_read_as_a_space_in_words_not_in_identifiers
     assert flag_rows(con, "n", "note", LEXICON) == [{"residence_status"}, {"offences"}, {"contact.email"}]
 
 
+def test_an_exclusion_holds_across_a_word_put_in_quotes():
+    from auditor.classify.free_text import quote_tolerant
+
+    assert quote_tolerant("vol\\w* la vedette|[a ]x ?") == 'vol\\w*(?:[\\s«»"]+)la(?:[\\s«»"]+)vedette|[a ]x(?:[\\s«»"]+)?'
+    reader = reader_for(LEXICON)
+    assert reader.read("Léna a « volé » la vedette à la fête de l'école.").categories == {}
+    assert reader.read("Léna a volé la vedette à la fête de l'école.").categories == {}
+    assert reader.read("M. a « volé » un vélo.").categories == {"offences": {"reported"}}  # quoted words are reported
+
+
 def test_a_partner_said_by_the_agreement_of_words_is_qualified_on_its_own_and_said_of_the_first_phrase():
     """In « Mme … avec une femme », the partner is what is said and « Mme » whom it is said of, the
     nearest such phrase: a negation between the two negates it, even when « M. » ends a sentence of its

@@ -371,13 +371,23 @@ def hyphen_tolerant(pattern: str) -> str:
     """The pattern with each space outside a character class also matching a hyphen: the engine
     keeps « sans-papiers » for a term written « sans papiers » (the reader reads a hyphen between
     two letters as a space)."""
+    return _spaces_as(pattern, "[ -]")
+
+
+def quote_tolerant(pattern: str) -> str:
+    """The pattern with each space outside a character class matching spaces and quotation marks: an
+    exclusion holds across a word the note puts in quotes (« a « volé » la vedette »)."""
+    return _spaces_as(pattern, '(?:[\\s«»"]+)')
+
+
+def _spaces_as(pattern: str, replacement: str) -> str:
     out: list[str] = []
     i, in_class = 0, False
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
             escaped = pattern[i:i + 2]
-            out.append("[ -]" if escaped == "\\ " and not in_class else escaped)
+            out.append(replacement if escaped == "\\ " and not in_class else escaped)
             i += 2
             continue
         if in_class:
@@ -387,7 +397,7 @@ def hyphen_tolerant(pattern: str) -> str:
             in_class = True
             out.append(char)
         else:
-            out.append("[ -]" if char == " " else char)
+            out.append(replacement if char == " " else char)
         i += 1
     return "".join(out)
 

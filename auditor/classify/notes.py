@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from auditor.classify.alternation import by_first_letter
-from auditor.classify.free_text import Lexicon, Qualifiers, QualifierSettings
+from auditor.classify.free_text import Lexicon, Qualifiers, QualifierSettings, quote_tolerant
 from auditor.classify.term_cues import CueFinder
 from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.classification import IdentifierForm
@@ -170,7 +170,8 @@ class NoteReader:
         self.civilities = re.compile(rf"\b({civ})\s+(?:[A-ZÀ-ÖØ-Þ][\w\-]+|{initial})")
         self.categories = [
             _Category(c.category, re.compile(rf"\b{by_first_letter(c.terms)}\b"),
-                      re.compile(rf"\b{by_first_letter(c.exclude)}\b") if c.exclude else None,
+                      re.compile(rf"\b{by_first_letter([quote_tolerant(x) for x in c.exclude])}\b")
+                      if c.exclude else None,
                       re.compile(rf"\b{by_first_letter(c.linked)}\b") if c.linked else None,
                       re.compile(rf"\b{by_first_letter(c.affirmed)}\b") if c.affirmed else None,
                       [_Near(re.compile(rf"\b(?:{n.then})\b"), re.compile(rf"\b{n.pattern_before('of')}\Z"),
