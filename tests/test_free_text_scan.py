@@ -321,3 +321,15 @@ def test_sexual_and_reproductive_health_reveals_a_sex_life_too_each_with_its_cue
     assert reader.read("Refus de contraception pour des raisons religieuses.").categories == {
         "special.health": set(), "special.religion": set()}
     assert reader.read("L'enquête n'a pas pu établir de maltraitance.").negated == {"offences.violence"}
+
+
+def test_news_of_a_service_is_about_no_one_unless_it_names_someone():
+    reader = reader_for(LEXICON)
+    assert reader.read("Le CMP du secteur a déménagé rue Pasteur, nouvelle adresse transmise.").categories == {}
+    assert reader.read("Le CSAPA Confluence déménage rue Oberkampf, nouvelles coordonnées à venir.").categories == {}
+    # a civility standing for the person of the file names someone
+    assert reader.read("Le CMP a déménagé ; Mme y est suivie pour sa dépression.").categories == {
+        "special.health": set()}
+    assert reader.read("Réunion d'information collective sur le diabète.").categories == {}
+    assert reader.read("Réunion d'information collective : M. a parlé de son diabète.").categories == {
+        "special.health": set()}

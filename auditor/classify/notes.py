@@ -33,6 +33,8 @@ from auditor.models.classification import IdentifierForm
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE = re.compile(r"[^.;!?\n]+[.;!?\n]*")
+# a civility standing for the person of the file, before a lower-case word (« Mme y est suivie »)
+_BARE_CIVILITY = re.compile(r"\b(?:M|Mr|Mme|Mlle|Monsieur|Madame)\.?\s+[a-zà-ÿ]")
 _ADDRESSES = re.compile(r"[\w.%+\-]+ ?@ ?[\w.\-]+\.[a-z]{2,}|\b(?:https?://|www\.)\S+")
 _APOSTROPHES = re.compile(r"[’`'']")
 
@@ -381,9 +383,11 @@ class NoteReader:
         return reading
 
     def _names_someone(self, raw: str) -> bool:
-        """A note about a meeting or a group that names a person (« Réunion partenariale pour Yanis »,
-        « synthèse avec Mme … ») is about that person."""
-        return bool(self.civilities.search(raw) or (self.named is not None and self.named.search(raw)))
+        """A note about a meeting, a group or a service that names a person (« Réunion partenariale pour
+        Yanis », « synthèse avec Mme … », « le CMP a déménagé ; Mme y est suivie ») is about that
+        person."""
+        return bool(self.civilities.search(raw) or _BARE_CIVILITY.search(raw)
+                    or (self.named is not None and self.named.search(raw)))
 
     def normalise(self, raw: str) -> str:
         return normalise(raw, self.civilities)
