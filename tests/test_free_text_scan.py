@@ -193,6 +193,9 @@ def test_an_exclusion_holds_across_a_word_put_in_quotes():
     assert reader.read("Léna a « volé » la vedette à la fête de l'école.").categories == {}
     assert reader.read("Léna a volé la vedette à la fête de l'école.").categories == {}
     assert reader.read("M. a « volé » un vélo.").categories == {"offences": {"reported"}}  # quoted words are reported
+    # « prier quelqu'un de » asks, it does not pray
+    assert reader.read("Mme a « prié » le bailleur de patienter jusqu'au versement de l'APL.").categories == {}
+    assert reader.read("Mme a prié toute la nuit à la mosquée.").categories == {"special.religion": set()}
 
 
 def test_a_partner_said_by_the_agreement_of_words_is_qualified_on_its_own_and_said_of_the_first_phrase():
