@@ -251,6 +251,13 @@ def test_a_word_in_another_sense_is_no_finding():
         {"special.political_opinion"}, set(), {"offences"}, set(), {"offences"}, set(), set()]
 
 
+def test_advice_given_is_not_a_thing_done():
+    reader = reader_for(LEXICON)
+    advised = reader.read("Conseillé de porter plainte, elle hésite.")
+    assert (advised.categories, advised.hypothetical) == ({}, {"offences"})
+    assert reader.read("Mme a porté plainte hier.").categories == {"offences": set()}
+
+
 def test_what_someone_could_not_do_denies_no_fact_around_it():
     """« n'a pas pu » negates the action, not the appointment; « ne peut pas être » still doubts."""
     reader = reader_for(LEXICON)
