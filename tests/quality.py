@@ -197,7 +197,8 @@ def notes_corpus() -> list[str]:
             "P 0.951 / R 0.865, sex life 0.941 / 0.640, political opinion 0.900 / 0.529, health 0.867 / 0.619. "
             "The errors of its development split were then read; its test split's were not. Like D and E, its "
             "writer counts contraception and an IVG as sex life as well as health, and sexual violence as sex life "
-            "as well as violence; the detector follows the rules of A to C and the fixtures (health; violence).", ""]
+            "as well as violence. Since 2026-12-03 the detector counts sexual and reproductive health as sex life "
+            "too, and sexual violence within a couple, not a rape outside one (as batch D judged).", ""]
     out += _batch_splits("F")
     s = score(None, ("E",))
     out += ["### Batch E: 400 notes, held out", "",
