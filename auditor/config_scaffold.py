@@ -81,8 +81,11 @@ def draft(settings: dict[str, Any], ranked: list[ProfileFit], written: dt.date, 
     return "\n".join(lines) + "\n"
 
 
-def rest(result: AuditResult) -> str:
-    """What a first audit with the proposal says: retention start dates, roles, uncovered tables."""
+_ARCHIVES_TODO = ("public_archives: true  # TODO: a public body (département, CCAS…) or one managing a "
+                  "public service? Its files are public archives (code du patrimoine L211-4)")
+
+
+def _retention_lines(result: AuditResult, archives_asked: bool) -> list[str]:
     lines: list[str] = []
     events: dict[str, list[str]] = {}
     for status in result.retention:
@@ -100,7 +103,18 @@ def rest(result: AuditResult) -> str:
         for event in missing:
             if event not in events:
                 lines.append(f"    # {event}: [table.column]  # TODO: no column found for this start event")
+        lines += [f"  # {_ARCHIVES_TODO}"] if archives_asked else []
         lines.append("")
+    elif archives_asked:
+        lines += ["# retention:", f"#   {_ARCHIVES_TODO}", ""]
+    return lines
+
+
+def rest(result: AuditResult, archives_asked: bool = False) -> str:
+    """What a first audit with the proposal says: retention start dates, roles, uncovered tables.
+    `archives_asked`: the profile's files are public archives only for a public body or one managing
+    a public service, which the file cannot guess."""
+    lines = _retention_lines(result, archives_asked)
     roles = [a for a in result.access if a.role.upper() != "PUBLIC"]
     if roles:
         lines += ["access:", "  roles:  # which recipient of the profile each database role serves"]
@@ -135,7 +149,8 @@ def scaffold(target: Path, settings: dict[str, Any], columns: list[ColumnClassif
     trial = target.with_name(f".{target.name}.init")  # beside the file: its relative paths hold
     trial.write_text(head, encoding="utf-8")
     try:
-        text = head + "\n" + rest(audit(trial))
+        archives = ranked[0].profile.archives
+        text = head + "\n" + rest(audit(trial), archives is not None and archives.public == "public_bodies")
     finally:
         trial.unlink(missing_ok=True)
     target.write_text(text, encoding="utf-8")

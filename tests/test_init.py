@@ -30,6 +30,7 @@ retention:
   start_events:  # where each retention rule's start date is recorded
     last_contact_with_person: [usager.date_dernier_contact, entretien.date_entretien]  # TODO: guessed from the column names; check
     collection: [journal_acces.date_acces]  # TODO: guessed from the column names; check
+  # public_archives: true  # TODO: a public body (département, CCAS…) or one managing a public service? Its files are public archives (code du patrimoine L211-4)
 
 access:
   roles:  # which recipient of the profile each database role serves
@@ -82,3 +83,15 @@ def test_init_never_writes_a_password_into_the_file():
 
     assert secretless_url("postgresql://auditor:s3cret@db:5432/ccas?sslmode=require&sslpassword=k3y") == \
         "postgresql+psycopg://auditor@db:5432/ccas?sslmode=require"
+
+
+def test_the_public_archives_question_is_asked_only_when_the_profile_cannot_answer_it():
+    from auditor.config_scaffold import rest
+    from auditor.models.findings import AuditResult
+
+    empty = AuditResult.model_construct(retention=[], access=[], findings=[])
+    asked = rest(empty, archives_asked=True)
+    assert asked.startswith("# retention:\n#   public_archives: true  # TODO: a public body (département, CCAS…) "
+                            "or one managing a public service? Its files are public archives (code du patrimoine "
+                            "L211-4)\n\nreport:")
+    assert "public_archives" not in rest(empty)
