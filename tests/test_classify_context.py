@@ -334,3 +334,15 @@ def test_an_empty_flag_prefix_is_refused_with_its_file_line_and_key(tmp_path):
     with pytest.raises(RuleError) as caught:
         load_lexicon(path)
     assert (caught.value.line, caught.value.key) == (line, "flag_prefixes.0")
+
+
+def test_the_parts_of_a_french_rib_are_bank_details_in_a_persons_payments_not_in_a_banks_table(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE beneficiaires (id int primary key, nom text, prenom text, date_naissance date);
+        CREATE TABLE paiements (id int, beneficiaire_id int REFERENCES beneficiaires(id), code_guichet char(5),
+                                etaban char(5), guiban char(5), cle_rib char(2));
+        CREATE TABLE banques (id int primary key, nom text, code_banque char(5), code_guichet char(5));""")
+    assert [found[f"paiements.{c}"].categories for c in ("code_guichet", "etaban", "guiban", "cle_rib")] == [
+        ["financial.bank_account"]] * 4
+    assert found["paiements.code_guichet"].reasons[0].words == ["code_guichet=rib_part"]
+    assert [found[f"banques.{c}"].categories for c in ("code_banque", "code_guichet")] == [[], []]
