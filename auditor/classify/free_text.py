@@ -453,9 +453,9 @@ def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
 
 def _check_patterns(cat: TextCategory, loc: tuple[str | int, ...],
                     fail: Callable[[str, tuple[str | int, ...]], None]) -> None:
-    """A category's patterns: apostrophes written as spaces and valid; those the engine runs (all but
-    `exclude`, which the reader alone applies) compiled by the engine itself (RE2: no look-around,
-    no back-reference…), so that a bad one is refused here and not in the middle of a scan."""
+    """A category's patterns: apostrophes written as spaces, and valid. Whether the engine (RE2) can
+    run them is asked of the engine only when a scan fails (`engine_culprit`): compiling them all
+    here would cost every audit more than a second."""
     for attr in ("terms", "exclude", "linked", "affirmed"):
         for j, fragment in enumerate(getattr(cat, attr)):
             if "'" in fragment:
@@ -464,31 +464,44 @@ def _check_patterns(cat: TextCategory, loc: tuple[str | int, ...],
                 re.compile(fragment)
             except re.error as err:
                 fail(f"invalid regular expression: {err}", (*loc, attr, j))
-    engine = [((*loc, attr, j), fragment) for attr in ("terms", "linked", "affirmed")
-              for j, fragment in enumerate(getattr(cat, attr))]
-    engine += [((*loc, "near", k, "then"), near.then) for k, near in enumerate(cat.near)]
+
+
+def engine_culprit(lexicon: Lexicon) -> RuleError | None:
+    """When the engine refused the lexicon's patterns: the first one it cannot run (RE2: no
+    look-around, no back-reference…), named by file, line and key; None if none of them is the cause.
+    One query per category, and one per pattern of a category that fails."""
+    path = Path(lexicon.file)
+    raw = load_yaml_file(path, RuleError)
     b = chr(92) + "b"
-    if _engine_refuses(hyphen_tolerant(b + _alt([f for _, f in engine]) + b)) is None:
-        return  # one query for the category; the culprit is looked for only when it fails
-    for where, fragment in engine:
-        problem = _engine_refuses(hyphen_tolerant(b + _alt([fragment]) + b))
-        if problem is not None:
-            fail(f"the engine cannot run this regular expression (RE2: no look-around, no back-reference): "
-                 f"{problem}", where)
+    for i, cat in enumerate(lexicon.categories):
+        engine: list[tuple[tuple[str | int, ...], str]] = [
+            ((attr, j), f) for attr in ("terms", "linked", "affirmed")
+            for j, f in enumerate(getattr(cat, attr))]
+        engine += [(("near", k, "then"), near.then) for k, near in enumerate(cat.near)]
+        if not _engine_refuses(hyphen_tolerant(b + _alt([f for _, f in engine]) + b)):
+            continue
+        for where, fragment in engine:
+            if _engine_refuses(hyphen_tolerant(b + _alt([fragment]) + b)):
+                loc = ("categories", i, *where)
+                return RuleError(f"the engine cannot run this regular expression (RE2: no look-around, no "
+                                 f"back-reference): {fragment}", file=str(path), line=locate(raw, loc),
+                                 key=".".join(map(str, loc)))
+    return None
 
 
-def _engine_refuses(pattern: str) -> str | None:
-    """Why DuckDB's regular expressions (RE2) refuse `pattern`, or None. (The lexicon's own text.)"""
+def _engine_refuses(pattern: str) -> bool:
+    """Whether DuckDB's regular expressions (RE2) refuse `pattern` (its message is not kept: the
+    error says what the auditor knows, the pattern and where it is written)."""
     import duckdb
 
     con = duckdb.connect()
     try:
         con.execute("SELECT regexp_matches('', ?)", [pattern]).fetchone()
-    except duckdb.Error as err:
-        return str(err).splitlines()[0]
+    except duckdb.Error:
+        return True
     finally:
         con.close()
-    return None
+    return False
 
 
 def _check_verbs(settings: QualifierSettings, fail: Callable[[str, tuple[str | int, ...]], None]) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from auditor.classify.free_text import Lexicon, candidate_sql, normalised_sql, pattern_sqls
+from auditor.classify.free_text import Lexicon, candidate_sql, engine_culprit, normalised_sql, pattern_sqls
 from auditor.classify.notes import (
     Candidate,
     NoteReader,
@@ -110,8 +110,15 @@ def _candidates(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> int:
     flags = ", ".join(f"regexp_matches(t, {literal(p)}) AS {name}" for name, p in pattern_sqls(lexicon))
     con.execute("DROP TABLE IF EXISTS candidates")
     kept = candidate_sql("t", lexicon)
-    con.execute(f"CREATE TEMP TABLE candidates AS SELECT r, c, k, raw, {flags} FROM (SELECT r, c, k, raw, t "
-                f"FROM (SELECT rowid AS r, c, k, raw, {norm} AS t FROM notes) WHERE {kept})")
+    notes = f"SELECT r, c, k, raw, t FROM (SELECT rowid AS r, c, k, raw, {norm} AS t FROM notes) WHERE {kept}"
+    try:
+        con.execute(f"CREATE TEMP TABLE candidates AS SELECT r, c, k, raw, {flags} FROM ({notes})")
+    except duckdb.InvalidInputException:
+        # a pattern of the lexicon the engine cannot run: say which, where (the lexicon's own text)
+        culprit = engine_culprit(lexicon)
+        if culprit is None:
+            raise
+        raise culprit from None
     row = con.execute("SELECT count(*) FROM candidates").fetchone()
     return int(row[0]) if row else 0
 
