@@ -346,3 +346,16 @@ def test_the_parts_of_a_french_rib_are_bank_details_in_a_persons_payments_not_in
         ["financial.bank_account"]] * 4
     assert found["paiements.code_guichet"].reasons[0].words == ["code_guichet=rib_part"]
     assert [found[f"banques.{c}"].categories for c in ("code_banque", "code_guichet")] == [[], []]
+
+
+def test_a_count_of_people_is_no_reference_to_one(ddl):
+    """`max_number_of_contacts` bounds a count: it does not make a survey a person's row, so the
+    survey's texts are its own, not what a person typed; `contact_id` does."""
+    found = _classify(ddl, """
+        CREATE TABLE contact (id int primary key, first_name varchar(64));
+        CREATE TABLE survey (id int primary key, title varchar(255), instructions text,
+                             max_number_of_contacts int);
+        CREATE TABLE petition (id int primary key, title varchar(255), instructions text,
+                               contact_id int REFERENCES contact(id));""")
+    assert [found[f"survey.{c}"].categories for c in ("title", "instructions")] == [[], []]
+    assert [found[f"petition.{c}"].categories for c in ("title", "instructions")] == [["free_text"], ["free_text"]]

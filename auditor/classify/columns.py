@@ -58,6 +58,7 @@ ORG_COLUMNS = "org_columns"  # registration numbers: an organisation's, or a sol
 ORG_ONLY = "org_only_columns"  # those only an organisation has (FINESS, RNA)
 KEYS = "keys"
 REFS = "references"            # with a person word: a reference to a person's row
+QUANTITIES = "quantities"      # a count or a bound (`max_number_of_contacts`), not a reference
 OWN_NAMES = "own_names"        # a column that names the table's own rows
 STATES = "states"              # bookkeeping of a row's state, not its content
 FLAG_WORDS = "flag_words"      # a name starting with one declares a yes/no value (`top_handicap`)
@@ -341,7 +342,8 @@ class Classifier:
             lemmas = lex.read(col.name).lemma_set
             if undeclared and not lemmas - self.group(REFS) <= person:
                 continue  # only the person's key itself (`user_id`), not `participant_listing_id`
-            if lemmas & person and lemmas & self.group(REFS) and len(lemmas) <= 3:
+            if lemmas & person and lemmas & self.group(REFS) and len(lemmas) <= 3 \
+                    and not lemmas & self.group(QUANTITIES):
                 return True
         return False
 
