@@ -359,3 +359,23 @@ def test_a_count_of_people_is_no_reference_to_one(ddl):
                                contact_id int REFERENCES contact(id));""")
     assert [found[f"survey.{c}"].categories for c in ("title", "instructions")] == [[], []]
     assert [found[f"petition.{c}"].categories for c in ("title", "instructions")] == [["free_text"], ["free_text"]]
+
+
+def test_a_code_of_a_list_in_a_persons_row_is_a_fact_of_their_file(ddl):
+    """A key into a code list in a person's row codes a fact of their file: the reason they left an
+    action, the orientation proposed, whatever else the name says (`motifsortie_id`). A table that only
+    pairs entries of two lists (which documents each kind of aid asks for) is nobody's."""
+    found = _classify(ddl, """
+        CREATE TABLE personnes (id int primary key, nom varchar(50));
+        CREATE TABLE motifssortie (id int primary key, name varchar(250), actif boolean);
+        CREATE TABLE typesaides (id int primary key, name varchar(250));
+        CREATE TABLE piecesaides (id int primary key, name varchar(250));
+        CREATE TABLE actions_personnes (id int primary key, personne_id int REFERENCES personnes(id),
+                                        motifsortie_id int REFERENCES motifssortie(id));
+        CREATE TABLE piecesaides_typesaides (id int primary key, pieceaide_id int REFERENCES piecesaides(id),
+                                             typeaide_id int REFERENCES typesaides(id));""")
+    coded = found["actions_personnes.motifsortie_id"]
+    assert (coded.categories, [(r.source, r.words, r.partial) for r in coded.reasons]) == (
+        ["support_actions"], [("name", ["motif=reason"], True)])
+    assert [found[f"piecesaides_typesaides.{c}"].categories for c in ("pieceaide_id", "typeaide_id")] == [[], []]
+    assert found["piecesaides_typesaides.id"].subject is None

@@ -153,6 +153,9 @@ class Classifier:
         targets = {fk.ref_table.lower() for t in self.inventory.tables for fk in t.foreign_keys}
         named = {q: self._named_subject(v, targets) for q, v in views.items()}
         by_name = {t.name.lower(): t.qualified_name for t in self.inventory.tables}
+        for qname, view in views.items():
+            if named[qname][1] == "unknown" and self._maps_lists(view, named, by_name):
+                named[qname] = ("none", "reference")
         default = self.vocab.default_subject
         for qname, view in views.items():
             subject, how = named[qname]
@@ -320,6 +323,21 @@ class Classifier:
             return True
         return table.name.lower() in targets and not view.lemmas & self.vocab.concepts.group("person")
 
+    def _maps_lists(self, view: TableView, named: dict[str, tuple[str, str]], by_name: dict[str, str]) -> bool:
+        """A table that only pairs entries of code lists (`piecesaides_typesaides`: which documents
+        each kind of aid asks for): every key points to a list, and nothing else is said."""
+        table, lex = view.table, self.vocab.lexicon
+        if not table.foreign_keys:
+            return False
+        for fk in table.foreign_keys:
+            target = by_name.get(fk.ref_table.lower())
+            if target is None or named[target][1] not in {"lookup", "reference"}:
+                return False
+        fk_cols = {c.lower() for fk in table.foreign_keys for c in fk.columns}
+        plain = self.group(KEYS) | self.group(STATES) | self.group("meta") | self.group("tech_time")
+        return all(col.primary_key or col.name.lower() in fk_cols or lex.read(col.name).lemma_set <= plain
+                   for col in table.columns)
+
     def _names_itself(self, view: TableView) -> bool:
         lex = self.vocab.lexicon
         own = self.group(OWN_NAMES)
@@ -437,8 +455,10 @@ class Classifier:
         columns), its comment, its type, and the table it belongs to."""
         lex, concepts = self.vocab.lexicon, self.vocab.concepts
         reading, kind = self._read(view, col)
+        target = self._fk_target(view, col)
+        coded = isinstance(target, TableView) and target.how in {"lookup", "reference"}
         context = Context(kind, view.subject, view.lemmas, view.confirmed, is_prose(col.type),
-                          declared_length(col.type), view.thing_rows, view.person_columns)
+                          declared_length(col.type), view.thing_rows, view.person_columns, coded)
         only: tuple[str, ...] | None = None
         if view.subject is None:
             person = self._named_in_organisation(view, reading, kind)

@@ -31,6 +31,9 @@ class ConceptRule(Strict):
     blocked_by: list[str] = Field(default_factory=list)
     whole: bool = Field(default=False, description="A term must explain the whole name")
     names_only: bool = Field(default=False, description="Read in column names, not in comments")
+    coded: bool = Field(default=False, description=(
+        "A key into a code list (`motifsortie_id` -> motifssortie) matches on the term alone, `whole` or "
+        "not: the list gives the value, the other words say which of the person's facts it codes"))
     with_: list[str] = Field(default_factory=list, alias="with",
                              description="Words a whole-name term may carry along")
     types: Literal["text", "prose", "date"] | None = Field(
@@ -88,6 +91,7 @@ class Context:
     length: int | None = None        # the declared length of a string (VARCHAR(9): 9), None when unbounded
     thing_rows: bool = False         # the table's rows are things that it names (`documents.name`)
     person_columns: bool = False     # the table has a column only people have (a first name, a birth date)
+    coded: bool = False              # the column is a key into a code list: its value is a code of it
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,8 @@ class Concepts:
                 if not person and (lemmas - term) & concept.liftable:
                     continue  # an organisation's or a place's: unless the term names one (`france_travail`)
                 explained = content <= term | concept.allowed_with
-                if ((rule.whole or rule.names_only) and text) or (rule.whole and not explained):
+                if ((rule.whole or rule.names_only) and text) or (
+                        rule.whole and not explained and not (rule.coded and context.coded)):
                     continue
                 confidence = rule.confidence - (0 if explained else self.partial_penalty)
                 hits.append(Hit(concept, term, round(confidence, 3), tuple(reading.explain(term)), explained))
