@@ -289,6 +289,7 @@ def test_a_term_the_engine_cannot_run_is_refused_with_its_file_line_and_key(tmp_
     line = source[:source.index(old)].count("\n") + 1
     path = tmp_path / "lexicon.yaml"
     path.write_text(source.replace(old, new), encoding="utf-8")
+    _names_beside(tmp_path)
     with pytest.raises(RuleError) as caught:
         # an apostrophe is refused as the file loads; what the engine cannot run, when a scan fails on it
         lexicon = load_lexicon(load_taxonomy(), path)
@@ -309,6 +310,7 @@ def test_an_exclusion_may_look_around_the_reader_alone_applies_it(tmp_path):
     path = tmp_path / "lexicon.yaml"
     path.write_text(source.replace(old, "    exclude: ['permis(?= de construire)', '(retrait|remise) (du |de son )?permis"),
                     encoding="utf-8")
+    _names_beside(tmp_path)
     assert load_lexicon(load_taxonomy(), path).categories
 
 
@@ -347,3 +349,53 @@ def test_news_of_a_service_is_about_no_one_unless_it_names_someone():
     assert reader.read("Réunion d'information collective sur le diabète.").categories == {}
     assert reader.read("Réunion d'information collective : M. a parlé de son diabète.").categories == {
         "special.health": set()}
+
+
+def _names_beside(folder):
+    """A lexicon copied elsewhere takes its list of first names along."""
+    from auditor.resources import data_dir
+
+    names = data_dir("rules") / "classification" / "first_names.yaml"
+    (folder / "first_names.yaml").write_text(names.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def test_a_partner_named_by_a_first_name_says_the_couple_when_the_name_says_the_sex():
+    """The reader marks women's and men's first names (first_names.yaml): a woman married to, or
+    living as a couple with, a woman named by her first name, or a woman named by hers with her
+    girlfriend, reveals a sex life; a daughter named by hers, or a man's name beside a woman, does not.
+    A word of the language that is also a name (« déjà », « chérie ») is not read as one."""
+    reader = reader_for(LEXICON)
+    cases = {
+        "Mme est pacsée avec Aurélie depuis 2022.": {"special.sex_life"},
+        "Mme s'est mariée en septembre avec Lucie, cérémonie à la mairie.": {"special.sex_life"},
+        "Jessica est arrivée avec sa meuf ce matin.": {"special.sex_life"},
+        "He has since moved in with his new partner, Alan, who pays half the rent.": {"special.sex_life"},
+        "Mme est pacsée avec Thomas depuis 2022.": set(),
+        "Mme vit avec Léa, sa fille de 6 ans.": set(),
+        "Kevin est arrivé avec sa meuf ce matin.": set(),
+        "L'auxiliaire a déjà vu son épouse le gronder.": set(),
+    }
+    assert {text: set(reader.read(text).categories) for text in cases} == cases
+
+
+def test_a_lexicon_naming_a_missing_list_of_first_names_is_refused_with_its_key(tmp_path):
+    from auditor.errors import RuleError
+    from auditor.resources import data_dir
+
+    source = (data_dir("rules") / "classification" / "free_text_lexicon.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(source, encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_lexicon(load_taxonomy(), path)
+    assert (caught.value.key, caught.value.line) == ("first_names", source[:source.index("first_names:")].count("\n") + 1)
+    assert "no file 'first_names.yaml' beside the lexicon" in str(caught.value)
+
+
+@pytest.mark.parametrize("text, found", [
+    # an IBAN's own key suffices (this Belgian one, the standard's example, fails the bank's check digits)
+    ("IBAN : BE68 5390 0754 7034", {"financial.bank_account"}),
+    # the digits of an IBAN are no phone number (« 0044 0532 0130 00 »)
+    ("Compte allemand DE89 3704 0044 0532 0130 00, IJ à y verser.", {"financial.bank_account"}),
+])
+def test_an_identifiers_characters_are_no_other_identifiers(text, found):
+    assert set(NoteReader(LEXICON).read(text).identifiers) == found

@@ -25,6 +25,18 @@ from auditor.resources import data_dir
 from auditor.yaml_source import load_yaml_file, locate, validate
 
 
+# what the reader writes before a woman's or a man's first name (first_names.yaml): patterns write
+# `prenomf [a-z]+`; the engine, which does not mark names, reads the marker as nothing (any word)
+FEMALE_NAME, MALE_NAME = "prenomf", "prenomm"
+_PATTERN_WORD = re.compile(r"[a-z]{3,}")
+
+
+class FirstNamesFile(Strict):
+    version: int
+    female: list[str]
+    male: list[str]
+
+
 class Near(Strict):
     first: str
     then: str
@@ -276,6 +288,9 @@ class LexiconFile(Strict):
         "unless it names someone (a civility, a first name after « pour », « de », « avec »)"))
     named: list[str] = Field(default_factory=list, description=(
         "How a note names someone, on the text as written (before normalisation)"))
+    first_names: str | None = Field(default=None, description=(
+        "A file of this folder listing women's and men's first names: the reader marks each one in a note "
+        f"with `{FEMALE_NAME}` or `{MALE_NAME}` before it, which patterns may name"))
     categories: list[TextCategory]
     identifiers: list[TextIdentifier] = Field(default_factory=list)
 
@@ -304,6 +319,21 @@ class Lexicon:
     @cached_property
     def engine_patterns(self) -> list[tuple[str, str]]:
         return _engine_patterns(self)
+
+    @cached_property
+    def first_names(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(women's, men's) first names, normalised; empty when the lexicon names no list."""
+        if self.model.first_names is None:
+            return frozenset(), frozenset()
+        path = Path(self.file).parent / self.model.first_names
+        names = validate(FirstNamesFile, load_yaml_file(path, RuleError), str(path), RuleError)
+        # a name that is also a word of the patterns (« imam », « iban », « france ») is left unmarked:
+        # a marker before it would break them
+        used = {w for c in self.categories
+                for p in [*c.terms, *c.exclude, *c.linked, *c.affirmed,
+                          *(x for n in c.near for x in (n.first, n.then, n.apart or ""))]
+                for w in _PATTERN_WORD.findall(p)}
+        return (frozenset(map(plain, names.female)) - used, frozenset(map(plain, names.male)) - used)
 
     def terminology(self) -> dict[str, str]:
         """Normalised names of the terminologies -> category (loaded once per process)."""
@@ -405,7 +435,8 @@ def _spaces_as(pattern: str, replacement: str) -> str:
 def _engine_patterns(lexicon: Lexicon) -> list[tuple[str, str]]:
     b = chr(92) + "b"
     phrases = [[*c.terms, *c.linked, *c.affirmed, *(n.then for n in c.near)] for c in lexicon.categories]
-    patterns = [(f"c{i}", hyphen_tolerant(b + _alt(found) + b)) for i, found in enumerate(phrases)]
+    patterns = [(f"c{i}", hyphen_tolerant(b + _alt(found).replace(f"{FEMALE_NAME} ", "").replace(f"{MALE_NAME} ", "") + b))
+                for i, found in enumerate(phrases)]
     names = [hyphen_tolerant(re.escape(n)) for n in sorted(lexicon.terminology())]
     patterns += [(f"n{i}", b + _alt(names[j:j + TERMINOLOGY_CHUNK]) + b)
                  for i, j in enumerate(range(0, len(names), TERMINOLOGY_CHUNK))]
@@ -448,6 +479,8 @@ def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
             fail(problem, ("identifiers", i, "category"))
         if ident.validator is not None and ident.validator not in VALIDATORS:
             fail(f"unknown validator {ident.validator!r}", ("identifiers", i, "validator"))
+    if model.first_names is not None and not (path.parent / model.first_names).is_file():
+        fail(f"no file {model.first_names!r} beside the lexicon", ("first_names",))
     return Lexicon(model, str(path))
 
 

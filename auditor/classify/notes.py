@@ -26,7 +26,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from auditor.classify.alternation import by_first_letter
-from auditor.classify.free_text import Lexicon, Qualifiers, QualifierSettings, quote_tolerant
+from auditor.classify.free_text import (
+    FEMALE_NAME,
+    MALE_NAME,
+    Lexicon,
+    Qualifiers,
+    QualifierSettings,
+    quote_tolerant,
+)
 from auditor.classify.term_cues import CueFinder
 from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.classification import IdentifierForm
@@ -61,6 +68,7 @@ _PLAIN = _plain_table()
 # a hyphen between two letters, read as a space in words (« sans-papiers », « garde-à-vue », « grand-mère »
 # as the lexicon writes them); not in identifiers (« ce.0930456x@ac-creteil.fr »)
 _WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+_NAME_WORD = re.compile(r"\b[a-z]{3,}\b")  # a word that may be a first name (first_names.yaml)
 
 
 def normalise(text: str, civilities: re.Pattern[str]) -> str:
@@ -192,6 +200,12 @@ class NoteReader:
                         re.compile(rf"\b(?:{i.cue})\b") if i.cue else None, i.cue_window)
             for i in model.identifiers]
         self.terminology = lexicon.terminology()  # normalised phrase -> category
+        self.first_names_female, self.first_names_male = lexicon.first_names
+        # the entries whose patterns name a first name: a note is marked only when read for one of them
+        self.name_flags = frozenset(
+            f"c{i}" for i, c in enumerate(model.categories)
+            if any(marker in p for marker in (FEMALE_NAME, MALE_NAME)
+                   for p in [*c.terms, *c.affirmed, *c.linked, *(x for n in c.near for x in (n.first, n.then))]))
         # a category may have several entries (health: its terms, its sexual health): their patterns together
         patterns: dict[str, list[str]] = {}
         for c in model.categories:
@@ -261,9 +275,12 @@ class NoteReader:
         """The valid identifiers of a note, each by its form: how many characters, written with
         separators or not. Their values are not kept."""
         result: dict[str, list[IdentifierForm]] = {}
+        taken: list[tuple[int, int]] = []  # a valid identifier's characters are no other's (an IBAN's « 0044 … »)
         for ident in self.identifiers:
             check = VALIDATORS[ident.validator] if ident.validator else None
             for m in ident.pattern.finditer(text):
+                if any(m.start() < end and start < m.end() for start, end in taken):
+                    continue
                 value = ("".join(m.groups()) if m.groups() else ident.strip.sub("", m.group())).upper()
                 bare = ident.bare_length is not None and len(value) == ident.bare_length == len(m.group())
                 before = max(0, m.start() - ident.window)
@@ -271,6 +288,7 @@ class NoteReader:
                 if bare and not named:
                     continue
                 if check is None or passes(check, value):
+                    taken.append(m.span())
                     result.setdefault(ident.category, []).append(
                         IdentifierForm(length=len(value), separated=len(m.group()) > len(value)))
         return result
@@ -354,6 +372,8 @@ class NoteReader:
                               else {})
         text = _WORD_HYPHEN.sub(" ", text)
         text = _ADDRESSES.sub(lambda m: " " * len(m.group()), text)  # no term inside an e-mail or a URL
+        if self.name_flags and (patterns is None or patterns & self.name_flags):
+            text = self.mark_first_names(text)
         if self.no_person is not None and self.no_person.search(text):
             return reading
         if self.collective is not None and self.collective.search(text) and not self._names_someone(raw):
@@ -381,6 +401,23 @@ class NoteReader:
             if cue is not None:
                 reading.cues[category] = cue
         return reading
+
+    def mark_first_names(self, text: str) -> str:
+        """The note with `prenomf` or `prenomm` written before each woman's or man's first name it
+        holds (« prenomf lucie »), for the patterns that name one."""
+        words = set(_NAME_WORD.findall(text))
+        if not words & self.first_names_female and not words & self.first_names_male:
+            return text  # most notes: one pass in C, no call per word
+
+        def mark(m: re.Match[str]) -> str:
+            word = m.group()
+            if word in self.first_names_female:
+                return f"{FEMALE_NAME} {word}"
+            if word in self.first_names_male:
+                return f"{MALE_NAME} {word}"
+            return word
+
+        return _NAME_WORD.sub(mark, text)
 
     def _names_someone(self, raw: str) -> bool:
         """A note about a meeting, a group or a service that names a person (« Réunion partenariale pour
