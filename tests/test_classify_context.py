@@ -379,3 +379,14 @@ def test_a_code_of_a_list_in_a_persons_row_is_a_fact_of_their_file(ddl):
         ["support_actions"], [("name", ["motif=reason"], True)])
     assert [found[f"piecesaides_typesaides.{c}"].categories for c in ("pieceaide_id", "typeaide_id")] == [[], []]
     assert found["piecesaides_typesaides.id"].subject is None
+
+
+def test_the_label_or_code_of_a_persons_situation_is_that_situation(ddl):
+    """`lib_action`, `libelle_nationalite`: the label of the action taken for the person, of their
+    nationality, is that action and that nationality; the label of an identifier is not the identifier."""
+    found = _classify(ddl, """
+        CREATE TABLE personnes (id int primary key, nom varchar(50), lib_action varchar(100),
+                                libelle_nationalite varchar(50), libelle_email varchar(50));""")
+    assert [found[f"personnes.{c}"].categories for c in ("lib_action", "libelle_nationalite", "libelle_email")] == [
+        ["support_actions"], ["nationality"], []]
+    assert [r.partial for r in found["personnes.lib_action"].reasons] == [False]

@@ -138,7 +138,9 @@ class Concepts:
                     continue
                 if not person and (lemmas - term) & concept.liftable:
                     continue  # an organisation's or a place's: unless the term names one (`france_travail`)
-                explained = content <= term | concept.allowed_with
+                # the label or code of a person's situation is that situation (`lib_action`, `code_sexe`)
+                said = content - self.group("labels") if rule.kind == "attribute" else content
+                explained = said <= term | concept.allowed_with
                 if ((rule.whole or rule.names_only) and text) or (
                         rule.whole and not explained and not (rule.coded and context.coded)):
                     continue
