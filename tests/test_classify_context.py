@@ -352,13 +352,17 @@ def test_a_count_of_people_is_no_reference_to_one(ddl):
     """`max_number_of_contacts` bounds a count: it does not make a survey a person's row, so the
     survey's texts are its own, not what a person typed; `contact_id` does."""
     found = _classify(ddl, """
-        CREATE TABLE contact (id int primary key, first_name varchar(64));
+        CREATE TABLE contact (id int primary key, first_name varchar(64), last_name varchar(64), city varchar(64));
         CREATE TABLE survey (id int primary key, title varchar(255), instructions text,
                              max_number_of_contacts int);
         CREATE TABLE petition (id int primary key, title varchar(255), instructions text,
-                               contact_id int REFERENCES contact(id));""")
+                               contact_id int REFERENCES contact(id));
+        CREATE TABLE appeal (id int primary key, title varchar(255), instructions text,
+                               default_contact_id int);""")
     assert [found[f"survey.{c}"].categories for c in ("title", "instructions")] == [[], []]
     assert [found[f"petition.{c}"].categories for c in ("title", "instructions")] == [["free_text"], ["free_text"]]
+    # a bound alone is no count: the default contact is a person's row
+    assert [found[f"appeal.{c}"].categories for c in ("title", "instructions")] == [["free_text"], ["free_text"]]
 
 
 def test_a_code_of_a_list_in_a_persons_row_is_a_fact_of_their_file(ddl):
@@ -370,13 +374,17 @@ def test_a_code_of_a_list_in_a_persons_row_is_a_fact_of_their_file(ddl):
         CREATE TABLE motifssortie (id int primary key, name varchar(250), actif boolean);
         CREATE TABLE typesaides (id int primary key, name varchar(250));
         CREATE TABLE piecesaides (id int primary key, name varchar(250));
+        CREATE TABLE langues (id int primary key, name varchar(250));
         CREATE TABLE actions_personnes (id int primary key, personne_id int REFERENCES personnes(id),
-                                        motifsortie_id int REFERENCES motifssortie(id));
+                                        motifsortie_id int REFERENCES motifssortie(id),
+                                        help_language_id int REFERENCES langues(id));
         CREATE TABLE piecesaides_typesaides (id int primary key, pieceaide_id int REFERENCES piecesaides(id),
                                              typeaide_id int REFERENCES typesaides(id));""")
     coded = found["actions_personnes.motifsortie_id"]
     assert (coded.categories, [(r.source, r.words, r.partial) for r in coded.reasons]) == (
         ["support_actions"], [("name", ["motif=reason"], True)])
+    # a code's other words may name another fact: the language help is given in is a language
+    assert found["actions_personnes.help_language_id"].categories == ["identity.language"]
     assert [found[f"piecesaides_typesaides.{c}"].categories for c in ("pieceaide_id", "typeaide_id")] == [[], []]
     assert found["piecesaides_typesaides.id"].subject is None
 

@@ -153,8 +153,9 @@ class Classifier:
         targets = {fk.ref_table.lower() for t in self.inventory.tables for fk in t.foreign_keys}
         named = {q: self._named_subject(v, targets) for q, v in views.items()}
         by_name = {t.name.lower(): t.qualified_name for t in self.inventory.tables}
+        first = dict(named)  # read from the names alone: the order of the tables does not matter
         for qname, view in views.items():
-            if named[qname][1] == "unknown" and self._maps_lists(view, named, by_name):
+            if first[qname][1] == "unknown" and self._maps_lists(view, first, by_name):
                 named[qname] = ("none", "reference")
         default = self.vocab.default_subject
         for qname, view in views.items():
@@ -323,7 +324,8 @@ class Classifier:
             return True
         return table.name.lower() in targets and not view.lemmas & self.vocab.concepts.group("person")
 
-    def _maps_lists(self, view: TableView, named: dict[str, tuple[str, str]], by_name: dict[str, str]) -> bool:
+    def _maps_lists(self, view: TableView, named: dict[str, tuple[str, str]],
+                    by_name: dict[str, str]) -> bool:
         """A table that only pairs entries of code lists (`piecesaides_typesaides`: which documents
         each kind of aid asks for): every key points to a list, and nothing else is said."""
         table, lex = view.table, self.vocab.lexicon
@@ -361,9 +363,15 @@ class Classifier:
             if undeclared and not lemmas - self.group(REFS) <= person:
                 continue  # only the person's key itself (`user_id`), not `participant_listing_id`
             if lemmas & person and lemmas & self.group(REFS) and len(lemmas) <= 3 \
-                    and not lemmas & self.group(QUANTITIES):
+                    and not self._counts(lemmas):
                 return True
         return False
+
+    def _counts(self, lemmas: frozenset[str]) -> bool:
+        """A count of people (`nb_contacts`) or a bound on one (`max_number_of_contacts`): `number`
+        with a bound is a count, not a person's number; a bound alone is not (`default_contact_id`)."""
+        counts = self.group(QUANTITIES) & {"count", "total", "nombre"}
+        return bool(lemmas & counts or (lemmas & self.group(QUANTITIES) and "number" in lemmas))
 
     def _is_organisation(self, view: TableView) -> bool:
         """An organisation's rows (`tis`: a court, its address and phone), whatever the table's name
@@ -455,10 +463,9 @@ class Classifier:
         columns), its comment, its type, and the table it belongs to."""
         lex, concepts = self.vocab.lexicon, self.vocab.concepts
         reading, kind = self._read(view, col)
-        target = self._fk_target(view, col)
-        coded = isinstance(target, TableView) and target.how in {"lookup", "reference"}
         context = Context(kind, view.subject, view.lemmas, view.confirmed, is_prose(col.type),
-                          declared_length(col.type), view.thing_rows, view.person_columns, coded)
+                          declared_length(col.type), view.thing_rows, view.person_columns,
+                          self._is_coded(view, col))
         only: tuple[str, ...] | None = None
         if view.subject is None:
             person = self._named_in_organisation(view, reading, kind)
@@ -551,12 +558,14 @@ class Classifier:
                 return None if target is None else self.views[target]
         return False
 
+    def _is_coded(self, view: TableView, col: Column) -> bool:
+        """A foreign-key column pointing to a reference list: its value is a code of that list."""
+        target = self._fk_target(view, col)
+        return isinstance(target, TableView) and target.how in {"lookup", "reference"}
+
     def _links_to_entity(self, view: TableView, col: Column) -> bool:
         """A foreign-key column pointing to a table that is not a reference list."""
-        target = self._fk_target(view, col)
-        if target is False:
-            return False
-        return not (isinstance(target, TableView) and target.how in {"lookup", "reference"})
+        return self._fk_target(view, col) is not False and not self._is_coded(view, col)
 
     def _declares_flag(self, name: str, reading: Reading) -> bool:
         """`top_handicap`, `topsansdomfixe` (CAF flows), `is_active`, `has_children`: a yes/no value

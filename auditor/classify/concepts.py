@@ -125,6 +125,7 @@ class Concepts:
         tech_time = bool(lemmas & self.group("tech_time"))
         meta = lemmas & self.group("meta")
         hits: list[Hit] = []
+        coded: list[Hit] = []  # matched only because the column is a code: kept when nothing else matches
         for concept in self.concepts:
             rule = concept.rule
             if not self._applies(concept, context, tech_time):
@@ -145,8 +146,10 @@ class Concepts:
                         rule.whole and not explained and not (rule.coded and context.coded)):
                     continue
                 confidence = rule.confidence - (0 if explained else self.partial_penalty)
-                hits.append(Hit(concept, term, round(confidence, 3), tuple(reading.explain(term)), explained))
-        return _most_specific(hits)
+                hit = Hit(concept, term, round(confidence, 3), tuple(reading.explain(term)), explained)
+                (hits if explained or not rule.whole else coded).append(hit)
+        # a code's other words may name another fact (`help_language_id`: a language): that fact wins
+        return _most_specific(hits or coded)
 
     def _applies(self, concept: Concept, context: Context, tech_time: bool) -> bool:
         rule, who = concept.rule, context.subject or "none"

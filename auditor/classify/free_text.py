@@ -24,11 +24,13 @@ from auditor.profiles import Taxonomy
 from auditor.resources import data_dir
 from auditor.yaml_source import load_yaml_file, locate, validate
 
-
 # what the reader writes before a woman's or a man's first name (first_names.yaml): patterns write
 # `prenomf [a-z]+`; the engine, which does not mark names, reads the marker as nothing (any word)
 FEMALE_NAME, MALE_NAME = "prenomf", "prenomm"
+assert len(FEMALE_NAME) == len(MALE_NAME)  # the reader places offsets back by one length
 _PATTERN_WORD = re.compile(r"[a-z]{3,}")
+_NAME = re.compile(r"[a-z]{3,}")  # what the reader can mark: one word of letters
+_MARKER = re.compile(rf"\b(?:{FEMALE_NAME}|{MALE_NAME})\b(?! )")  # a marker not followed by a space
 
 
 class FirstNamesFile(Strict):
@@ -326,9 +328,9 @@ class Lexicon:
         if self.model.first_names is None:
             return frozenset(), frozenset()
         path = Path(self.file).parent / self.model.first_names
-        names = validate(FirstNamesFile, load_yaml_file(path, RuleError), str(path), RuleError)
-        # a name that is also a word of the patterns (« imam », « iban », « france ») is left unmarked:
-        # a marker before it would break them
+        names = _first_names(path)
+        # a name that is also a word of the categories' patterns (« imam », « france ») is left
+        # unmarked: a marker before it would break them
         used = {w for c in self.categories
                 for p in [*c.terms, *c.exclude, *c.linked, *c.affirmed,
                           *(x for n in c.near for x in (n.first, n.then, n.apart or ""))]
@@ -338,6 +340,30 @@ class Lexicon:
     def terminology(self) -> dict[str, str]:
         """Normalised names of the terminologies -> category (loaded once per process)."""
         return _terminology(self.model.model_dump_json(include={"terminologies", "ambiguous_names"}))
+
+
+def _first_names(path: Path) -> FirstNamesFile:
+    """The lists of first names, parsed by libyaml (a tenth of the time of the parser that keeps line
+    numbers, for 15,000 names); a list that is not right is read again with them, to say where."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        names = FirstNamesFile.model_validate(yaml.load(text, Loader=yaml.CSafeLoader))
+        bad = next((key for key, listed in (("female", names.female), ("male", names.male))
+                    for name in listed if not _NAME.fullmatch(plain(name))), None)
+    except (yaml.YAMLError, ValueError, OSError):  # said again below, with the file's line
+        names, bad = None, "?"
+    if names is not None and bad is None:
+        return names
+    raw = load_yaml_file(path, RuleError)  # the error, with its line
+    names = validate(FirstNamesFile, raw, str(path), RuleError)
+    for key, listed in (("female", names.female), ("male", names.male)):
+        for i, name in enumerate(listed):
+            if not _NAME.fullmatch(plain(name)):
+                raise RuleError(f"{name!r} is no one-word first name of three letters or more",
+                                file=str(path), line=locate(raw, (key, i)), key=f"{key}.{i}")
+    return names  # pragma: no cover - libyaml and PyYAML read the same file alike
 
 
 @cache
@@ -435,8 +461,8 @@ def _spaces_as(pattern: str, replacement: str) -> str:
 def _engine_patterns(lexicon: Lexicon) -> list[tuple[str, str]]:
     b = chr(92) + "b"
     phrases = [[*c.terms, *c.linked, *c.affirmed, *(n.then for n in c.near)] for c in lexicon.categories]
-    patterns = [(f"c{i}", hyphen_tolerant(b + _alt(found).replace(f"{FEMALE_NAME} ", "").replace(f"{MALE_NAME} ", "") + b))
-                for i, found in enumerate(phrases)]
+    unmarked = [_alt(found).replace(f"{FEMALE_NAME} ", "").replace(f"{MALE_NAME} ", "") for found in phrases]
+    patterns = [(f"c{i}", hyphen_tolerant(b + found + b)) for i, found in enumerate(unmarked)]
     names = [hyphen_tolerant(re.escape(n)) for n in sorted(lexicon.terminology())]
     patterns += [(f"n{i}", b + _alt(names[j:j + TERMINOLOGY_CHUNK]) + b)
                  for i, j in enumerate(range(0, len(names), TERMINOLOGY_CHUNK))]
@@ -481,7 +507,9 @@ def load_lexicon(taxonomy: Taxonomy, path: Path | None = None) -> Lexicon:
             fail(f"unknown validator {ident.validator!r}", ("identifiers", i, "validator"))
     if model.first_names is not None and not (path.parent / model.first_names).is_file():
         fail(f"no file {model.first_names!r} beside the lexicon", ("first_names",))
-    return Lexicon(model, str(path))
+    lexicon = Lexicon(model, str(path))
+    lexicon.first_names  # noqa: B018 - read now: a bad list is refused as the lexicon loads, not mid-scan
+    return lexicon
 
 
 def _check_patterns(cat: TextCategory, loc: tuple[str | int, ...],
@@ -493,6 +521,14 @@ def _check_patterns(cat: TextCategory, loc: tuple[str | int, ...],
         for j, fragment in enumerate(getattr(cat, attr)):
             if "'" in fragment:
                 fail("write apostrophes as spaces (the scan turns them into spaces)", (*loc, attr, j))
+            if _MARKER.search(fragment):
+                fail(f"write a first-name marker with the name after it: `{FEMALE_NAME} [a-z]+`",
+                     (*loc, attr, j))
+    for j, near in enumerate(cat.near):
+        for attr in ("first", "then"):
+            if _MARKER.search(getattr(near, attr)):
+                fail(f"write a first-name marker with the name after it: `{FEMALE_NAME} [a-z]+`",
+                     (*loc, "near", j, attr))
             try:
                 re.compile(fragment)
             except re.error as err:

@@ -20,6 +20,8 @@ third party when every such mention does.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -166,6 +168,29 @@ def _alt(fragments: list[str]) -> str:
     return "(?:" + "|".join(f"(?:{f})" for f in fragments) + ")"
 
 
+@dataclass(frozen=True)
+class _Marked:
+    """A note with its first names marked, and how to place its offsets back on the note."""
+
+    text: str
+    starts: list[int]   # where each marker starts, in `text`
+    added: list[int]    # characters the markers before it added
+
+    def original(self, offset: int) -> int:
+        k = bisect.bisect_right(self.starts, offset) - 1
+        if k < 0 or offset < 0:
+            return offset
+        marker_end = self.starts[k] + len(FEMALE_NAME) + 1  # both markers have one length
+        if offset < marker_end:  # inside a marker: the name it marks
+            return self.starts[k] - self.added[k]
+        return offset - self.added[k] - (len(FEMALE_NAME) + 1)
+
+    def back(self, m: Mention) -> Mention:
+        return dataclasses.replace(m, start=self.original(m.start), end=self.original(m.end),
+                                   head=self.original(m.head) if m.head >= 0 else -1,
+                                   said_of=self.original(m.said_of) if m.said_of >= 0 else -1)
+
+
 class NoteReader:
     """Compiled once per scan; `read` is called for each candidate note, `read_many` for a batch."""
 
@@ -205,7 +230,8 @@ class NoteReader:
         self.name_flags = frozenset(
             f"c{i}" for i, c in enumerate(model.categories)
             if any(marker in p for marker in (FEMALE_NAME, MALE_NAME)
-                   for p in [*c.terms, *c.affirmed, *c.linked, *(x for n in c.near for x in (n.first, n.then))]))
+                   for p in [*c.terms, *c.affirmed, *c.linked,
+                             *(x for n in c.near for x in (n.first, n.then))]))
         # a category may have several entries (health: its terms, its sexual health): their patterns together
         patterns: dict[str, list[str]] = {}
         for c in model.categories:
@@ -223,21 +249,18 @@ class NoteReader:
                 if cat.affirmed is not None and (patterns is None or f"c{i}" in patterns)
                 for m in cat.affirmed.finditer(text)]
 
-    def mentions(self, text: str, patterns: frozenset[str] | None = None) -> list[Mention]:
+    def mentions(self, text: str, patterns: frozenset[str] | None = None,
+                 marked: _Marked | None = None) -> list[Mention]:
+        """The category mentions of a normalised note; the entries whose patterns name a first name
+        are also read on `marked`, the note with its first names marked, their mentions placed back
+        on the note (the other entries never see the markers)."""
         found: list[Mention] = []
         for i, cat in enumerate(self.categories):
             if patterns is not None and f"c{i}" not in patterns:
                 continue
-            scope = text
-            if cat.exclude is not None:
-                scope = cat.exclude.sub(lambda m: " " * len(m.group()), scope)
-            found += [Mention(cat.category, m.start(), m.end()) for m in cat.terms.finditer(scope)]
-            found += self._near_mentions(cat, scope)
-            if cat.linked is not None and self.link is not None:
-                for m in cat.linked.finditer(scope):
-                    before = " ".join(_WORD.findall(scope[:m.start()])[-self.link_window:])
-                    if self.link.search(before):
-                        found.append(Mention(cat.category, m.start(), m.end()))
+            found += self._category_mentions(cat, text)
+            if marked is not None and f"c{i}" in self.name_flags:
+                found += [marked.back(m) for m in self._category_mentions(cat, marked.text)]
         if self.terminology and (patterns is None or any(p.startswith("n") for p in patterns)):
             words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
             for i in range(len(words)):
@@ -247,6 +270,19 @@ class NoteReader:
                     if category is not None:
                         found.append(Mention(category, words[i][0], words[i + n - 1][1]))
                         break
+        return found
+
+    def _category_mentions(self, cat: _Category, text: str) -> list[Mention]:
+        scope = text
+        if cat.exclude is not None:
+            scope = cat.exclude.sub(lambda m: " " * len(m.group()), scope)
+        found = [Mention(cat.category, m.start(), m.end()) for m in cat.terms.finditer(scope)]
+        found += self._near_mentions(cat, scope)
+        if cat.linked is not None and self.link is not None:
+            for m in cat.linked.finditer(scope):
+                before = " ".join(_WORD.findall(scope[:m.start()])[-self.link_window:])
+                if self.link.search(before):
+                    found.append(Mention(cat.category, m.start(), m.end()))
         return found
 
     @staticmethod
@@ -273,14 +309,12 @@ class NoteReader:
 
     def identifiers_in(self, text: str) -> dict[str, list[IdentifierForm]]:
         """The valid identifiers of a note, each by its form: how many characters, written with
-        separators or not. Their values are not kept."""
-        result: dict[str, list[IdentifierForm]] = {}
-        taken: list[tuple[int, int]] = []  # a valid identifier's characters are no other's (an IBAN's « 0044 … »)
+        separators or not. Their values are not kept. Characters are one identifier's only: of two
+        valid matches that overlap (an IBAN and the « 0044 … » phone number inside it), the longer."""
+        found: list[tuple[int, int, str, IdentifierForm]] = []
         for ident in self.identifiers:
             check = VALIDATORS[ident.validator] if ident.validator else None
             for m in ident.pattern.finditer(text):
-                if any(m.start() < end and start < m.end() for start, end in taken):
-                    continue
                 value = ("".join(m.groups()) if m.groups() else ident.strip.sub("", m.group())).upper()
                 bare = ident.bare_length is not None and len(value) == ident.bare_length == len(m.group())
                 before = max(0, m.start() - ident.window)
@@ -288,9 +322,16 @@ class NoteReader:
                 if bare and not named:
                     continue
                 if check is None or passes(check, value):
-                    taken.append(m.span())
-                    result.setdefault(ident.category, []).append(
-                        IdentifierForm(length=len(value), separated=len(m.group()) > len(value)))
+                    found.append((m.start(), m.end(), ident.category,
+                                  IdentifierForm(length=len(value), separated=len(m.group()) > len(value))))
+        taken, kept = bytearray(len(text)), []
+        for start, end, category, form in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
+            if not any(taken[start:end]):
+                taken[start:end] = b"\x01" * (end - start)
+                kept.append((start, category, form))
+        result: dict[str, list[IdentifierForm]] = {}
+        for _, category, form in sorted(kept, key=lambda k: k[0]):  # in the note's order
+            result.setdefault(category, []).append(form)
         return result
 
     # -- qualifiers ----------------------------------------------------------------------------
@@ -372,14 +413,14 @@ class NoteReader:
                               else {})
         text = _WORD_HYPHEN.sub(" ", text)
         text = _ADDRESSES.sub(lambda m: " " * len(m.group()), text)  # no term inside an e-mail or a URL
-        if self.name_flags and (patterns is None or patterns & self.name_flags):
-            text = self.mark_first_names(text)
+        wanted = self.name_flags and (patterns is None or patterns & self.name_flags)
+        marked = self.mark_first_names(text) if wanted else None
         if self.no_person is not None and self.no_person.search(text):
             return reading
         if self.collective is not None and self.collective.search(text) and not self._names_someone(raw):
             return reading
         by_category: dict[str, list[Mention]] = {}
-        for m in [*self.qualify(text, self.mentions(text, patterns)),
+        for m in [*self.qualify(text, self.mentions(text, patterns, marked)),
                   *self.affirmed_mentions(text, patterns)]:
             by_category.setdefault(m.category, []).append(m)
         for category, mentions in by_category.items():
@@ -402,22 +443,29 @@ class NoteReader:
                 reading.cues[category] = cue
         return reading
 
-    def mark_first_names(self, text: str) -> str:
+    def mark_first_names(self, text: str) -> _Marked | None:
         """The note with `prenomf` or `prenomm` written before each woman's or man's first name it
-        holds (« prenomf lucie »), for the patterns that name one."""
+        holds (« prenomf lucie »), for the patterns that name one; None when it holds none."""
         words = set(_NAME_WORD.findall(text))
         if not words & self.first_names_female and not words & self.first_names_male:
-            return text  # most notes: one pass in C, no call per word
-
-        def mark(m: re.Match[str]) -> str:
+            return None  # most notes: one pass in C, no call per word
+        pieces: list[str] = []
+        starts: list[int] = []   # where each marker starts, in the marked text
+        added: list[int] = []    # characters added before it
+        done, extra = 0, 0
+        for m in _NAME_WORD.finditer(text):
             word = m.group()
-            if word in self.first_names_female:
-                return f"{FEMALE_NAME} {word}"
-            if word in self.first_names_male:
-                return f"{MALE_NAME} {word}"
-            return word
-
-        return _NAME_WORD.sub(mark, text)
+            marker = (FEMALE_NAME if word in self.first_names_female
+                      else MALE_NAME if word in self.first_names_male else None)
+            if marker is None:
+                continue
+            pieces += [text[done:m.start()], marker, " "]
+            starts.append(m.start() + extra)
+            added.append(extra)
+            extra += len(marker) + 1
+            done = m.start()
+        pieces.append(text[done:])
+        return _Marked("".join(pieces), starts, added)
 
     def _names_someone(self, raw: str) -> bool:
         """A note about a meeting, a group or a service that names a person (« Réunion partenariale pour
