@@ -375,6 +375,9 @@ def test_a_code_of_a_list_in_a_persons_row_is_a_fact_of_their_file(ddl):
         CREATE TABLE typesaides (id int primary key, name varchar(250));
         CREATE TABLE piecesaides (id int primary key, name varchar(250));
         CREATE TABLE langues (id int primary key, name varchar(250));
+        CREATE TABLE causes_sortie (code varchar(20) primary key, libelle varchar(250));
+        CREATE TABLE mesures (id int primary key, personne_id int REFERENCES personnes(id),
+                              cause_sortie varchar(20) REFERENCES causes_sortie(code));
         CREATE TABLE actions_personnes (id int primary key, personne_id int REFERENCES personnes(id),
                                         motifsortie_id int REFERENCES motifssortie(id),
                                         help_language_id int REFERENCES langues(id));
@@ -383,6 +386,8 @@ def test_a_code_of_a_list_in_a_persons_row_is_a_fact_of_their_file(ddl):
     coded = found["actions_personnes.motifsortie_id"]
     assert (coded.categories, [(r.source, r.words, r.partial) for r in coded.reasons]) == (
         ["support_actions"], [("name", ["motif=reason"], True)])
+    # a text key into the exit causes still codes the exit, whatever a reason typed would be
+    assert "support_actions" in found["mesures.cause_sortie"].categories
     # a code's other words may name another fact: the language help is given in is a language
     assert found["actions_personnes.help_language_id"].categories == ["identity.language"]
     assert [found[f"piecesaides_typesaides.{c}"].categories for c in ("pieceaide_id", "typeaide_id")] == [[], []]

@@ -373,6 +373,9 @@ def test_a_partner_named_by_a_first_name_says_the_couple_when_the_name_says_the_
         "He has since moved in with his new partner, Alan, who pays half the rent.": {"special.sex_life"},
         "M. Jean Dupont et M. Xavier Lebrun sont en couple.": {"special.sex_life"},
         "Mme Sophie Dupont et Mme Julie Lebrun, pacsées.": {"special.sex_life"},
+        "Mme Lucie Dupont et Mme Inès Martin sont mariées.": {"special.sex_life"},
+        "M. Jean Dupont-Martin et M. Paul Lebrun sont en couple.": {"special.sex_life"},
+        "Mme a vu le film Lucie LGBT au cinéma.": set(),   # the film's exclusion holds, name or not
         "M. votait pour Jean Luc Mélenchon. Mme est pacsée avec Inès.": {"special.political_opinion",
                                                                          "special.sex_life"},
         "Mme est pacsée avec Thomas depuis 2022.": set(),
@@ -420,6 +423,9 @@ def test_the_words_of_a_relationship_a_party_or_a_prayer_in_their_other_senses_a
     cases = {
         "Mme prie le Seigneur de l'aider chaque soir.": {"special.religion"},
         "Mme prie le service de bien vouloir la rappeler après 18h.": set(),
+        "Mme prie son avocat de la rappeler.": set(),
+        "Mme aime les femmes.": {"special.sex_life"},
+        "M. a une relation ouverte avec sa compagne.": {"special.sex_life"},
         "Yanis a redoublé deux classes, il est suivi au CMP pour un TDAH.": {"special.health"},
         "Relation ouverte avec l'équipe éducative.": set(),
         "Bonnes relations avec les filles et les garçons de sa classe.": set(),
@@ -439,3 +445,20 @@ def test_the_words_of_a_relationship_a_party_or_a_prayer_in_their_other_senses_a
     con.execute("CREATE TABLE n (i INTEGER, note VARCHAR)")
     con.executemany("INSERT INTO n VALUES (?, ?)", list(enumerate(cases)))
     assert dict(zip(cases, flag_rows(con, "(SELECT note FROM n ORDER BY i)", "note", LEXICON), strict=True)) == cases
+
+
+def test_an_invalid_pattern_is_refused_as_the_lexicon_loads_with_its_key(tmp_path):
+    from auditor.errors import RuleError
+    from auditor.resources import data_dir
+
+    source = (data_dir("rules") / "classification" / "free_text_lexicon.yaml").read_text(encoding="utf-8")
+    old = "      - 'trouples?'\n"
+    assert source.count(old) == 1
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(source.replace(old, "      - 'trouples?('\n"), encoding="utf-8")
+    _names_beside(tmp_path)
+    with pytest.raises(RuleError) as caught:
+        load_lexicon(load_taxonomy(), path)
+    assert caught.value.line == source[:source.index(old)].count("\n") + 1
+    assert caught.value.key.endswith(".terms." + caught.value.key.rsplit(".", 1)[-1])
+    assert "invalid regular expression" in str(caught.value)

@@ -148,8 +148,10 @@ class Concepts:
                 confidence = rule.confidence - (0 if explained else self.partial_penalty)
                 hit = Hit(concept, term, round(confidence, 3), tuple(reading.explain(term)), explained)
                 (hits if explained or not rule.whole else coded).append(hit)
-        # a code's other words may name another fact (`help_language_id`: a language): that fact wins
-        return _most_specific(hits or coded)
+        # a code's other words may name another fact (`help_language_id`: a language): that fact wins;
+        # a free text does not (`cause_sortie`, a text key into the exit causes, still codes the exit)
+        named = any(h.concept.category != "free_text" for h in hits)
+        return _most_specific(hits if named else hits + coded)
 
     def _applies(self, concept: Concept, context: Context, tech_time: bool) -> bool:
         rule, who = concept.rule, context.subject or "none"

@@ -30,6 +30,7 @@ FEMALE_NAME, MALE_NAME = "prenomf", "prenomm"
 assert len(FEMALE_NAME) == len(MALE_NAME)  # the reader places offsets back by one length
 _PATTERN_WORD = re.compile(r"[a-z]{3,}")
 _NAME = re.compile(r"[a-z]{3,}")  # what the reader can mark: one word of letters
+_ANY_MARKER = re.compile(rf"\b(?:{FEMALE_NAME}|{MALE_NAME})\b")
 _MARKER = re.compile(rf"\b(?:{FEMALE_NAME}|{MALE_NAME})\b(?! )")  # a marker not followed by a space
 
 
@@ -331,11 +332,21 @@ class Lexicon:
         names = _first_names(path)
         # a name that is also a word of the categories' patterns (« imam », « france ») is left
         # unmarked: a marker before it would break them
-        used = {w for c in self.categories
+        used = {w for c in self.categories if self._names_first_names(c)
                 for p in [*c.terms, *c.exclude, *c.linked, *c.affirmed,
                           *(x for n in c.near for x in (n.first, n.then, n.apart or ""))]
                 for w in _PATTERN_WORD.findall(p)}
         return (frozenset(map(plain, names.female)) - used, frozenset(map(plain, names.male)) - used)
+
+    @staticmethod
+    def _names_first_names(cat: TextCategory) -> bool:
+        """Whether an entry's patterns name a first name: the reader reads it on the marked copy too."""
+        return any(_ANY_MARKER.search(p) for p in [*cat.terms, *cat.linked,
+                                                   *(x for n in cat.near for x in (n.first, n.then))])
+
+    def name_entries(self) -> frozenset[int]:
+        """The indexes of the entries whose patterns name a first name."""
+        return frozenset(i for i, c in enumerate(self.categories) if self._names_first_names(c))
 
     def terminology(self) -> dict[str, str]:
         """Normalised names of the terminologies -> category (loaded once per process)."""
@@ -349,7 +360,8 @@ def _first_names(path: Path) -> FirstNamesFile:
 
     try:
         text = path.read_text(encoding="utf-8")
-        names = FirstNamesFile.model_validate(yaml.load(text, Loader=yaml.CSafeLoader))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML was built with it
+        names = FirstNamesFile.model_validate(yaml.load(text, Loader=loader))
         bad = next((key for key, listed in (("female", names.female), ("male", names.male))
                     for name in listed if not _NAME.fullmatch(plain(name))), None)
     except (yaml.YAMLError, ValueError, OSError):  # said again below, with the file's line
@@ -521,18 +533,19 @@ def _check_patterns(cat: TextCategory, loc: tuple[str | int, ...],
         for j, fragment in enumerate(getattr(cat, attr)):
             if "'" in fragment:
                 fail("write apostrophes as spaces (the scan turns them into spaces)", (*loc, attr, j))
-            if _MARKER.search(fragment):
-                fail(f"write a first-name marker with the name after it: `{FEMALE_NAME} [a-z]+`",
-                     (*loc, attr, j))
+            if _MARKER.search(fragment) or (attr in ("exclude", "affirmed") and _ANY_MARKER.search(fragment)):
+                # exclusions and affirmed phrases are read on the note itself, never on the marked copy
+                fail(f"a first-name marker is written `{FEMALE_NAME} [a-z]+`, in terms, linked phrases "
+                     "and near rules only", (*loc, attr, j))
+            try:
+                re.compile(fragment)
+            except re.error as err:
+                fail(f"invalid regular expression: {err}", (*loc, attr, j))
     for j, near in enumerate(cat.near):
         for attr in ("first", "then"):
             if _MARKER.search(getattr(near, attr)):
                 fail(f"write a first-name marker with the name after it: `{FEMALE_NAME} [a-z]+`",
                      (*loc, "near", j, attr))
-            try:
-                re.compile(fragment)
-            except re.error as err:
-                fail(f"invalid regular expression: {err}", (*loc, attr, j))
 
 
 def engine_culprit(lexicon: Lexicon) -> RuleError | None:

@@ -185,6 +185,11 @@ class _Marked:
             return self.starts[k] - self.added[k]
         return offset - self.added[k] - (len(FEMALE_NAME) + 1)
 
+    def covers(self, m: Mention) -> bool:
+        """Whether a mention of the marked text holds a marker (it names someone by a first name)."""
+        k = bisect.bisect_left(self.starts, m.start)
+        return k < len(self.starts) and self.starts[k] < m.end
+
     def back(self, m: Mention) -> Mention:
         return dataclasses.replace(m, start=self.original(m.start), end=self.original(m.end),
                                    head=self.original(m.head) if m.head >= 0 else -1,
@@ -227,11 +232,7 @@ class NoteReader:
         self.terminology = lexicon.terminology()  # normalised phrase -> category
         self.first_names_female, self.first_names_male = lexicon.first_names
         # the entries whose patterns name a first name: a note is marked only when read for one of them
-        self.name_flags = frozenset(
-            f"c{i}" for i, c in enumerate(model.categories)
-            if any(marker in p for marker in (FEMALE_NAME, MALE_NAME)
-                   for p in [*c.terms, *c.affirmed, *c.linked,
-                             *(x for n in c.near for x in (n.first, n.then))]))
+        self.name_flags = frozenset(f"c{i}" for i in lexicon.name_entries())
         # a category may have several entries (health: its terms, its sexual health): their patterns together
         patterns: dict[str, list[str]] = {}
         for c in model.categories:
@@ -260,7 +261,9 @@ class NoteReader:
                 continue
             found += self._category_mentions(cat, text)
             if marked is not None and f"c{i}" in self.name_flags:
-                found += [marked.back(m) for m in self._category_mentions(cat, marked.text)]
+                # only what names someone by a first name: the rest was read on the note itself
+                found += [marked.back(m) for m in self._category_mentions(cat, marked.text)
+                          if marked.covers(m)]
         if self.terminology and (patterns is None or any(p.startswith("n") for p in patterns)):
             words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
             for i in range(len(words)):
@@ -413,12 +416,12 @@ class NoteReader:
                               else {})
         text = _WORD_HYPHEN.sub(" ", text)
         text = _ADDRESSES.sub(lambda m: " " * len(m.group()), text)  # no term inside an e-mail or a URL
-        wanted = self.name_flags and (patterns is None or patterns & self.name_flags)
-        marked = self.mark_first_names(text) if wanted else None
         if self.no_person is not None and self.no_person.search(text):
             return reading
         if self.collective is not None and self.collective.search(text) and not self._names_someone(raw):
             return reading
+        wanted = self.name_flags and (patterns is None or patterns & self.name_flags)
+        marked = self.mark_first_names(text) if wanted else None
         by_category: dict[str, list[Mention]] = {}
         for m in [*self.qualify(text, self.mentions(text, patterns, marked)),
                   *self.affirmed_mentions(text, patterns)]:
