@@ -32,6 +32,7 @@ from auditor.classify.free_text import (
     FEMALE_NAME,
     MALE_NAME,
     Lexicon,
+    Near,
     Qualifiers,
     QualifierSettings,
     quote_tolerant,
@@ -168,6 +169,28 @@ def _alt(fragments: list[str]) -> str:
     return "(?:" + "|".join(f"(?:{f})" for f in fragments) + ")"
 
 
+def _compile(category: str, terms: list[str], exclude: list[str], linked: list[str], affirmed: list[str],
+             near: list[Near]) -> _Category:
+    excluded = by_first_letter([quote_tolerant(x) for x in exclude])
+    cat = _Category(category, re.compile(rf"\b{by_first_letter(terms)}\b") if terms else _NOTHING,
+                    re.compile(rf"\b{excluded}\b") if exclude else None,
+                    re.compile(rf"\b{by_first_letter(linked)}\b") if linked else None,
+                    re.compile(rf"\b{by_first_letter(affirmed)}\b") if affirmed else None,
+                    [_Near(re.compile(rf"\b(?:{n.then})\b"), re.compile(rf"\b{n.pattern_before('of')}\Z"),
+                           n.within + _NEAR_FIRST, n.of_first) for n in near])
+    if near:
+        cat.near_then = re.compile(rf"\b{by_first_letter([n.then for n in near])}\b")
+    return cat
+
+
+def _names(pattern: str) -> bool:
+    """Whether a pattern names a first name (a marker the reader writes before one)."""
+    return FEMALE_NAME in pattern or MALE_NAME in pattern
+
+
+_NOTHING = re.compile(r"(?!)")  # no term
+
+
 @dataclass(frozen=True)
 class _Marked:
     """A note with its first names marked, and how to place its offsets back on the note."""
@@ -208,18 +231,14 @@ class NoteReader:
         # sentence); an initial that ends the sentence keeps its dot (« vu Mme D. Elle va bien »)
         initial = r"[A-ZÀ-ÖØ-Þ]\.(?=\s*[,;:()\-–]|\s+[a-zà-ÿ0-9])"
         self.civilities = re.compile(rf"\b({civ})\s+(?:[A-ZÀ-ÖØ-Þ][\w\-]+|{initial})")
-        self.categories = [
-            _Category(c.category, re.compile(rf"\b{by_first_letter(c.terms)}\b"),
-                      re.compile(rf"\b{by_first_letter([quote_tolerant(x) for x in c.exclude])}\b")
-                      if c.exclude else None,
-                      re.compile(rf"\b{by_first_letter(c.linked)}\b") if c.linked else None,
-                      re.compile(rf"\b{by_first_letter(c.affirmed)}\b") if c.affirmed else None,
-                      [_Near(re.compile(rf"\b(?:{n.then})\b"), re.compile(rf"\b{n.pattern_before('of')}\Z"),
-                             n.within + _NEAR_FIRST, n.of_first) for n in c.near])
-            for c in model.categories]
-        for cat, c in zip(self.categories, model.categories, strict=True):
-            if c.near:
-                cat.near_then = re.compile(rf"\b{by_first_letter([n.then for n in c.near])}\b")
+        self.categories = [_compile(c.category, c.terms, c.exclude, c.linked, c.affirmed, c.near)
+                           for c in model.categories]
+        # what the marked copy is read for: an entry's patterns that name a first name, and its exclusions
+        self.name_categories = {
+            f"c{i}": _compile(c.category, [t for t in c.terms if _names(t)], c.exclude,
+                              [t for t in c.linked if _names(t)], [],
+                              [n for n in c.near if _names(n.first) or _names(n.then)])
+            for i, c in enumerate(model.categories) if i in lexicon.name_entries()}
         self.link = re.compile(rf"\b{_alt(model.link_words)}\b") if model.link_words else None
         self.link_window = model.link_window
         self.no_person = re.compile(rf"\b{_alt(model.no_person)}\b") if model.no_person else None
@@ -232,7 +251,7 @@ class NoteReader:
         self.terminology = lexicon.terminology()  # normalised phrase -> category
         self.first_names_female, self.first_names_male = lexicon.first_names
         # the entries whose patterns name a first name: a note is marked only when read for one of them
-        self.name_flags = frozenset(f"c{i}" for i in lexicon.name_entries())
+        self.name_flags = frozenset(self.name_categories)
         # a category may have several entries (health: its terms, its sexual health): their patterns together
         patterns: dict[str, list[str]] = {}
         for c in model.categories:
@@ -260,9 +279,10 @@ class NoteReader:
             if patterns is not None and f"c{i}" not in patterns:
                 continue
             found += self._category_mentions(cat, text)
-            if marked is not None and f"c{i}" in self.name_flags:
+            named = self.name_categories.get(f"c{i}") if marked is not None else None
+            if named is not None and marked is not None:
                 # only what names someone by a first name: the rest was read on the note itself
-                found += [marked.back(m) for m in self._category_mentions(cat, marked.text)
+                found += [marked.back(m) for m in self._category_mentions(named, marked.text)
                           if marked.covers(m)]
         if self.terminology and (patterns is None or any(p.startswith("n") for p in patterns)):
             words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
