@@ -12,6 +12,7 @@ from auditor.classify.term_cues import CueFinder, is_closed, literal_prefix
 from auditor.models.classification import IdentifierForm
 from auditor.profiles import load_taxonomy
 from auditor.sources.free_text_scan import estimate, flag_rows, scan_relation, wilson
+from tests.dev_notes import detect
 
 LEXICON = load_lexicon(load_taxonomy())
 
@@ -385,10 +386,7 @@ def test_a_partner_named_by_a_first_name_says_the_couple_when_the_name_says_the_
         "M. et Mlle sont en couple depuis 2 ans.": set(),
         "L'auxiliaire a déjà vu son épouse le gronder.": set(),
     }
-    con = duckdb.connect()
-    con.execute("CREATE TABLE n (i INTEGER, note VARCHAR)")
-    con.executemany("INSERT INTO n VALUES (?, ?)", list(enumerate(cases)))
-    assert dict(zip(cases, flag_rows(con, "(SELECT note FROM n ORDER BY i)", "note", LEXICON), strict=True)) == cases
+    assert dict(zip(cases, detect(list(cases)), strict=True)) == cases  # kept by the engine, then read
 
 
 def test_a_lexicon_naming_a_missing_list_of_first_names_is_refused_with_its_key(tmp_path):
@@ -441,10 +439,7 @@ def test_the_words_of_a_relationship_a_party_or_a_prayer_in_their_other_senses_a
         "Mettez Mx sur les courriers, dit Mme.": {"special.sex_life"},
         "Mme dit que son mari lui impose des rapports tous les soirs.": {"special.sex_life", "offences.violence"},
     }
-    con = duckdb.connect()
-    con.execute("CREATE TABLE n (i INTEGER, note VARCHAR)")
-    con.executemany("INSERT INTO n VALUES (?, ?)", list(enumerate(cases)))
-    assert dict(zip(cases, flag_rows(con, "(SELECT note FROM n ORDER BY i)", "note", LEXICON), strict=True)) == cases
+    assert dict(zip(cases, detect(list(cases)), strict=True)) == cases  # kept by the engine, then read
 
 
 def test_an_invalid_pattern_is_refused_as_the_lexicon_loads_with_its_key(tmp_path):

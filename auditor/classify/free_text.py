@@ -28,10 +28,14 @@ from auditor.yaml_source import load_yaml_file, locate, validate
 # `prenomf [a-z]+`; the engine, which does not mark names, reads the marker as nothing (any word)
 FEMALE_NAME, MALE_NAME = "prenomf", "prenomm"
 assert len(FEMALE_NAME) == len(MALE_NAME)  # the reader places offsets back by one length
-_PATTERN_WORD = re.compile(r"[a-z]{3,}")
-_NAME = re.compile(r"[a-z]{3,}")  # what the reader can mark: one word of letters
+_PATTERN_WORD = re.compile(r"[a-z]{3,}")  # a word of a pattern; a first name the reader can mark is one
 _ANY_MARKER = re.compile(rf"\b(?:{FEMALE_NAME}|{MALE_NAME})\b")
 _MARKER = re.compile(rf"\b(?:{FEMALE_NAME}|{MALE_NAME})\b(?! )")  # a marker not followed by a space
+
+
+def names_first_name(pattern: str) -> bool:
+    """Whether a pattern names a first name (a marker the reader writes before one)."""
+    return bool(_ANY_MARKER.search(pattern))
 
 
 class FirstNamesFile(Strict):
@@ -341,8 +345,8 @@ class Lexicon:
     @staticmethod
     def _names_first_names(cat: TextCategory) -> bool:
         """Whether an entry's patterns name a first name: the reader reads it on the marked copy too."""
-        return any(_ANY_MARKER.search(p) for p in [*cat.terms, *cat.linked,
-                                                   *(x for n in cat.near for x in (n.first, n.then))])
+        return any(names_first_name(p) for p in [*cat.terms, *cat.linked,
+                                                 *(x for n in cat.near for x in (n.first, n.then))])
 
     def name_entries(self) -> frozenset[int]:
         """The indexes of the entries whose patterns name a first name."""
@@ -363,7 +367,7 @@ def _first_names(path: Path) -> FirstNamesFile:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML was built with it
         names = FirstNamesFile.model_validate(yaml.load(text, Loader=loader))
         bad = next((key for key, listed in (("female", names.female), ("male", names.male))
-                    for name in listed if not _NAME.fullmatch(plain(name))), None)
+                    for name in listed if not _PATTERN_WORD.fullmatch(plain(name))), None)
     except (yaml.YAMLError, ValueError, OSError):  # said again below, with the file's line
         names, bad = None, "?"
     if names is not None and bad is None:
@@ -372,7 +376,7 @@ def _first_names(path: Path) -> FirstNamesFile:
     names = validate(FirstNamesFile, raw, str(path), RuleError)
     for key, listed in (("female", names.female), ("male", names.male)):
         for i, name in enumerate(listed):
-            if not _NAME.fullmatch(plain(name)):
+            if not _PATTERN_WORD.fullmatch(plain(name)):
                 raise RuleError(f"{name!r} is no one-word first name of three letters or more",
                                 file=str(path), line=locate(raw, (key, i)), key=f"{key}.{i}")
     return names  # pragma: no cover - libyaml and PyYAML read the same file alike

@@ -35,6 +35,7 @@ from auditor.classify.free_text import (
     Near,
     Qualifiers,
     QualifierSettings,
+    names_first_name,
     quote_tolerant,
 )
 from auditor.classify.term_cues import CueFinder
@@ -183,11 +184,6 @@ def _compile(category: str, terms: list[str], exclude: list[str], linked: list[s
     return cat
 
 
-def _names(pattern: str) -> bool:
-    """Whether a pattern names a first name (a marker the reader writes before one)."""
-    return FEMALE_NAME in pattern or MALE_NAME in pattern
-
-
 _NOTHING = re.compile(r"(?!)")  # no term
 
 
@@ -235,9 +231,9 @@ class NoteReader:
                            for c in model.categories]
         # what the marked copy is read for: an entry's patterns that name a first name, and its exclusions
         self.name_categories = {
-            f"c{i}": _compile(c.category, [t for t in c.terms if _names(t)], c.exclude,
-                              [t for t in c.linked if _names(t)], [],
-                              [n for n in c.near if _names(n.first) or _names(n.then)])
+            f"c{i}": _compile(c.category, [t for t in c.terms if names_first_name(t)], c.exclude,
+                              [t for t in c.linked if names_first_name(t)], [],
+                              [n for n in c.near if names_first_name(n.first) or names_first_name(n.then)])
             for i, c in enumerate(model.categories) if i in lexicon.name_entries()}
         self.link = re.compile(rf"\b{_alt(model.link_words)}\b") if model.link_words else None
         self.link_window = model.link_window
