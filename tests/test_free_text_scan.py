@@ -457,3 +457,44 @@ def test_an_invalid_pattern_is_refused_as_the_lexicon_loads_with_its_key(tmp_pat
     assert caught.value.line == source[:source.index(old)].count("\n") + 1
     assert caught.value.key.endswith(".terms." + caught.value.key.rsplit(".", 1)[-1])
     assert "invalid regular expression" in str(caught.value)
+
+
+def test_a_telegraphic_sentence_is_said_of_the_person_named_in_the_one_before():
+    """A sentence with no subject of its own (« Sans domicile, a vécu … ») is said of the person the
+    note named just before; a sentence that names someone (a determiner, a pronoun, a civility) before
+    the partner is said of that one, as before. Each case as an audit runs it."""
+    cases = {
+        "Patient de 45 ans admis pour chute. Sans domicile, a vécu 10 ans avec son compagnon à Rouen.":
+            {"special.sex_life"},
+        "Mme Martin, 52 ans, reçue ce jour. Vit depuis peu avec sa compagne à Niort.": {"special.sex_life"},
+        "Patiente de 45 ans admise pour chute. Sans domicile, a vécu 10 ans avec son compagnon à Rouen.":
+            set(),
+        "M. Petit reçu ce jour. Le voisin vit avec sa compagne.": set(),
+        "Mme Martin reçue ce jour. Son père vit avec un homme.": {"special.sex_life"},  # a third party's
+        "Mme Martin reçue ce jour. Il y a dix ans, vivait avec sa compagne.": set(),
+    }
+    assert detect(list(cases)) == list(cases.values())
+
+
+def test_a_first_name_of_the_other_sex_given_as_a_former_name_says_a_transition():
+    """« Gaëlle (ex-Gaël) », a woman filed under a man's civility or first name: a gender identity; a
+    maiden name, a partner named as « ex-compagne », a nickname or a couple's civilities are not."""
+    cases = {
+        "Gaëlle (ex-Gaël) : tous les courriers au nouveau prénom svp.": {"special.sex_life"},
+        "Sur le dossier CAF, Mme apparaît encore sous le nom de « M. Bakary Touré ».": {"special.sex_life"},
+        "Mme Dupont (née Martin) vit seule.": set(),
+        "Léa (ex-compagne de Paul) a appelé pour le RDV.": set(),
+        "M. est connu sous le nom de Momo dans le quartier.": set(),
+        "Courrier adressé à Mme sous le nom de M. et Mme Dupont.": set(),
+    }
+    assert detect(list(cases)) == list(cases.values())
+
+
+def test_someone_set_aside_from_a_group_is_no_negation_of_what_follows():
+    """« écarté de son club » is done to a person, not a diagnosis ruled out (« diabète écarté »)."""
+    cases = {
+        "Paul (16a) a été écarté de son club de rugby après qu'on l'a vu embrasser un garçon.":
+            {"special.sex_life"},
+        "Diagnostic de diabète écarté par le médecin traitant.": set(),
+    }
+    assert detect(list(cases)) == list(cases.values())

@@ -51,6 +51,10 @@ class Near(Strict):
     apart: str | None = Field(default=None, description=(
         "Words that, between the two, name someone else the second may be said of (« M. … sa fille et "
         "son compagnon »): the two are then not near (the reader's pattern only)"))
+    across: int = Field(default=0, ge=0, le=300, description=(
+        "Characters before the second's sentence the first may also be found in, when nothing in that "
+        "sentence before the second names anyone (telegraphic notes drop the subject: « Patient de 45 ans. "
+        "Sans domicile, a vécu 10 ans avec son compagnon »); the reader's pattern only"))
     of_first: bool = Field(default=True, description=(
         "The first phrase names whom the second is said of (« sa mère … vit avec une femme »: a third "
         "party's); false when it names the partner (« sa copine, avec qui elle sort »)"))
@@ -58,14 +62,16 @@ class Near(Strict):
     def pattern(self) -> str:
         return f"{self.pattern_before()}\\b(?:{self.then})"
 
-    def pattern_before(self, group: str | None = None) -> str:
+    def pattern_before(self, group: str | None = None, across: bool = False) -> str:
         """The first phrase and what may follow it up to the second (the second, which starts a word,
-        not included); `group` names the first phrase's group (for the reader, not the engine)."""
-        gap = "[^.;!?\\n]" if self.apart is None else f"(?:(?!\\b(?:{self.apart})\\b)[^.;!?\\n])"
+        not included); `group` names the first phrase's group (for the reader, not the engine);
+        `across`: in the sentences before the second's too, up to `across` characters."""
+        marks = "!?\\n" if across else ".;!?\\n"
+        gap = f"[^{marks}]" if self.apart is None else f"(?:(?!\\b(?:{self.apart})\\b)[^{marks}])"
         # the first phrase ends a word, or ends on a mark (« m. »: no word follows it in the text
         # searched, which stops where the second starts)
         first = f"(?P<{group}>{self.first})" if group else f"(?:{self.first})"
-        return f"{first}(?:\\b|(?<=\\W)){gap}{{0,{self.within}}}?"
+        return f"{first}(?:\\b|(?<=\\W)){gap}{{0,{self.across if across else self.within}}}?"
 
 
 class TextCategory(Strict):

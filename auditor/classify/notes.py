@@ -137,6 +137,9 @@ class _Near:
     before: re.Pattern[str]
     reach: int  # characters before `then` that `before` may start in
     of_first: bool = True  # the first phrase names whom the mention is said of
+    # the same, in the sentences before `then`'s too, when that sentence names no one before it
+    across: re.Pattern[str] | None = None
+    reach_across: int = 0
 
 
 @dataclass
@@ -162,6 +165,9 @@ class _Identifier:
 
 
 _NEAR_FIRST = 40  # characters a `near` rule's first phrase may take
+# a word that names someone or something as the subject of a sentence: a determiner or a pronoun
+_SOMEONE = re.compile(r"\b(?:le|la|les|l|un|une|son|sa|ses|leur|leurs|ce|cet|cette|ces|mon|ma|mes|il|elle|ils"
+                      r"|elles|on|je|j|nous|vous|m|mme|mr|mlle|monsieur|madame)\b")
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _CLAUSE_MARKS = (",", ":", "«", "»", '"', "(", ")", "→")
 
@@ -178,7 +184,9 @@ def _compile(category: str, terms: list[str], exclude: list[str], linked: list[s
                     re.compile(rf"\b{by_first_letter(linked)}\b") if linked else None,
                     re.compile(rf"\b{by_first_letter(affirmed)}\b") if affirmed else None,
                     [_Near(re.compile(rf"\b(?:{n.then})\b"), re.compile(rf"\b{n.pattern_before('of')}\Z"),
-                           n.within + _NEAR_FIRST, n.of_first) for n in near])
+                           n.within + _NEAR_FIRST, n.of_first,
+                           re.compile(rf"\b{n.pattern_before('of', across=True)}\Z") if n.across else None,
+                           n.across + _NEAR_FIRST) for n in near])
     if near:
         cat.near_then = re.compile(rf"\b{by_first_letter([n.then for n in near])}\b")
     return cat
@@ -321,10 +329,29 @@ class NoteReader:
                     if nearer is None:
                         break
                     first = nearer
+                if first is None and near.across is not None:
+                    first = NoteReader._subject_before(near, scope, m.start())
                 if first is not None:
                     found.append(Mention(cat.category, first.start(), m.end(), head=m.start(),
                                          said_of=first.end("of") if near.of_first else -1))
         return found
+
+    @staticmethod
+    def _subject_before(near: _Near, scope: str, at: int) -> re.Match[str] | None:
+        """The first phrase of a sentence before the one `at` is in, when that sentence names no one
+        before `at` (a telegraphic note's « Sans domicile, a vécu … » is said of the person named
+        before); the nearest one."""
+        assert near.across is not None
+        start = max(scope.rfind(mark, 0, at) for mark in ".;")
+        if start < 0 or _SOMEONE.search(scope, start, at):
+            return None
+        first = near.across.search(scope, max(0, at - near.reach_across), at)
+        while first is not None:
+            nearer = near.across.search(scope, first.start() + 1, at)
+            if nearer is None:
+                break
+            first = nearer
+        return first
 
     def identifiers_in(self, text: str) -> dict[str, list[IdentifierForm]]:
         """The valid identifiers of a note, each by its form: how many characters, written with
