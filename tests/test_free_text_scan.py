@@ -498,3 +498,17 @@ def test_someone_set_aside_from_a_group_is_no_negation_of_what_follows():
         "Diagnostic de diabète écarté par le médecin traitant.": set(),
     }
     assert detect(list(cases)) == list(cases.values())
+
+
+def test_a_first_phrase_keeps_its_complement_and_a_food_avoided_for_its_taste_is_no_practice():
+    """« le père des enfants » is one person, not a father and some children between him and his
+    partner; someone seen beside one's partner is a relationship; pork avoided « because I do not like
+    it » is no religious practice, even said as a refusal (an affirmed phrase), while a plain refusal is."""
+    cases = {
+        "Le père des enfants a refait sa vie avec un homme.": {"special.sex_life"},
+        "La mère de ses enfants vit avec une femme à Lyon.": {"special.sex_life"},
+        "Le père de Jade a eu un enfant avec une autre femme qu'il voyait en parallèle.": {"special.sex_life"},
+        "Mme ne mange pas de porc, « je n'aime pas ça », précise-t-elle.": set(),
+        "M. ne mange pas de porc. Il n'aime pas les RDV du matin.": {"special.religion"},
+    }
+    assert detect(list(cases)) == list(cases.values())

@@ -71,6 +71,9 @@ class Near(Strict):
         # the first phrase ends a word, or ends on a mark (« m. »: no word follows it in the text
         # searched, which stops where the second starts)
         first = f"(?P<{group}>{self.first})" if group else f"(?:{self.first})"
+        # its complement is part of it, not someone else between (« le père des enfants », « la mère de
+        # ses enfants » are one person)
+        first += "(?: (?:des|du|de (?:la|sa|son|ses|leur|leurs|l)) [a-z]+)?"
         return f"{first}(?:\\b|(?<=\\W)){gap}{{0,{self.across if across else self.within}}}?"
 
 

@@ -151,6 +151,7 @@ class _Category:
     affirmed: re.Pattern[str] | None
     near: list[_Near] = field(default_factory=list)
     near_then: re.Pattern[str] | None = None  # the second phrases of all, for one pass over a note
+    someone: re.Pattern[str] | None = None  # whom the `near` rules name, pronouns and civilities
 
 
 @dataclass
@@ -165,9 +166,9 @@ class _Identifier:
 
 
 _NEAR_FIRST = 40  # characters a `near` rule's first phrase may take
-# a word that names someone or something as the subject of a sentence: a determiner or a pronoun
-_SOMEONE = re.compile(r"\b(?:le|la|les|l|un|une|son|sa|ses|leur|leurs|ce|cet|cette|ces|mon|ma|mes|il|elle|ils"
-                      r"|elles|on|je|j|nous|vous|m|mme|mr|mlle|monsieur|madame)\b")
+# the pronouns and civilities that name someone as a sentence's subject (with the people a category's
+# `near` rules name, they say a sentence has a subject of its own)
+_SUBJECTS = r"il|elle|ils|elles|on|je|j|nous|vous|m|mme|mr|mlle|monsieur|madame"
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _CLAUSE_MARKS = (",", ":", "«", "»", '"', "(", ")", "→")
 
@@ -189,6 +190,8 @@ def _compile(category: str, terms: list[str], exclude: list[str], linked: list[s
                            n.across + _NEAR_FIRST) for n in near])
     if near:
         cat.near_then = re.compile(rf"\b{by_first_letter([n.then for n in near])}\b")
+        people = [n.first for n in near] + [n.apart for n in near if n.apart] + [_SUBJECTS]
+        cat.someone = re.compile(rf"\b{_alt(people)}\b")
     return cat
 
 
@@ -271,7 +274,14 @@ class NoteReader:
         """Mentions whose negation is the fact itself: no qualifier applies to them."""
         return [Mention(cat.category, m.start(), m.end()) for i, cat in enumerate(self.categories)
                 if cat.affirmed is not None and (patterns is None or f"c{i}" in patterns)
-                for m in cat.affirmed.finditer(text)]
+                for m in cat.affirmed.finditer(self._excluded(cat, text))]
+
+    @staticmethod
+    def _excluded(cat: _Category, text: str) -> str:
+        """The note with its category's words in another sense blanked out."""
+        if cat.exclude is None:
+            return text
+        return cat.exclude.sub(lambda m: " " * len(m.group()), text)
 
     def mentions(self, text: str, patterns: frozenset[str] | None = None,
                  marked: _Marked | None = None) -> list[Mention]:
@@ -300,9 +310,7 @@ class NoteReader:
         return found
 
     def _category_mentions(self, cat: _Category, text: str) -> list[Mention]:
-        scope = text
-        if cat.exclude is not None:
-            scope = cat.exclude.sub(lambda m: " " * len(m.group()), scope)
+        scope = self._excluded(cat, text)
         found = [Mention(cat.category, m.start(), m.end()) for m in cat.terms.finditer(scope)]
         found += self._near_mentions(cat, scope)
         if cat.linked is not None and self.link is not None:
@@ -330,20 +338,20 @@ class NoteReader:
                         break
                     first = nearer
                 if first is None and near.across is not None:
-                    first = NoteReader._subject_before(near, scope, m.start())
+                    first = NoteReader._subject_before(cat, near, scope, m.start())
                 if first is not None:
                     found.append(Mention(cat.category, first.start(), m.end(), head=m.start(),
                                          said_of=first.end("of") if near.of_first else -1))
         return found
 
     @staticmethod
-    def _subject_before(near: _Near, scope: str, at: int) -> re.Match[str] | None:
+    def _subject_before(cat: _Category, near: _Near, scope: str, at: int) -> re.Match[str] | None:
         """The first phrase of a sentence before the one `at` is in, when that sentence names no one
         before `at` (a telegraphic note's « Sans domicile, a vécu … » is said of the person named
-        before); the nearest one."""
-        assert near.across is not None
+        before; « Le voisin vit avec … » is not); the nearest one."""
+        assert near.across is not None and cat.someone is not None
         start = max(scope.rfind(mark, 0, at) for mark in ".;")
-        if start < 0 or _SOMEONE.search(scope, start, at):
+        if start < 0 or cat.someone.search(scope, start, at):
             return None
         first = near.across.search(scope, max(0, at - near.reach_across), at)
         while first is not None:
