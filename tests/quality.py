@@ -244,7 +244,7 @@ def _notes_table(s: NoteScores, categories: list[str]) -> list[str]:
 
 def real_projects() -> list[str]:
     """The development and test sets of real and written schemas (needs ../shared/corpus)."""
-    from tests.dev_columns import scores, test_scores
+    from tests.dev_columns import scores, test_scores, written_scores
 
     return ["## Columns on real services (development set)", "",
             "Each schema of `../shared/corpus/ddl` scored against labels made before the classifier ran on it "
@@ -255,6 +255,13 @@ def real_projects() -> list[str]:
             "labels were read to tune the vocabularies: the scores below are development scores, not a "
             "held-out measure.", "",
             *_projects(scores(), "project"), "",
+            "## Columns on written development schemas", "",
+            "Two schemas of French social-sector software written and labelled on 2026-12-04 by a helper session "
+            "that never saw the classifier (`tests/fixtures/dev/columns-written/`, how in the development set's "
+            "LABELLING.md): a département's APA/PCH application in legacy Oracle DDL and a mission locale's "
+            "Hibernate/PostgreSQL application. Scored as they came (commit 4c3934e): APA/PCH P 0.847 / R 0.752, "
+            "mission locale P 0.946 / R 0.806. Their errors are then read: development scores.", "",
+            *_projects(written_scores(), "schema"), "",
             "## Columns on the test set", "",
             "Six schemas of French social-sector software (legacy PHP/MySQL CCAS, Rails appointments, Django RSA "
             "insertion, Symfony child protection; then an SIAO emergency-housing service in Laravel/MySQL and a "

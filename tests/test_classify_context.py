@@ -403,3 +403,38 @@ def test_the_label_or_code_of_a_persons_situation_is_that_situation(ddl):
     assert [found[f"personnes.{c}"].categories for c in ("lib_action", "libelle_nationalite", "libelle_email")] == [
         ["support_actions"], ["nationality"], []]
     assert [r.partial for r in found["personnes.lib_action"].reasons] == [False]
+
+
+def test_a_tables_column_prefix_is_no_person_word_and_legacy_abbreviations_are_read(ddl):
+    """`PRE_` abbreviates T_PRESTATAIRE (a provider): it is no first name, so the provider's phone and
+    address are nobody's, while its manager (`PRE_RESPNOM`, « responsable ») is named. In a person's
+    row, `UTIMAJ` is the login of the user who last updated it, `MOTCOD` the code of a reason
+    (« motif »), `DTHOSP` the date of a hospitalisation, `TYPPREST` the kind of benefit."""
+    found = _classify(ddl, """
+        CREATE TABLE T_PRESTATAIRE (PRE_ID NUMBER(10) PRIMARY KEY, PRE_RAISOC VARCHAR2(80), PRE_ADR1 VARCHAR2(80),
+                                    PRE_TEL VARCHAR2(14), PRE_RESPNOM VARCHAR2(60), PRE_RESPTEL VARCHAR2(14));
+        CREATE TABLE T_BENEFICIAIRE (BEN_ID NUMBER(10) PRIMARY KEY, BEN_NOM VARCHAR2(60), BEN_PRENOM VARCHAR2(60),
+                                     BEN_UTIMAJ VARCHAR2(20), BEN_DTHOSP DATE);
+        CREATE TABLE T_DOSSIER (DOS_ID NUMBER(10) PRIMARY KEY, DOS_BEN_ID NUMBER(10) REFERENCES T_BENEFICIAIRE(BEN_ID),
+                                DOS_MOTCOD VARCHAR2(6), DOS_TYPPREST VARCHAR2(6), DOS_UTIMAJ VARCHAR2(20));""",
+                      "oracle")
+    assert {c: found[f"T_PRESTATAIRE.{c}"].categories for c in ("PRE_ADR1", "PRE_TEL", "PRE_RESPNOM", "PRE_RESPTEL")} \
+        == {"PRE_ADR1": [], "PRE_TEL": [], "PRE_RESPNOM": ["identity.name"], "PRE_RESPTEL": ["contact.phone"]}
+    assert found["T_BENEFICIAIRE.BEN_UTIMAJ"].categories == ["identity.name"]
+    assert found["T_BENEFICIAIRE.BEN_DTHOSP"].categories == ["special.health"]
+    assert {c: found[f"T_DOSSIER.{c}"].categories for c in ("DOS_MOTCOD", "DOS_TYPPREST", "DOS_UTIMAJ")} == {
+        "DOS_MOTCOD": ["support_actions"], "DOS_TYPPREST": ["financial.income"], "DOS_UTIMAJ": ["identity.name"]}
+
+
+def test_a_job_seekers_registration_in_a_table_of_france_travail_is_professional(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE personnes (id int primary key, nom text);
+        CREATE TABLE informationspe (id int primary key, personne_id int REFERENCES personnes(id),
+                                     inscription_code_categorie varchar(2), inscription_lib_situation varchar(50),
+                                     inscription_date_debut date, ppae_axe_libelle varchar(50));
+        CREATE TABLE inscriptions_atelier (id int primary key, personne_id int REFERENCES personnes(id),
+                                           inscription_code_categorie varchar(2));""")
+    assert [found[f"informationspe.{c}"].categories for c in (
+        "inscription_code_categorie", "inscription_lib_situation", "inscription_date_debut", "ppae_axe_libelle")] \
+        == [["professional"], ["professional"], [], ["support_actions"]]
+    assert found["inscriptions_atelier.inscription_code_categorie"].categories == []

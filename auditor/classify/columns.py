@@ -467,18 +467,20 @@ class Classifier:
                           declared_length(col.type), view.thing_rows, view.person_columns,
                           self._is_coded(view, col))
         only: tuple[str, ...] | None = None
+        prefix = view.column_prefix
+        norm = normalise_identifier(col.name)
+        # `usr_nom` in t_usr: the prefix abbreviates the table; the name says the rest
+        stripped = lex.read(norm[len(prefix) + 1:]) \
+            if prefix and norm.startswith(prefix + "_") and len(norm) > len(prefix) + 1 else None
         if view.subject is None:
-            person = self._named_in_organisation(view, reading, kind)
+            # the prefix is no person word (`PRE_ADR1` in T_PRESTATAIRE: not a first name's)
+            person = self._named_in_organisation(view, stripped or reading, kind)
             if person is None:
                 return []  # an organisation's phone, a reference list's label: nobody's data
             context, only = dataclasses.replace(context, person_table=True), person
         if self._links_to_entity(view, col):
             return []  # a plain link to another row of the application, not a coded value
-        prefix = view.column_prefix
-        norm = normalise_identifier(col.name)
-        if prefix and norm.startswith(prefix + "_") and len(norm) > len(prefix) + 1:
-            # `usr_nom` in t_usr: the prefix abbreviates the table; the name says the rest
-            stripped = lex.read(norm[len(prefix) + 1:])
+        if stripped is not None:
             hits = concepts.match(stripped, context)
             if hits:
                 reading = stripped
