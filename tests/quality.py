@@ -211,6 +211,16 @@ def notes_corpus() -> list[str]:
             "opinion 0.800 / 0.889, health 1.000 / 0.920. The errors of its development split were then read; "
             "its test split's were not.", ""]
     out += _batch_splits("G")
+    out += ["### Batch H: 400 notes", "",
+            "Written and labelled on 2026-12-04 by a helper session that read only the labelling rules and the "
+            "format of batch G, weighted towards sex life and gender identity in varied indirect forms, politics "
+            "and unions, health, offences and violence in the sector's jargon, with 128 hard negatives and 24 "
+            "new judgement calls (LABELLING.md). Scored as it came (commit 4c3934e): development split "
+            "any-sensitive P 0.895 / R 0.875, sex life 0.907 / 0.672, political opinion 1.000 / 0.682, offences "
+            "0.714 / 0.741, violence 0.879 / 0.707, health 0.828 / 0.889; test split any-sensitive P 0.938 / "
+            "R 0.803, sex life 0.875 / 0.667, violence 1.000 / 0.562, health 0.913 / 0.724. The errors of its "
+            "development split were then read; its test split's were not.", ""]
+    out += _batch_splits("H")
     s = score(None, ("E",))
     out += ["### Batch E: 400 notes, held out", "",
             "Written and labelled on 2026-12-03 by a helper session that read only the labelling rules and the "

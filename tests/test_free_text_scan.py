@@ -512,3 +512,58 @@ def test_a_first_phrase_keeps_its_complement_and_a_food_avoided_for_its_taste_is
         "M. ne mange pas de porc. Il n'aime pas les RDV du matin.": {"special.religion"},
     }
     assert detect(list(cases)) == list(cases.values())
+
+
+def test_partners_said_in_the_persons_own_words_by_dating_and_through_an_ex():
+    """« mon mari » in a man's own words, dating a man (« fréquente un homme », « seeing men »), a
+    relationship with a woman named by her first name, an ex-husband gone to live with a man, sex
+    imposed by a partner, infertility care, a transition's surgery; not a woman's « mon mari », nor a
+    man quoting his wife, nor a job in a gay bar or at a sexual-health centre, nor a decision contested."""
+    cases = {
+        "M. Duval a inscrit comme personne de confiance « mon mari, Pascal Duval ».": {"special.sex_life"},
+        "M. Lebon vit séparé de son épouse ; depuis un an il fréquente un homme rencontré au club.":
+            {"special.sex_life"},
+        "Client disclosed that he has been seeing men since his divorce.": {"special.sex_life"},
+        "Mme Prigent sort d'une relation de six ans avec Nathalie et cherche un T1.": {"special.sex_life"},
+        "Mme explique que son ex-mari est parti vivre avec un homme.": {"special.sex_life"},
+        "Mme Ba explique que son mari la force à avoir des rapports.": {"special.sex_life", "offences.violence"},
+        "Le couple est suivi pour infertilité, 3e tentative de FIV.": {"special.sex_life", "special.health"},
+        "Jules demande si la CPAM prend en charge la torsoplastie prévue au CHU.": {"special.sex_life"},
+        "Mme dit : « mon mari boit le soir ».": set(),
+        "M. Martin dit que sa femme lui répète « mon mari ne fait rien ».": set(),
+        "M. Pichon a décroché un CDD de barman dans un bar gay du Marais.": set(),
+        "Mme a trouvé un poste de secrétaire médicale au CeGIDD de Chartres.": set(),
+        "La belle-mère conteste la garde en reprochant au couple de fréquenter un club libertin.":
+            {"special.sex_life"},
+    }
+    assert detect(list(cases)) == list(cases.values())
+
+
+def test_a_qualifier_cue_stands_for_phrases_and_a_pattern_there_is_refused_with_its_key(tmp_path):
+    """edsnlp matches qualifier cues as phrases: `(a|b)` alternatives are expanded (asking whether the
+    CPAM pays doubts the payment, not the care; contesting a decision denies no fact), and a cue written
+    as a pattern (`\\w*`), which would match nothing, is refused as the lexicon loads, with its key."""
+    from auditor.classify.free_text import cue_phrases
+    from auditor.errors import RuleError
+    from auditor.resources import data_dir
+
+    assert cue_phrases("sans (son|sa) (voile|kippa)( porte)?") == [
+        "sans son voile porte", "sans son voile", "sans son kippa porte", "sans son kippa",
+        "sans sa voile porte", "sans sa voile", "sans sa kippa porte", "sans sa kippa"]
+    cases = {
+        "Jules demande si la CPAM prend en charge la torsoplastie prévue au CHU.": {"special.sex_life"},
+        "M. demande s'il pourrait voir un psychiatre.": set(),
+        "Mme conteste la décision d'OQTF notifiée en mars.": {"residence_status"},
+    }
+    assert detect(list(cases)) == list(cases.values())
+    source = (data_dir("rules") / "classification" / "free_text_lexicon.yaml").read_text(encoding="utf-8")
+    old = "    pseudo: ['demande si"
+    assert source.count(old) == 1
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(source.replace(old, "    pseudo: ['demand\\w* si', 'demande si"), encoding="utf-8")
+    _names_beside(tmp_path)
+    with pytest.raises(RuleError) as caught:
+        load_lexicon(load_taxonomy(), path)
+    assert caught.value.key == "qualifiers.hypothesis.pseudo"
+    assert caught.value.line == source[:source.index(old)].count("\n") + 1
+    assert "'demand\\\\w* si' is no phrase" in str(caught.value)

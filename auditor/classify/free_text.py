@@ -14,7 +14,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from auditor.classify.identifiers import strip_accents
 from auditor.classify.validators import VALIDATORS
@@ -107,6 +107,19 @@ class TextIdentifier(Strict):
     cue_window: int = 80
 
 
+_PHRASE = re.compile(r"^[^\\\[\]{}*+^$.]*$")  # what a cue phrase may hold once its alternatives are expanded
+
+
+def _phrases_only(cues: list[str]) -> list[str]:
+    """A qualifier cue is phrases (edsnlp matches words, not patterns): `(a|b)` alternatives and `(a )?`
+    options only; `\\w*`, classes or repeats would silently match nothing."""
+    for cue in cues:
+        for phrase in cue_phrases(cue):
+            if "(" in phrase or ")" in phrase or "|" in phrase or not _PHRASE.match(phrase):
+                raise ValueError(f"{cue!r} is no phrase: write each form, or `(a|b)` alternatives")
+    return cues
+
+
 class NegationCues(Strict):
     remove_preceding: list[str] = Field(default_factory=list, description="Taken from edsnlp's")
     remove_following: list[str] = Field(default_factory=list, description="Taken from edsnlp's")
@@ -117,6 +130,9 @@ class NegationCues(Strict):
     remove_verbs: list[str] = Field(default_factory=list, description="Taken from edsnlp's")
     pseudo: list[str] = Field(default_factory=list, description="Added to edsnlp's")
 
+    _phrases = field_validator("remove_preceding", "remove_following", "preceding", "following",
+                               "pseudo")(_phrases_only)
+
 
 class HypothesisCues(Strict):
     keep_preceding: list[str] = Field(description="edsnlp's preceding cues kept")
@@ -125,6 +141,10 @@ class HypothesisCues(Strict):
     following: list[str] = Field(default_factory=list)
     verbs_hyp: list[str] = Field(default_factory=list, description="In every tense")
     verbs_conditional: list[str] = Field(default_factory=list, description="In the conditional")
+    pseudo: list[str] = Field(default_factory=list, description="Added to edsnlp's: phrases that hold a cue "
+                                                                 "without doubting what follows")
+
+    _phrases = field_validator("keep_preceding", "preceding", "following", "pseudo")(_phrases_only)
 
 
 class FamilyCues(Strict):
@@ -171,7 +191,7 @@ class QualifierSettings(Strict):
             "hypothesis": {"preceding": [*hyp.keep_preceding, *hyp.preceding],
                            "following": [*hyp.keep_following, *hyp.following],
                            "verbs_hyp": hyp.verbs_hyp, "verbs_eds": hyp.verbs_conditional,
-                           "pseudo": list(hypothesis.pseudo), "termination": ends},
+                           "pseudo": [*hypothesis.pseudo, *hyp.pseudo], "termination": ends},
             "family": {"family": [*family.family, *self.family.add], "termination": ends},
             "reported_speech": {"verbs": self.reported_speech.verbs,
                                 "preceding": [*reported.preceding, *self.reported_speech.preceding]},
@@ -192,7 +212,7 @@ class QualifierSettings(Strict):
 
         def norm(cues: list[str]) -> list[str]:
             return list(dict.fromkeys(" ".join(_CUE_WORD.findall(plain(c).replace("'", " "))) or c
-                                      for c in cues))
+                                      for cue in cues for c in cue_phrases(cue)))
 
         def forms(verbs: list[str], keep: Any) -> list[str]:
             if not verbs:
@@ -426,6 +446,20 @@ def _terminology(config: str) -> dict[str, str]:
 
 def _alt(fragments: list[str]) -> str:
     return "(?:" + "|".join(fragments) + ")"
+
+
+_CUE_GROUP = re.compile(r"\(([^()]*)\)(\?)?")
+
+
+def cue_phrases(cue: str) -> list[str]:
+    """The phrases a qualifier cue written with alternatives stands for: edsnlp matches phrases, not
+    patterns (« sans (son|sa) (voile|kippa) »: four phrases; « (a )?» optional)."""
+    group = _CUE_GROUP.search(cue)
+    if group is None:
+        return [cue]
+    options = group.group(1).split("|") + ([""] if group.group(2) else [])
+    return [" ".join(phrase.split()) for option in options
+            for phrase in cue_phrases(cue[:group.start()] + option + cue[group.end():])]
 
 
 def normalised_sql(column_sql: str, lexicon: Lexicon) -> str:
