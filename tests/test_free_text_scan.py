@@ -567,3 +567,26 @@ def test_a_qualifier_cue_stands_for_phrases_and_a_pattern_there_is_refused_with_
     assert caught.value.key == "qualifiers.hypothesis.pseudo"
     assert caught.value.line == source[:source.index(old)].count("\n") + 1
     assert "'demand\\\\w* si' is no phrase" in str(caught.value)
+
+
+def test_offences_politics_and_insults_said_as_case_notes_say_them_and_their_other_senses():
+    cases = {
+        "Menaces du voisin, Mme n'ose plus sortir. Plainte enregistrée au commissariat de Besançon.":
+            {"offences", "offences.violence"},
+        "Her ex-partner got 18 months for the assaults; release date unknown.": {"offences"},
+        "M. Ouattara, ancien prisonnier politique en Côte d'Ivoire, naturalisé en 2015.":
+            {"offences", "special.political_opinion"},
+        "Il dit avoir été emprisonné trois ans pour avoir critiqué le gouvernement.":
+            {"offences", "special.political_opinion"},
+        "Léo (17 ans) colle des affiches pour les Jeunes insoumis presque tous les soirs.":
+            {"special.political_opinion"},
+        "Mme travaille au secrétariat de la fédération départementale des Républicains.":
+            {"special.political_opinion"},
+        "Mme dit que les voisins la traitent de « gouine » dans l'escalier.": {"special.sex_life", "offences.violence"},
+        "Le juge traite de la question des droits de visite.": set(),
+        "La fenêtre de la chambre est condamnée depuis l'hiver, peine perdue pour la mutation.": set(),
+        "Mme est surveillante pénitentiaire à la maison d'arrêt de Nanterre depuis vingt ans.": set(),
+        "Amende de 20 € à la médiathèque pour trois livres rendus en retard.": set(),
+        "Réunion des partenaires du réseau (CCAS, CAF, SPIP) jeudi pour les situations complexes.": set(),
+    }
+    assert detect(list(cases)) == list(cases.values())
