@@ -590,3 +590,19 @@ def test_offences_politics_and_insults_said_as_case_notes_say_them_and_their_oth
         "Réunion des partenaires du réseau (CCAS, CAF, SPIP) jeudi pour les situations complexes.": set(),
     }
     assert detect(list(cases)) == list(cases.values())
+
+
+def test_care_ordered_by_a_court_a_doctors_doubt_and_health_words_in_other_senses():
+    cases = {
+        "Condamné en 2020, suivi socio-judiciaire avec injonction de soins.": {"offences", "special.health"},
+        "La cadette a une fracture que les médecins jugent « non compatible avec une chute ».":
+            {"special.health", "offences.violence"},
+        "OPP : placement des 3 enfants en famille d'accueil pour carences éducatives graves.": {"offences.violence"},
+        "Diagnostic de performance énergétique du logement : classe G.": set(),
+        "« Je suis malade de ne pas trouver de boulot », dit M. en riant.": set(),
+        "Mme, infirmière libérale à Aurillac, vient pour le dossier de bourse de son fils.": set(),
+        "Trois jours d'absence, paie amputée d'autant ce mois-ci.": set(),
+        "VAD : enfants souriants, suivi médical à jour dans le carnet de santé.": set(),
+        "Avertissement pénal probatoire pour usage de cannabis devant le lycée.": {"offences"},
+    }
+    assert detect(list(cases)) == list(cases.values())
