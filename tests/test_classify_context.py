@@ -438,3 +438,11 @@ def test_a_job_seekers_registration_in_a_table_of_france_travail_is_professional
         "inscription_code_categorie", "inscription_lib_situation", "inscription_date_debut", "ppae_axe_libelle")] \
         == [["professional"], ["professional"], [], ["support_actions"]]
     assert found["inscriptions_atelier.inscription_code_categorie"].categories == []
+
+
+def test_a_mention_is_a_remark_and_rolepers_the_persons_place_in_the_household(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE personnes (id int primary key, nom varchar(50));
+        CREATE TABLE prestations (id int primary key, personne_id int REFERENCES personnes(id),
+                                  rolepers char(3), mention varchar(255));""")
+    assert [found[f"prestations.{c}"].categories for c in ("rolepers", "mention")] == [["family"], ["free_text"]]
