@@ -446,3 +446,10 @@ def test_a_mention_is_a_remark_and_rolepers_the_persons_place_in_the_household(d
         CREATE TABLE prestations (id int primary key, personne_id int REFERENCES personnes(id),
                                   rolepers char(3), mention varchar(255));""")
     assert [found[f"prestations.{c}"].categories for c in ("rolepers", "mention")] == [["family"], ["free_text"]]
+
+
+def test_hibernate_envers_bookkeeping_is_no_income(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE jeune (id bigint primary key, nom varchar(100));
+        CREATE TABLE jeune_aud (id bigint, rev integer, revtype smallint, nom varchar(100));""")
+    assert [found[f"jeune_aud.{c}"].categories for c in ("revtype", "nom")] == [[], ["identity.name"]]
