@@ -529,6 +529,9 @@ def test_partners_said_in_the_persons_own_words_by_dating_and_through_an_ex():
         "Mme Ba explique que son mari la force à avoir des rapports.": {"special.sex_life", "offences.violence"},
         "Le couple est suivi pour infertilité, 3e tentative de FIV.": {"special.sex_life", "special.health"},
         "Jules demande si la CPAM prend en charge la torsoplastie prévue au CHU.": {"special.sex_life"},
+        "Bon de transport pour le CHU (endocrinologie), suivi de transition tous les trois mois.":
+            {"special.sex_life"},
+        "Consultation de transition pédiatrie-adulte en endocrinologie pour son diabète.": {"special.health"},
         "Mme dit : « mon mari boit le soir ».": set(),
         "M. Martin dit que sa femme lui répète « mon mari ne fait rien ».": set(),
         "M. Pichon a décroché un CDD de barman dans un bar gay du Marais.": set(),
