@@ -3,6 +3,8 @@ estimates, and never a note's text."""
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 
@@ -609,3 +611,48 @@ def test_care_ordered_by_a_court_a_doctors_doubt_and_health_words_in_other_sense
         "Avertissement pénal probatoire pour usage de cannabis devant le lycée.": {"offences"},
     }
     assert detect(list(cases)) == list(cases.values())
+
+
+@pytest.mark.parametrize("cue, message", [
+    ("demandes? si la cpam", "is no phrase"),
+    ("demande si (?:la|le) cpam", "is no phrase"),
+    ("(a|b|c|d|e|f|g) (a|b|c|d|e|f|g) (a|b|c|d|e|f|g) (a|b|c|d|e|f|g) (a|b)", "stands for more than 2000 phrases"),
+])
+def test_a_qualifier_cue_that_would_match_nothing_or_too_much_is_refused(cue, message):
+    from pydantic import ValidationError
+
+    from auditor.classify.free_text import FamilyCues, HypothesisCues
+
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        HypothesisCues(keep_preceding=[], keep_following=["?"], pseudo=[cue])
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        FamilyCues(add=[cue])
+    assert HypothesisCues(keep_preceding=[], keep_following=["?"], pseudo=["demande si (la|le) cpam"]).pseudo
+
+
+def test_ordinary_notes_that_look_like_a_partner_an_offence_or_care_are_no_finding():
+    """Words of a relationship, a court or a care in their everyday senses, and a sentence before that
+    names someone else or no one (an impersonal « il », a first name, a dot after « cf »)."""
+    cases = [
+        "Mme a une relation conflictuelle avec Julie, sa voisine.",
+        "Mme fréquente des femmes de son quartier à l'atelier couture.",
+        "Mme appelle sa fille « ma chérie » tout au long de la visite.",
+        "Mme Petit, 78 ans. Il est proposé un portage de repas. Très isolée depuis le décès de son mari.",
+        "M. Petit, 45 ans. Karine vit avec son compagnon depuis 2 ans.",
+        "Le voisin de Mme (cf. rapport du bailleur) vit avec sa compagne.",
+        "Julie (née Thomas) a appelé pour le RDV.",
+        "Il est hébergé sous le nom de Mme Martin, titulaire du bail.",
+        "Loyer peu compatible avec la chute de ses revenus depuis le licenciement.",
+        "Sa plainte concernant le chauffage a été enregistrée par le bailleur.",
+        "M. critique le régime sans sel prescrit par le cardiologue.",
+        "He received 6 months of unemployment benefit.",
+    ]
+    assert detect(cases) == [set()] * len(cases)
+    kept = {
+        "M. rencontre sa conseillère du SPIP une fois par mois.": {"offences"},
+        "M. a quitté le logement quand il a été condamné à 2 ans ferme.": {"offences"},
+        "Passage quotidien de l'infirmière libérale pour les soins de M.": {"special.health"},
+        "Mme travaille demain puis ira au CeGIDD pour un dépistage.": {"special.health", "special.sex_life"},
+        "Bilan sanguin : carences graves en fer et en vitamine D.": {"special.health"},
+    }
+    assert detect(list(kept)) == list(kept.values())

@@ -52,9 +52,10 @@ class Near(Strict):
         "Words that, between the two, name someone else the second may be said of (« M. … sa fille et "
         "son compagnon »): the two are then not near (the reader's pattern only)"))
     across: int = Field(default=0, ge=0, le=300, description=(
-        "Characters before the second's sentence the first may also be found in, when nothing in that "
-        "sentence before the second names anyone (telegraphic notes drop the subject: « Patient de 45 ans. "
-        "Sans domicile, a vécu 10 ans avec son compagnon »); the reader's pattern only"))
+        "Characters back from the second phrase, over the sentences before its own, that the first may "
+        "also be found in when the second's sentence names no one before it and no one is named between "
+        "the two (telegraphic notes drop the subject: « Patient de 45 ans. Sans domicile, a vécu 10 ans "
+        "avec son compagnon »); an impersonal « il » is no first phrase there. The reader's pattern only"))
     of_first: bool = Field(default=True, description=(
         "The first phrase names whom the second is said of (« sa mère … vit avec une femme »: a third "
         "party's); false when it names the partner (« sa copine, avec qui elle sort »)"))
@@ -107,15 +108,25 @@ class TextIdentifier(Strict):
     cue_window: int = 80
 
 
-_PHRASE = re.compile(r"^[^\\\[\]{}*+^$.]*$")  # what a cue phrase may hold once its alternatives are expanded
+# what a cue phrase may hold once its alternatives are expanded
+_PHRASE = re.compile(r"^[^\\\[\]{}*+^$.?()|]*$")
+MAX_CUE_PHRASES = 2_000  # phrases one cue may stand for: edsnlp builds a matcher of every one
 
 
 def _phrases_only(cues: list[str]) -> list[str]:
     """A qualifier cue is phrases (edsnlp matches words, not patterns): `(a|b)` alternatives and `(a )?`
-    options only; `\\w*`, classes or repeats would silently match nothing."""
+    options only; `\\w*`, classes, repeats or a `?` after a letter would silently match nothing. A
+    `?` alone is a cue of its own (a question)."""
     for cue in cues:
-        for phrase in cue_phrases(cue):
-            if "(" in phrase or ")" in phrase or "|" in phrase or not _PHRASE.match(phrase):
+        if cue.strip() == "?":
+            continue
+        if "(?" in cue:
+            raise ValueError(f"{cue!r} is no phrase: write each form, or `(a|b)` alternatives")
+        phrases = cue_phrases(cue, MAX_CUE_PHRASES + 1)
+        if len(phrases) > MAX_CUE_PHRASES:
+            raise ValueError(f"{cue!r} stands for more than {MAX_CUE_PHRASES} phrases: split it")
+        for phrase in phrases:
+            if not _PHRASE.match(phrase):
                 raise ValueError(f"{cue!r} is no phrase: write each form, or `(a|b)` alternatives")
     return cues
 
@@ -144,16 +155,21 @@ class HypothesisCues(Strict):
     pseudo: list[str] = Field(default_factory=list, description="Added to edsnlp's: phrases that hold a cue "
                                                                  "without doubting what follows")
 
-    _phrases = field_validator("keep_preceding", "preceding", "following", "pseudo")(_phrases_only)
+    _phrases = field_validator("keep_preceding", "preceding", "keep_following", "following",
+                               "pseudo")(_phrases_only)
 
 
 class FamilyCues(Strict):
     add: list[str] = Field(default_factory=list, description="Added to edsnlp's family words")
 
+    _phrases = field_validator("add")(_phrases_only)
+
 
 class ReportedCues(Strict):
     verbs: list[str] = Field(default_factory=list, description="Replace edsnlp's")
     preceding: list[str] = Field(default_factory=list, description="Added to edsnlp's")
+
+    _phrases = field_validator("preceding")(_phrases_only)
 
 
 @cache
@@ -170,6 +186,8 @@ class QualifierSettings(Strict):
     family: FamilyCues
     reported_speech: ReportedCues
 
+    _phrases = field_validator("termination")(_phrases_only)
+
     def _lists(self) -> dict[str, dict[str, list[str]]]:
         from edsnlp.pipes.qualifiers.family import patterns as family
         from edsnlp.pipes.qualifiers.hypothesis import patterns as hypothesis
@@ -179,12 +197,15 @@ class QualifierSettings(Strict):
 
         neg, hyp = self.negation, self.hypothesis
         ends = [*termination, *self.termination]
+        # edsnlp's cues taken out, as phrases (a cue written with alternatives takes out each)
+        removed_before = {p for cue in neg.remove_preceding for p in cue_phrases(cue)}
+        removed_after = {p for cue in neg.remove_following for p in cue_phrases(cue)}
         return {
-            "negation": {"preceding": [*(c for c in negation.preceding if c not in neg.remove_preceding),
+            "negation": {"preceding": [*(c for c in negation.preceding if c not in removed_before),
                                        *neg.preceding],
                          "preceding_regex": [*negation.preceding_regex, *neg.preceding_regex],
                          "termination": ends,
-                         "following": [*(c for c in negation.following if c not in neg.remove_following),
+                         "following": [*(c for c in negation.following if c not in removed_after),
                                        *neg.following],
                          "verbs": [*(v for v in negation.verbs if v not in neg.remove_verbs), *neg.verbs],
                          "pseudo": [*negation.pseudo, *neg.pseudo]},
@@ -451,15 +472,21 @@ def _alt(fragments: list[str]) -> str:
 _CUE_GROUP = re.compile(r"\(([^()]*)\)(\?)?")
 
 
-def cue_phrases(cue: str) -> list[str]:
+def cue_phrases(cue: str, limit: int | None = None) -> list[str]:
     """The phrases a qualifier cue written with alternatives stands for: edsnlp matches phrases, not
-    patterns (« sans (son|sa) (voile|kippa) »: four phrases; « (a )?» optional)."""
+    patterns (« sans (son|sa) (voile|kippa) »: four phrases; « (a )?» optional). With `limit`, no more
+    than that many (a cue that stands for more is refused as the lexicon loads)."""
     group = _CUE_GROUP.search(cue)
     if group is None:
         return [cue]
     options = group.group(1).split("|") + ([""] if group.group(2) else [])
-    return [" ".join(phrase.split()) for option in options
-            for phrase in cue_phrases(cue[:group.start()] + option + cue[group.end():])]
+    phrases: list[str] = []
+    for option in options:
+        expanded = cue[:group.start()] + option + cue[group.end():]
+        phrases += (" ".join(p.split()) for p in cue_phrases(expanded, limit))
+        if limit is not None and len(phrases) >= limit:
+            return phrases[:limit]
+    return phrases
 
 
 def normalised_sql(column_sql: str, lexicon: Lexicon) -> str:

@@ -169,6 +169,20 @@ _NEAR_FIRST = 40  # characters a `near` rule's first phrase may take
 # the pronouns and civilities that name someone as a sentence's subject (with the people a category's
 # `near` rules name, they say a sentence has a subject of its own)
 _SUBJECTS = r"il|elle|ils|elles|on|je|j|nous|vous|m|mme|mr|mlle|monsieur|madame"
+_IMPERSONAL = {"il"}  # « il est proposé », « il n'y a plus » : no one, in a sentence before
+# a dot that ends no sentence: after a civility or an abbreviation (« M. », « cf. », « env. »)
+_ABBREVIATION_DOT = re.compile(r"\b(?:m|mme|mr|mlle|dr|pr|cf|env|ex|p|art|etc|vs|st|ste|av|bd|tel|n)\s*$")
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence `at` is in starts: after the last full stop or semicolon before it that
+    ends a sentence; -1 when it is the note's first."""
+    end = at
+    while True:
+        mark = max(text.rfind(".", 0, end), text.rfind(";", 0, end))
+        if mark < 0 or text[mark] == ";" or not _ABBREVIATION_DOT.search(text, max(0, mark - 6), mark):
+            return mark
+        end = mark
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _CLAUSE_MARKS = (",", ":", "«", "»", '"', "(", ")", "→")
 
@@ -270,21 +284,30 @@ class NoteReader:
         self._qualifiers: Qualifiers | None = None
 
     # -- finding mentions ----------------------------------------------------------------------
-    def affirmed_mentions(self, text: str, patterns: frozenset[str] | None = None) -> list[Mention]:
+    def affirmed_mentions(self, text: str, patterns: frozenset[str] | None = None,
+                          scopes: dict[int, tuple[str, str]] | None = None) -> list[Mention]:
         """Mentions whose negation is the fact itself: no qualifier applies to them."""
         return [Mention(cat.category, m.start(), m.end()) for i, cat in enumerate(self.categories)
                 if cat.affirmed is not None and (patterns is None or f"c{i}" in patterns)
-                for m in cat.affirmed.finditer(self._excluded(cat, text))]
+                for m in cat.affirmed.finditer(self._excluded(cat, text, scopes))]
 
     @staticmethod
-    def _excluded(cat: _Category, text: str) -> str:
-        """The note with its category's words in another sense blanked out."""
+    def _excluded(cat: _Category, text: str, scopes: dict[int, tuple[str, str]] | None = None) -> str:
+        """The note with its category's words in another sense blanked out; `scopes` keeps it for the
+        note being read (its terms and its affirmed phrases read the same scope)."""
         if cat.exclude is None:
             return text
-        return cat.exclude.sub(lambda m: " " * len(m.group()), text)
+        kept = scopes.get(id(cat)) if scopes is not None else None
+        if kept is not None and kept[0] is text:
+            return kept[1]
+        scope = cat.exclude.sub(lambda m: " " * len(m.group()), text)
+        if scopes is not None:
+            scopes[id(cat)] = (text, scope)
+        return scope
 
     def mentions(self, text: str, patterns: frozenset[str] | None = None,
-                 marked: _Marked | None = None) -> list[Mention]:
+                 marked: _Marked | None = None,
+                 scopes: dict[int, tuple[str, str]] | None = None) -> list[Mention]:
         """The category mentions of a normalised note; the entries whose patterns name a first name
         are also read on `marked`, the note with its first names marked, their mentions placed back
         on the note (the other entries never see the markers)."""
@@ -292,7 +315,7 @@ class NoteReader:
         for i, cat in enumerate(self.categories):
             if patterns is not None and f"c{i}" not in patterns:
                 continue
-            found += self._category_mentions(cat, text)
+            found += self._category_mentions(cat, text, scopes)
             named = self.name_categories.get(f"c{i}") if marked is not None else None
             if named is not None and marked is not None:
                 # only what names someone by a first name: the rest was read on the note itself
@@ -309,8 +332,9 @@ class NoteReader:
                         break
         return found
 
-    def _category_mentions(self, cat: _Category, text: str) -> list[Mention]:
-        scope = self._excluded(cat, text)
+    def _category_mentions(self, cat: _Category, text: str,
+                           scopes: dict[int, tuple[str, str]] | None = None) -> list[Mention]:
+        scope = self._excluded(cat, text, scopes)
         found = [Mention(cat.category, m.start(), m.end()) for m in cat.terms.finditer(scope)]
         found += self._near_mentions(cat, scope)
         if cat.linked is not None and self.link is not None:
@@ -320,8 +344,7 @@ class NoteReader:
                     found.append(Mention(cat.category, m.start(), m.end()))
         return found
 
-    @staticmethod
-    def _near_mentions(cat: _Category, scope: str) -> list[Mention]:
+    def _near_mentions(self, cat: _Category, scope: str) -> list[Mention]:
         """The second phrases of a category's `near` rules, each with its first phrase just before."""
         found: list[Mention] = []
         if cat.near_then is None:
@@ -338,20 +361,20 @@ class NoteReader:
                         break
                     first = nearer
                 if first is None and near.across is not None:
-                    first = NoteReader._subject_before(cat, near, scope, m.start())
+                    first = self._subject_before(cat, near, scope, m.start())
                 if first is not None:
                     found.append(Mention(cat.category, first.start(), m.end(), head=m.start(),
                                          said_of=first.end("of") if near.of_first else -1))
         return found
 
-    @staticmethod
-    def _subject_before(cat: _Category, near: _Near, scope: str, at: int) -> re.Match[str] | None:
-        """The first phrase of a sentence before the one `at` is in, when that sentence names no one
-        before `at` (a telegraphic note's « Sans domicile, a vécu … » is said of the person named
-        before; « Le voisin vit avec … » is not); the nearest one."""
+    def _subject_before(self, cat: _Category, near: _Near, scope: str, at: int) -> re.Match[str] | None:
+        """The first phrase of the sentences before the one `at` is in, when that sentence names no
+        one before `at` (a telegraphic note's « Sans domicile, a vécu … » is said of the person named
+        before; « Le voisin vit avec … », « Karine vit avec … » are not), and no one is named between
+        the two: the last person named before is the one. An impersonal « il » names no one."""
         assert near.across is not None and cat.someone is not None
-        start = max(scope.rfind(mark, 0, at) for mark in ".;")
-        if start < 0 or cat.someone.search(scope, start, at):
+        start = _sentence_start(scope, at)
+        if start < 0 or self._names_anyone(cat, scope, start, at):
             return None
         first = near.across.search(scope, max(0, at - near.reach_across), at)
         while first is not None:
@@ -359,7 +382,19 @@ class NoteReader:
             if nearer is None:
                 break
             first = nearer
+        if first is None or first.group("of").strip() in _IMPERSONAL \
+                or self._names_anyone(cat, scope, first.end("of"), start):
+            return None
         return first
+
+    def _names_anyone(self, cat: _Category, scope: str, start: int, end: int) -> bool:
+        """Whether `scope[start:end]` names someone: a person the category's near rules name, a
+        pronoun, a civility or a first name."""
+        assert cat.someone is not None
+        if cat.someone.search(scope, start, end):
+            return True
+        words = set(_NAME_WORD.findall(scope, start, end))
+        return bool(words & self.first_names_female or words & self.first_names_male)
 
     def identifiers_in(self, text: str) -> dict[str, list[IdentifierForm]]:
         """The valid identifiers of a note, each by its form: how many characters, written with
@@ -474,8 +509,9 @@ class NoteReader:
         wanted = self.name_flags and (patterns is None or patterns & self.name_flags)
         marked = self.mark_first_names(text) if wanted else None
         by_category: dict[str, list[Mention]] = {}
-        for m in [*self.qualify(text, self.mentions(text, patterns, marked)),
-                  *self.affirmed_mentions(text, patterns)]:
+        scopes: dict[int, tuple[str, str]] = {}  # each category's scope, read once for the note
+        for m in [*self.qualify(text, self.mentions(text, patterns, marked, scopes)),
+                  *self.affirmed_mentions(text, patterns, scopes)]:
             by_category.setdefault(m.category, []).append(m)
         for category, mentions in by_category.items():
             affirmed = [m for m in mentions if m.affirmed]
