@@ -656,3 +656,16 @@ def test_ordinary_notes_that_look_like_a_partner_an_offence_or_care_are_no_findi
         "Bilan sanguin : carences graves en fer et en vitamine D.": {"special.health"},
     }
     assert detect(list(kept)) == list(kept.values())
+
+
+def test_no_term_inside_a_hyphenated_address_a_language_spoken_and_idioms_of_knocking():
+    cases = {
+        "Réclamations à adresser à planning.saad@aidadom-nord.fr": {"contact.email"},
+        "She speaks Wolof and French; born in Dakar, she grew up in Rouen.": set(),
+        "Il parle bambara, français et un peu d'anglais.": set(),
+        "Mme est d'origine bambara, famille installée à Montreuil.": {"special.ethnic_origin"},
+        "M. a frappé à toutes les portes (mairie, bailleur) sans résultat.": set(),
+        "Emprise au sol de l'extension refusée par le service urbanisme.": set(),
+        "Son mari a frappé à la porte puis l'a frappée au visage.": {"offences.violence"},
+    }
+    assert detect(list(cases)) == list(cases.values())

@@ -500,8 +500,9 @@ class NoteReader:
         text = normalise(raw, self.civilities)
         reading = NoteReading(identifiers=self.identifiers_in(text) if patterns is None or "ids" in patterns
                               else {})
+        # no term inside an e-mail or a URL, its hyphens included (« planning.saad@aidadom-nord.fr »)
+        text = _ADDRESSES.sub(lambda m: " " * len(m.group()), text)
         text = _WORD_HYPHEN.sub(" ", text)
-        text = _ADDRESSES.sub(lambda m: " " * len(m.group()), text)  # no term inside an e-mail or a URL
         if self.no_person is not None and self.no_person.search(text):
             return reading
         if self.collective is not None and self.collective.search(text) and not self._names_someone(raw):
