@@ -669,3 +669,13 @@ def test_no_term_inside_a_hyphenated_address_a_language_spoken_and_idioms_of_kno
         "Son mari a frappé à la porte puis l'a frappée au visage.": {"offences.violence"},
     }
     assert detect(list(cases)) == list(cases.values())
+
+
+def test_a_civilitys_dot_ends_no_sentence_and_no_scope():
+    """« vérifier si M. a un casier » is one question: the hypothesis holds past the civility's dot."""
+    cases = {
+        "Il faudrait vérifier si M. a un casier avant de proposer le poste en crèche.": set(),
+        "Si M. décide d'adhérer à un syndicat, l'aide juridique serait gratuite.": set(),
+        "M. a fait 2 ans de prison. Il cherche un logement.": {"offences"},
+    }
+    assert detect(list(cases)) == list(cases.values())

@@ -24,7 +24,7 @@ import bisect
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from auditor.classify.alternation import by_first_letter
@@ -172,6 +172,25 @@ _SUBJECTS = r"il|elle|ils|elles|on|je|j|nous|vous|m|mme|mr|mlle|monsieur|madame"
 _IMPERSONAL = {"il"}  # « il est proposé », « il n'y a plus » : no one, in a sentence before
 # a dot that ends no sentence: after a civility or an abbreviation (« M. », « cf. », « env. »)
 _ABBREVIATION_DOT = re.compile(r"\b(?:m|mme|mr|mlle|dr|pr|cf|env|ex|p|art|etc|vs|st|ste|av|bd|tel|n)\s*$")
+
+
+_CIVILITY_DOT = re.compile(r"\b(?:m|mr|mme|mlle|dr)\.\s*$")
+_CIVILITY_INNER = re.compile(r"(?:(?<=\bm)|(?<=\bmr)|(?<=\bmme)|(?<=\bmlle)|(?<=\bdr))\.(?=\s)")
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of a note's sentences; a civility's dot ends none (« vérifier si M. a un casier » is
+    one question)."""
+    start = -1
+    for sentence in _SENTENCE.finditer(text):
+        if start < 0:
+            start = sentence.start()
+        if sentence.end() < len(text) and _CIVILITY_DOT.search(sentence.group()):
+            continue
+        yield start, sentence.end()
+        start = -1
+    if start >= 0:
+        yield start, len(text)
 
 
 def _sentence_start(text: str, at: int) -> int:
@@ -449,14 +468,13 @@ class NoteReader:
         from spacy.util import filter_spans
 
         result: list[Mention] = []
-        for sentence in _SENTENCE.finditer(text):
-            start, end = sentence.span()
+        for start, end in _sentences(text):
             # a `near` mention belongs to the sentence of what is said (its first phrase, « M. », may
             # end a sentence of its own)
             inside = [m for m in mentions if start <= (m.head if m.head >= 0 else m.start) < end]
             if not inside:
                 continue
-            words = sentence.group()
+            words = text[start:end]
             # a question asks whether: what its last clause names is no fact (« Voir l'union locale
             # CGT pour le contrat ? »), whatever words end the scope of edsnlp's « ? » before the term
             asked = start + max(map(words.rfind, _CLAUSE_MARKS)) + 1 if words.rstrip().endswith("?") else end
@@ -465,7 +483,8 @@ class NoteReader:
                 result += inside
                 continue
             # a hyphen inside a word (« serait-elle ») is no list dash: no end of scope there
-            doc = quals.nlp.make_doc(_INNER_HYPHEN.sub(" ", words))
+            # nor a civility's dot, inside a sentence (« vérifier si M. a un casier »: one scope)
+            doc = quals.nlp.make_doc(_CIVILITY_INNER.sub(" ", _INNER_HYPHEN.sub(" ", words)))
             if len(doc) < 2:  # a mention alone: no cue beside it
                 result += inside
                 continue
