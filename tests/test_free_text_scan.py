@@ -679,3 +679,19 @@ def test_a_civilitys_dot_ends_no_sentence_and_no_scope():
         "M. a fait 2 ans de prison. Il cherche un logement.": {"offences"},
     }
     assert detect(list(cases)) == list(cases.values())
+
+
+def test_a_minor_sexually_exploited_or_thrown_out_by_a_parent_is_maltreated():
+    """An age under 18 after a name (« Inès (15a) », « Kevin, 17a, », « jeune de 17 ans ») before paid
+    sex, sex in exchange for things, or being thrown out by a parent: violence; an adult's, or a
+    duration (« 15 ans de vie commune »), is not."""
+    cases = {
+        "Inès (15a) aurait des relations sexuelles tarifées avec des hommes rencontrés sur Snap.":
+            {"special.sex_life", "offences.violence"},
+        "Kevin, 17a, mis à la porte par son père le soir où il lui a dit qu'il aimait les garçons.":
+            {"special.sex_life", "offences.violence"},
+        "Mme, 19 ans, mise à la porte par ses parents après leur avoir dit qu'elle est lesbienne.":
+            {"special.sex_life"},
+        "Mme, 15 ans de vie commune, se prostitue depuis peu.": {"special.sex_life"},
+    }
+    assert detect(list(cases)) == list(cases.values())
