@@ -453,3 +453,11 @@ def test_hibernate_envers_bookkeeping_is_no_income(ddl):
         CREATE TABLE jeune (id bigint primary key, nom varchar(100));
         CREATE TABLE jeune_aud (id bigint, rev integer, revtype smallint, nom varchar(100));""")
     assert [found[f"jeune_aud.{c}"].categories for c in ("revtype", "nom")] == [[], ["identity.name"]]
+
+
+def test_a_household_said_foyer_a_funds_code_and_a_glued_residence_permit(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE T_BENEFICIAIRE (BEN_ID NUMBER(10) PRIMARY KEY, BEN_NOM VARCHAR2(60), BEN_CAICOD VARCHAR2(6),
+                                     BEN_DTFINTITSEJ DATE, BEN_NBPERSFOYER NUMBER(2));""", "oracle")
+    assert {c: found[f"T_BENEFICIAIRE.{c}"].categories for c in ("BEN_CAICOD", "BEN_DTFINTITSEJ", "BEN_NBPERSFOYER")} \
+        == {"BEN_CAICOD": ["social_security"], "BEN_DTFINTITSEJ": ["residence_status"], "BEN_NBPERSFOYER": ["family"]}
