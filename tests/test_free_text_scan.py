@@ -671,12 +671,17 @@ def test_no_term_inside_a_hyphenated_address_a_language_spoken_and_idioms_of_kno
     assert detect(list(cases)) == list(cases.values())
 
 
-def test_a_civilitys_dot_ends_no_sentence_and_no_scope():
-    """« vérifier si M. a un casier » is one question: the hypothesis holds past the civility's dot."""
+def test_a_civilitys_dot_before_a_lower_case_word_ends_no_sentence_and_no_scope():
+    """« vérifier si M. a un casier » is one question: the hypothesis holds past the civility's dot; a
+    sentence that ends with the civility (a capital or a line break after it) still ends there, and a
+    capitalised pronoun after it is no surname."""
     cases = {
         "Il faudrait vérifier si M. a un casier avant de proposer le poste en crèche.": set(),
         "Si M. décide d'adhérer à un syndicat, l'aide juridique serait gratuite.": set(),
         "M. a fait 2 ans de prison. Il cherche un logement.": {"offences"},
+        "Je n'ai pas pu joindre Mme. Elle est hospitalisée depuis lundi.": {"special.health"},
+        "Je ne sais pas si je dois rappeler M. Il est incarcéré depuis mars.": {"offences"},
+        "RDV annulé par M.\nIl a été incarcéré hier.": {"offences"},
     }
     assert detect(list(cases)) == list(cases.values())
 
@@ -693,5 +698,24 @@ def test_a_minor_sexually_exploited_or_thrown_out_by_a_parent_is_maltreated():
         "Mme, 19 ans, mise à la porte par ses parents après leur avoir dit qu'elle est lesbienne.":
             {"special.sex_life"},
         "Mme, 15 ans de vie commune, se prostitue depuis peu.": {"special.sex_life"},
+        "Mme a trois enfants (4 ans, 7 ans et 12 ans) et se prostitue pour payer le loyer.": {"special.sex_life"},
+        "Mme, mère d'un garçon de 6 ans, se prostitue pour payer le loyer.": {"special.sex_life"},
+        "Accueil de jour de 9 à 12h : Mme, 20 ans, mise à la porte par son père la veille.": set(),
+    }
+    assert detect(list(cases)) == list(cases.values())
+
+
+def test_second_review_cases_in_their_other_senses_and_kept_findings():
+    cases = {
+        "M. Petit, 45 ans. Il est sans domicile. A vécu 10 ans avec son compagnon.": {"special.sex_life"},
+        "Patient de 45 ans. Il est proposé un hébergement. Sans domicile, a vécu 10 ans avec son compagnon.":
+            {"special.sex_life"},
+        "Il l'a frappée à la porte de l'appartement devant les enfants.": {"offences.violence"},
+        "Mme nous parle de ses origines soninké.": {"special.ethnic_origin"},
+        "Mme, surveillante pénitentiaire, demande une aide au logement.": set(),
+        "Mme travaille comme infirmière à la maison d'arrêt.": set(),
+        "M. travaille depuis peu dans un bar gay du Marais.": set(),
+        "Elle figure toujours sous le nom de M. Dupont sur le bail.": set(),
+        "M. a quitté le logement puis a été condamné à 6 mois ferme.": {"offences"},
     }
     assert detect(list(cases)) == list(cases.values())

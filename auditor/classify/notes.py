@@ -24,7 +24,7 @@ import bisect
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from auditor.classify.alternation import by_first_letter
@@ -44,6 +44,8 @@ from auditor.models.classification import IdentifierForm
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE = re.compile(r"[^.;!?\n]+[.;!?\n]*")
+_PRONOUNS = r"(?:Il|Elle|Ils|Elles|On|Je|Nous|Vous|Le|La|Les|Un|Une|Son|Sa|Ses|Ce|Cette|Ces)"
+_CIVILITY_MIDSENTENCE = re.compile(r"\b(M|Mme|Mlle|Mr|Dr)\.(?=[ \t]+[a-zà-ÿ])")
 # a civility standing for the person of the file, before a lower-case word (« Mme y est suivie »)
 _BARE_CIVILITY = re.compile(r"\b(?:M|Mr|Mme|Mlle|Monsieur|Madame)\.?\s+[a-zà-ÿ]")
 _ADDRESSES = re.compile(r"[\w.%+\-]+ ?@ ?[\w.\-]+\.[a-z]{2,}|\b(?:https?://|www\.)\S+")
@@ -76,7 +78,11 @@ _NAME_WORD = re.compile(r"\b[a-z]{3,}\b")  # a word that may be a first name (fi
 
 
 def normalise(text: str, civilities: re.Pattern[str]) -> str:
-    """The Python twin of the engine's normalisation (auditor/classify/free_text.py)."""
+    """The Python twin of the engine's normalisation (auditor/classify/free_text.py). A civility's dot
+    before a lower-case word ends no sentence (« vérifier si M. a un casier » is one question): it
+    becomes a space, read while the note still has its capitals (« … joindre Mme. Elle est … » keeps
+    its full stop)."""
+    text = _CIVILITY_MIDSENTENCE.sub(r"\1 ", text)
     text = civilities.sub(r"\1 ", text)  # the surname goes, the civility stays: it says who
     return _APOSTROPHES.sub(" ", text.translate(_PLAIN).lower())
 
@@ -169,36 +175,26 @@ _NEAR_FIRST = 40  # characters a `near` rule's first phrase may take
 # the pronouns and civilities that name someone as a sentence's subject (with the people a category's
 # `near` rules name, they say a sentence has a subject of its own)
 _SUBJECTS = r"il|elle|ils|elles|on|je|j|nous|vous|m|mme|mr|mlle|monsieur|madame"
-_IMPERSONAL = {"il"}  # « il est proposé », « il n'y a plus » : no one, in a sentence before
+# « il est proposé », « il n'y a plus », « il faut » : no one
+_IMPERSONAL = re.compile(
+    r"\s+(?:n )?y a\b|\s+(?:faut|faudrait|fallait|semble|semblait|s agit|reste|restait|suffit)\b"
+    r"|\s+(?:est|etait|a ete|sera) (?:propose|prevu|convenu|decide|necessaire|possible|important"
+    r"|urgent|difficile|demande|conseille|indique|rappele|note|temps)\b")
+
+
+def _impersonal(text: str, word: str, end: int) -> bool:
+    """Whether `word`, ending at `end`, is an impersonal « il »."""
+    return word.strip() == "il" and bool(_IMPERSONAL.match(text, end))
 # a dot that ends no sentence: after a civility or an abbreviation (« M. », « cf. », « env. »)
 _ABBREVIATION_DOT = re.compile(r"\b(?:m|mme|mr|mlle|dr|pr|cf|env|ex|p|art|etc|vs|st|ste|av|bd|tel|n)\s*$")
 
 
-_CIVILITY_DOT = re.compile(r"\b(?:m|mr|mme|mlle|dr)\.\s*$")
-_CIVILITY_INNER = re.compile(r"(?:(?<=\bm)|(?<=\bmr)|(?<=\bmme)|(?<=\bmlle)|(?<=\bdr))\.(?=\s)")
-
-
-def _sentences(text: str) -> Iterator[tuple[int, int]]:
-    """The spans of a note's sentences; a civility's dot ends none (« vérifier si M. a un casier » is
-    one question)."""
-    start = -1
-    for sentence in _SENTENCE.finditer(text):
-        if start < 0:
-            start = sentence.start()
-        if sentence.end() < len(text) and _CIVILITY_DOT.search(sentence.group()):
-            continue
-        yield start, sentence.end()
-        start = -1
-    if start >= 0:
-        yield start, len(text)
-
-
-def _sentence_start(text: str, at: int) -> int:
-    """Where the sentence `at` is in starts: after the last full stop or semicolon before it that
-    ends a sentence; -1 when it is the note's first."""
+def _sentence_start(text: str, at: int, lo: int) -> int:
+    """Where the sentence `at` is in starts: after the last full stop or semicolon before it, no
+    further back than `lo`, that ends a sentence; -1 when there is none there."""
     end = at
     while True:
-        mark = max(text.rfind(".", 0, end), text.rfind(";", 0, end))
+        mark = max(text.rfind(".", lo, end), text.rfind(";", lo, end))
         if mark < 0 or text[mark] == ";" or not _ABBREVIATION_DOT.search(text, max(0, mark - 6), mark):
             return mark
         end = mark
@@ -270,7 +266,9 @@ class NoteReader:
         # (« Mme D. et sa compagne », « M. R., 83 ans, … avec son mari »: the initial's dot ends no
         # sentence); an initial that ends the sentence keeps its dot (« vu Mme D. Elle va bien »)
         initial = r"[A-ZÀ-ÖØ-Þ]\.(?=\s*[,;:()\-–]|\s+[a-zà-ÿ0-9])"
-        self.civilities = re.compile(rf"\b({civ})\s+(?:[A-ZÀ-ÖØ-Þ][\w\-]+|{initial})")
+        # the surname after a civility, on its line; a capitalised pronoun starts a sentence
+        # (« … M. Il est … »)
+        self.civilities = re.compile(rf"\b({civ})[ \t]+(?!{_PRONOUNS}\b)(?:[A-ZÀ-ÖØ-Þ][\w\-]+|{initial})")
         self.categories = [_compile(c.category, c.terms, c.exclude, c.linked, c.affirmed, c.near)
                            for c in model.categories]
         # what the marked copy is read for: an entry's patterns that name a first name, and its exclusions
@@ -392,17 +390,17 @@ class NoteReader:
         before; « Le voisin vit avec … », « Karine vit avec … » are not), and no one is named between
         the two: the last person named before is the one. An impersonal « il » names no one."""
         assert near.across is not None and cat.someone is not None
-        start = _sentence_start(scope, at)
+        lo = max(0, at - near.reach_across)
+        start = _sentence_start(scope, at, lo)
         if start < 0 or self._names_anyone(cat, scope, start, at):
             return None
-        first = near.across.search(scope, max(0, at - near.reach_across), at)
+        found = []
+        first = near.across.search(scope, lo, at)
         while first is not None:
-            nearer = near.across.search(scope, first.start() + 1, at)
-            if nearer is None:
-                break
-            first = nearer
-        if first is None or first.group("of").strip() in _IMPERSONAL \
-                or self._names_anyone(cat, scope, first.end("of"), start):
+            found.append(first)
+            first = near.across.search(scope, first.start() + 1, at)
+        first = next((f for f in reversed(found) if not _impersonal(scope, f.group("of"), f.end("of"))), None)
+        if first is None or self._names_anyone(cat, scope, first.end("of"), start):
             return None
         return first
 
@@ -410,7 +408,7 @@ class NoteReader:
         """Whether `scope[start:end]` names someone: a person the category's near rules name, a
         pronoun, a civility or a first name."""
         assert cat.someone is not None
-        if cat.someone.search(scope, start, end):
+        if any(not _impersonal(scope, m.group(), m.end()) for m in cat.someone.finditer(scope, start, end)):
             return True
         words = set(_NAME_WORD.findall(scope, start, end))
         return bool(words & self.first_names_female or words & self.first_names_male)
@@ -468,7 +466,8 @@ class NoteReader:
         from spacy.util import filter_spans
 
         result: list[Mention] = []
-        for start, end in _sentences(text):
+        for sentence in _SENTENCE.finditer(text):
+            start, end = sentence.span()
             # a `near` mention belongs to the sentence of what is said (its first phrase, « M. », may
             # end a sentence of its own)
             inside = [m for m in mentions if start <= (m.head if m.head >= 0 else m.start) < end]
@@ -483,8 +482,7 @@ class NoteReader:
                 result += inside
                 continue
             # a hyphen inside a word (« serait-elle ») is no list dash: no end of scope there
-            # nor a civility's dot, inside a sentence (« vérifier si M. a un casier »: one scope)
-            doc = quals.nlp.make_doc(_CIVILITY_INNER.sub(" ", _INNER_HYPHEN.sub(" ", words)))
+            doc = quals.nlp.make_doc(_INNER_HYPHEN.sub(" ", words))
             if len(doc) < 2:  # a mention alone: no cue beside it
                 result += inside
                 continue
