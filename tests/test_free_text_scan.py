@@ -719,3 +719,17 @@ def test_second_review_cases_in_their_other_senses_and_kept_findings():
         "M. a quitté le logement puis a été condamné à 6 mois ferme.": {"offences"},
     }
     assert detect(list(cases)) == list(cases.values())
+
+
+def test_a_note_with_no_full_stop_is_qualified_in_sentences_of_bounded_length():
+    """A sentence longer than MAX_SENTENCE is cut at a comma or a space for the qualifiers (they compare
+    a sentence's cues pairwise): every piece is bounded, the pieces cover the note, and what a piece
+    says is still read with its qualifiers."""
+    from auditor.classify.notes import MAX_SENTENCE, _sentence_spans
+
+    text = "vu avec m  il n a pas de suivi pour son diabete, " * 200
+    spans = list(_sentence_spans(text))
+    assert all(0 < end - start <= MAX_SENTENCE for start, end in spans)
+    assert [s for s, _ in spans][1:] == [e for _, e in spans][:-1] and spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert detect(["Vu avec M. il n'a pas de suivi pour son diabète, " * 200 + "Il est diabétique."]) == [
+        {"special.health"}]

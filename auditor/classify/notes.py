@@ -24,7 +24,7 @@ import bisect
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from auditor.classify.alternation import by_first_letter
@@ -187,6 +187,24 @@ def _impersonal(text: str, word: str, end: int) -> bool:
     return word.strip() == "il" and bool(_IMPERSONAL.match(text, end))
 # a dot that ends no sentence: after a civility or an abbreviation (« M. », « cf. », « env. »)
 _ABBREVIATION_DOT = re.compile(r"\b(?:m|mme|mr|mlle|dr|pr|cf|env|ex|p|art|etc|vs|st|ste|av|bd|tel|n)\s*$")
+
+
+MAX_SENTENCE = 1_000  # characters a qualifier reads at once: past it, a sentence is cut at a comma or a space
+
+
+def _sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of a note's sentences, a sentence longer than MAX_SENTENCE cut at its last comma or
+    space before the limit: the qualifiers compare the cues of a sentence pairwise, and a note with no
+    full stop must cost no more than its length."""
+    for sentence in _SENTENCE.finditer(text):
+        start, end = sentence.span()
+        while end - start > MAX_SENTENCE:
+            limit = start + MAX_SENTENCE
+            cut = max(text.rfind(",", start, limit), text.rfind(" ", start, limit))
+            cut = cut + 1 if cut > start else limit
+            yield start, cut
+            start = cut
+        yield start, end
 
 
 def _sentence_start(text: str, at: int, lo: int) -> int:
@@ -466,8 +484,7 @@ class NoteReader:
         from spacy.util import filter_spans
 
         result: list[Mention] = []
-        for sentence in _SENTENCE.finditer(text):
-            start, end = sentence.span()
+        for start, end in _sentence_spans(text):
             # a `near` mention belongs to the sentence of what is said (its first phrase, « M. », may
             # end a sentence of its own)
             inside = [m for m in mentions if start <= (m.head if m.head >= 0 else m.start) < end]
