@@ -185,10 +185,10 @@ _IMPERSONAL = re.compile(
 def _impersonal(text: str, word: str, end: int) -> bool:
     """Whether `word`, ending at `end`, is an impersonal « il »."""
     return word.strip() == "il" and bool(_IMPERSONAL.match(text, end))
+
+
 # a dot that ends no sentence: after a civility or an abbreviation (« M. », « cf. », « env. »)
 _ABBREVIATION_DOT = re.compile(r"\b(?:m|mme|mr|mlle|dr|pr|cf|env|ex|p|art|etc|vs|st|ste|av|bd|tel|n)\s*$")
-
-
 MAX_SENTENCE = 1_000  # characters a qualifier reads at once: past it, a sentence is cut at a comma or a space
 
 
@@ -216,6 +216,8 @@ def _sentence_start(text: str, at: int, lo: int) -> int:
         if mark < 0 or text[mark] == ";" or not _ABBREVIATION_DOT.search(text, max(0, mark - 6), mark):
             return mark
         end = mark
+
+
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _CLAUSE_MARKS = (",", ":", "«", "»", '"', "(", ")", "→")
 
