@@ -733,3 +733,9 @@ def test_a_note_with_no_full_stop_is_qualified_in_sentences_of_bounded_length():
     assert [s for s, _ in spans][1:] == [e for _, e in spans][:-1] and spans[0][0] == 0 and spans[-1][1] == len(text)
     assert detect(["Vu avec M. il n'a pas de suivi pour son diabète, " * 200 + "Il est diabétique."]) == [
         {"special.health"}]
+
+
+def test_a_civilitys_full_stop_before_a_capital_ends_the_sentence_the_across_rule_reads():
+    """« Rencontre avec Mme. Sans domicile, vit avec sa compagne. »: the dot before a capital ends a
+    sentence for the reader as for `normalise`, so the next, subject-less sentence is said of Mme."""
+    assert detect(["Rencontre avec Mme. Sans domicile, vit avec sa compagne."]) == [{"special.sex_life"}]

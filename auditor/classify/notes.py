@@ -187,8 +187,9 @@ def _impersonal(text: str, word: str, end: int) -> bool:
     return word.strip() == "il" and bool(_IMPERSONAL.match(text, end))
 
 
-# a dot that ends no sentence: after a civility or an abbreviation (« M. », « cf. », « env. »)
-_ABBREVIATION_DOT = re.compile(r"\b(?:m|mme|mr|mlle|dr|pr|cf|env|ex|p|art|etc|vs|st|ste|av|bd|tel|n)\s*$")
+# a dot that ends no sentence: after an abbreviation (« cf. », « env. »); a civility's dot inside a
+# sentence is already a space (`normalise`)
+_ABBREVIATION_DOT = re.compile(r"\b(?:cf|env|ex|p|art|etc|vs|st|ste|av|bd|tel|n)\s*$")
 MAX_SENTENCE = 1_000  # characters a qualifier reads at once: past it, a sentence is cut at a comma or a space
 
 
@@ -430,7 +431,11 @@ class NoteReader:
         assert cat.someone is not None
         if any(not _impersonal(scope, m.group(), m.end()) for m in cat.someone.finditer(scope, start, end)):
             return True
-        words = set(_NAME_WORD.findall(scope, start, end))
+        return self._holds_first_name(scope, start, end)
+
+    def _holds_first_name(self, text: str, start: int, end: int) -> bool:
+        """Whether `text[start:end]` holds a word of the first-name lists."""
+        words = set(_NAME_WORD.findall(text, start, end))
         return bool(words & self.first_names_female or words & self.first_names_male)
 
     def identifiers_in(self, text: str) -> dict[str, list[IdentifierForm]]:
@@ -573,8 +578,7 @@ class NoteReader:
     def mark_first_names(self, text: str) -> _Marked | None:
         """The note with `prenomf` or `prenomm` written before each woman's or man's first name it
         holds (« prenomf lucie »), for the patterns that name one; None when it holds none."""
-        words = set(_NAME_WORD.findall(text))
-        if not words & self.first_names_female and not words & self.first_names_male:
+        if not self._holds_first_name(text, 0, len(text)):
             return None  # most notes: one pass in C, no call per word
         pieces: list[str] = []
         starts: list[int] = []   # where each marker starts, in the marked text
