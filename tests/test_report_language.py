@@ -177,5 +177,5 @@ def test_an_access_finding_names_the_shared_secrecy_that_would_apply(reports):
                       ("ACC002", "comptable"): {"conditions": ["social_action", "care_team"]}}
     fr = visible_text(reports["fr"][0])
     assert ("secret partagé, seulement dans ce cadre : CASF L.121-6-2 : action sociale auprès d'une même "
-            "personne ou famille, coordonnateur désigné par le maire (non vérifié), CSP L.1110-4 : même équipe "
-            "de soins ou médico-sociale, personne informée (non vérifié)") in fr
+            "personne ou famille, coordonnateur désigné par le maire (vérifié), CSP L.1110-4 : même équipe "
+            "de soins ou médico-sociale, personne informée (source secondaire)") in fr
