@@ -667,9 +667,17 @@ def column_prefix(table: Table, key: str) -> str | None:
     firsts = Counter(n.split("_", 1)[0] for n in names if "_" in n)
     if len(names) >= 3 and firsts:
         token, count = firsts.most_common(1)[0]
-        if count >= 0.6 * len(names) and key.startswith(token[:3]):
+        if count >= 0.6 * len(names) and (key.startswith(token[:3]) or _abbreviates(token, key)):
             return token
     return None
+
+
+def _abbreviates(token: str, key: str) -> bool:
+    """`cmm` for commission_membre, `pce` for pch_element: the token's letters, in order, starting
+    with the table's first letter."""
+    letters = iter(key.replace("_", ""))
+    return 2 <= len(token) <= 5 and token.isalpha() and token[0] == key[:1] \
+        and all(c in letters for c in token)
 
 
 def classify(inventory: Inventory, taxonomy: Taxonomy, vocab: Vocabulary,
