@@ -287,6 +287,11 @@ class Classifier:
                 return "?", "unknown"
             if ends & reference:
                 return "none", "reference"
+            if last and lemmas[-1] in groups.group("org") and lemmas[0] not in not_people \
+                    and self._refers_to_person(view):
+                # French puts the head noun first: `orientsstructs (personne_id, typeorient_id)` are a
+                # person's orientations towards a structure, not the structure's rows
+                return "?", "unknown"
             if lemmas[0] in not_people or last:
                 return "none", "none-by-name"
         elif lemmas[0] in groups.group("org") and set(lemmas) & person <= groups.group("role_words"):
