@@ -221,6 +221,16 @@ def notes_corpus() -> list[str]:
             "R 0.803, sex life 0.875 / 0.667, violence 1.000 / 0.562, health 0.913 / 0.724. The errors of its "
             "development split were then read; its test split's were not.", ""]
     out += _batch_splits("H")
+    out += ["### Batch I: 400 notes", "",
+            "Written and labelled on 2026-12-04 by a helper session that read only the labelling rules and the "
+            "format of batch H, weighted towards sex life and gender identity said indirectly, violence, health and "
+            "offences in the sector's jargon and residence status, with 132 hard negatives and 25 new judgement "
+            "calls (LABELLING.md). Scored as it came (commit d8c479c): development split any-sensitive P 0.939 / "
+            "R 0.842, sex life 0.933 / 0.549, violence 0.912 / 0.674, health 0.898 / 0.855, offences "
+            "0.825 / 0.892, political opinion 1.000 / 0.750; test split any-sensitive P 0.880 / R 0.857, sex life "
+            "1.000 / 0.353, violence 0.765 / 0.867, health 0.882 / 0.833, residence status 0.727 / 1.000. The "
+            "errors of its development split were then read; its test split's were not.", ""]
+    out += _batch_splits("I")
     s = score(None, ("E",))
     out += ["### Batch E: 400 notes, held out", "",
             "Written and labelled on 2026-12-03 by a helper session that read only the labelling rules and the "

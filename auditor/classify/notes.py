@@ -546,7 +546,7 @@ class NoteReader:
         text = _WORD_HYPHEN.sub(" ", text)
         if self.no_person is not None and self.no_person.search(text):
             return reading
-        if self.collective is not None and self.collective.search(text) and not self._names_someone(raw):
+        if self._collective(text) and not self._names_someone(raw):
             return reading
         wanted = self.name_flags and (patterns is None or patterns & self.name_flags)
         marked = self.mark_first_names(text) if wanted else None
@@ -597,6 +597,15 @@ class NoteReader:
             done = m.start()
         pieces.append(text[done:])
         return _Marked("".join(pieces), starts, added)
+
+    def _collective(self, text: str) -> bool:
+        """A note about a group session or the service's news: its first sentence says so (« Réunion
+        d'information collective … »); a team meeting planned at the end of a note about a resident is
+        a follow-up (« … femme trans, demande … Réunion d'équipe prévue »)."""
+        if self.collective is None:
+            return False
+        found = self.collective.search(text)
+        return found is not None and found.start() < next(_sentence_spans(text), (0, len(text)))[1]
 
     def _names_someone(self, raw: str) -> bool:
         """A note about a meeting, a group or a service that names a person (« Réunion partenariale pour
