@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from auditor.classify.concepts import Context, Hit
 from auditor.classify.detectors import Detectors
 from auditor.classify.identifiers import normalise_identifier
-from auditor.classify.tokens import Reading, split_identifier
+from auditor.classify.tokens import Lexicon, Reading, split_identifier
 from auditor.classify.values import Signal, hashed, value_matches, value_signals
 from auditor.classify.vocabulary import Vocabulary
 from auditor.models.classification import ColumnClassification, Reason
@@ -38,6 +38,7 @@ THRESHOLD = 0.5
 _ALWAYS_SENSITIVE = {Sensitivity.special, Sensitivity.offences}
 # Categories a whole table can be about, which then every descriptive column of it holds
 # (a `grossesse` table, a `condamnations` table, a `mesures_protection` table).
+_LOG = frozenset({"log"})   # what a history of who did what is read as (a word of the group log_tables)
 _TOPIC_CATEGORIES = ("special", "offences", "child_welfare", "legal_protection", "residence_status")
 
 _TYPES = [  # first match wins: declared type -> class
@@ -57,6 +58,8 @@ PERSON_COLUMNS = "person_columns"  # columns only a table of people has
 ORG_COLUMNS = "org_columns"  # registration numbers: an organisation's, or a sole trader's (a SIRET)
 ORG_ONLY = "org_only_columns"  # those only an organisation has (FINESS, RNA)
 KEYS = "keys"
+HISTORY = "history"            # a table named for a history: a log only when it traces actions
+TRACES = "traces"              # the columns of a history that make it a log of who did what
 REFS = "references"            # with a person word: a reference to a person's row
 QUANTITIES = "quantities"      # a count or a bound (`max_number_of_contacts`), not a reference
 OWN_NAMES = "own_names"        # a column that names the table's own rows
@@ -115,10 +118,11 @@ class TableView:
     person_qualifiers: frozenset[str] | None = None  # words beside a first name (found once, when needed)
     topics: list[Hit] = field(default_factory=list)
     column_prefix: str | None = None
+    traces_actions: bool = False      # a history of who did what (`historique (action, ip)`): an access log
 
     @property
     def lemmas(self) -> frozenset[str]:
-        return self.reading.lemma_set
+        return self.reading.lemma_set | _LOG if self.traces_actions else self.reading.lemma_set
 
 
 class Classifier:
@@ -150,6 +154,10 @@ class Classifier:
             key = table_key(table, self.vocab, self.product)
             view = views[table.qualified_name] = TableView(table, key, lex.read(key))
             view.person_columns = self._has_person_columns(view)
+            # a history of the file's states is the person's data over time; a history of who did what
+            # (an action, an event, an IP address among its columns) is an access log
+            view.traces_actions = bool(view.reading.lemma_set & self.group(HISTORY)) and any(
+                lex.read(c.name).lemma_set & self.group(TRACES) for c in table.columns)
         targets = {fk.ref_table.lower() for t in self.inventory.tables for fk in t.foreign_keys}
         named = {q: self._named_subject(v, targets) for q, v in views.items()}
         by_name = {t.name.lower(): t.qualified_name for t in self.inventory.tables}
@@ -174,7 +182,7 @@ class Classifier:
                 if how == "unknown":
                     subject = people.pop() if len(people) == 1 else default
             view.subject = None if subject == "none" else subject
-            view.column_prefix = column_prefix(view.table, view.key)
+            view.column_prefix = column_prefix(view.table, view.key, lex)
         self._confirm(views, by_name)
         person_tables = self.vocab.concepts.group("person_tables")
         for view in views.values():
@@ -287,11 +295,6 @@ class Classifier:
                 return "?", "unknown"
             if ends & reference:
                 return "none", "reference"
-            if last and lemmas[-1] in groups.group("org") and lemmas[0] not in not_people \
-                    and self._refers_to_person(view):
-                # French puts the head noun first: `orientsstructs (personne_id, typeorient_id)` are a
-                # person's orientations towards a structure, not the structure's rows
-                return "?", "unknown"
             if lemmas[0] in not_people or last:
                 return "none", "none-by-name"
         elif lemmas[0] in groups.group("org") and set(lemmas) & person <= groups.group("role_words"):
@@ -665,16 +668,28 @@ def table_key(table: Table, vocab: Vocabulary, prefix: str | None = None) -> str
     return norm
 
 
-def column_prefix(table: Table, key: str) -> str | None:
+def column_prefix(table: Table, key: str, lexicon: Lexicon | None = None) -> str | None:
     """A token most columns start with that abbreviates the table (`usr_nom`, `usr_tel` in
-    t_usr; `cli_nom` in tbl_client), stripped before matching column names."""
+    t_usr; `cli_nom` in tbl_client), stripped before matching column names. A word of the lexicon is
+    the table's abbreviation only when it means what the table's name means (`cnx` in T_CONNEXION; not
+    `ip` in `impressions`, nor `caf` in `contrat_famille`)."""
     names = [normalise_identifier(c.name) for c in table.columns]
     firsts = Counter(n.split("_", 1)[0] for n in names if "_" in n)
     if len(names) >= 3 and firsts:
         token, count = firsts.most_common(1)[0]
-        if count >= 0.6 * len(names) and (key.startswith(token[:3]) or _abbreviates(token, key)):
+        if count >= 0.6 * len(names) and (key.startswith(token[:3]) or (
+                _abbreviates(token, key) and _means_the_table(token, key, lexicon))):
             return token
     return None
+
+
+def _means_the_table(token: str, key: str, lexicon: Lexicon | None) -> bool:
+    if lexicon is None:
+        return True
+    words = lexicon.read(token).words
+    if not (len(words) == 1 and words[0].known):
+        return True  # no word of its own: an abbreviation of the table's name
+    return words[0].lemma in lexicon.read(key).lemma_set
 
 
 def _abbreviates(token: str, key: str) -> bool:

@@ -48,8 +48,11 @@ _PRONOUNS = r"(?:Il|Elle|Ils|Elles|On|Je|Nous|Vous|Le|La|Les|Un|Une|Son|Sa|Ses|C
 _CIVILITY_MIDSENTENCE = re.compile(r"\b(M|Mme|Mlle|Mr|Dr)\.(?=[ \t]+[a-zà-ÿ])")
 # a civility standing for the person of the file, before a lower-case word (« Mme y est suivie »)
 _BARE_CIVILITY = re.compile(r"\b(?:M|Mr|Mme|Mlle|Monsieur|Madame)\.?\s+[a-zà-ÿ]")
-_ADDRESSES = re.compile(r"[\w.%+\-]+ ?@ ?[\w.\-]+\.[a-z]{2,}|\b(?:https?://|www\.)\S+")
+# an e-mail address as written or spelt out (« [at] », « (at) », « arobase »), or a URL: no term inside it
+_ADDRESSES = re.compile(r"[\w.%+\-]+ ?(?:@|\[at\]|\(at\)|\(?\barr?obase\b\)?) ?[\w.\-]+\.[a-z]{2,}"
+                        r"|\b(?:https?://|www\.)\S+")
 _APOSTROPHES = re.compile(r"[’`'']")
+_FIRST_SENTENCE_END = re.compile(r"[.;!?](?=\s|$)|\n")
 
 
 def _plain_table() -> dict[int, str]:
@@ -605,7 +608,10 @@ class NoteReader:
         if self.collective is None:
             return False
         found = self.collective.search(text)
-        return found is not None and found.start() < next(_sentence_spans(text), (0, len(text)))[1]
+        if found is None:
+            return False
+        end = _FIRST_SENTENCE_END.search(text)  # a dot in a date or a heading's number ends nothing
+        return end is None or found.start() < end.start()
 
     def _names_someone(self, raw: str) -> bool:
         """A note about a meeting, a group or a service that names a person (« Réunion partenariale pour
