@@ -497,6 +497,7 @@ def normalised_sql(column_sql: str, lexicon: Lexicon) -> str:
             "'’`''', '   ')")
 
 
+PHRASE_CHUNK = 100  # phrases of a category per engine pattern
 TERMINOLOGY_CHUNK = 1_000  # names per regular expression: a larger one costs the engine more than its parts
 
 
@@ -547,8 +548,12 @@ def _spaces_as(pattern: str, replacement: str) -> str:
 def _engine_patterns(lexicon: Lexicon) -> list[tuple[str, str]]:
     b = chr(92) + "b"
     phrases = [[*c.terms, *c.linked, *c.affirmed, *(n.then for n in c.near)] for c in lexicon.categories]
-    unmarked = [_alt(found).replace(f"{FEMALE_NAME} ", "").replace(f"{MALE_NAME} ", "") for found in phrases]
-    patterns = [(f"c{i}", hyphen_tolerant(b + found + b)) for i, found in enumerate(unmarked)]
+    # a category's phrases in chunks: RE2's automaton for one long alternation grows faster than its length
+    patterns = []
+    for i, found in enumerate(phrases):
+        for k, j in enumerate(range(0, len(found), PHRASE_CHUNK)):
+            chunk = _alt(found[j:j + PHRASE_CHUNK]).replace(f"{FEMALE_NAME} ", "").replace(f"{MALE_NAME} ", "")
+            patterns.append((f"c{i}" if k == 0 else f"c{i}_{k}", hyphen_tolerant(b + chunk + b)))
     names = [hyphen_tolerant(re.escape(n)) for n in sorted(lexicon.terminology())]
     patterns += [(f"n{i}", b + _alt(names[j:j + TERMINOLOGY_CHUNK]) + b)
                  for i, j in enumerate(range(0, len(names), TERMINOLOGY_CHUNK))]

@@ -136,7 +136,7 @@ def _batches(con: duckdb.DuckDBPyConnection, lexicon: Lexicon,
             return
         yield ([int(c) for _, c, *_ in batch],
                [Candidate(int(r) - first[int(c)], str(raw),
-                          frozenset(n for n, hit in zip(names, hits, strict=True) if hit), k)
+                          frozenset(n.split("_", 1)[0] for n, hit in zip(names, hits, strict=True) if hit), k)
                 for r, c, k, raw, *hits in batch])
 
 
