@@ -143,10 +143,13 @@ def test_postgres_partitioned_table_is_counted_once_and_the_materialized_view_re
     assert [(r["table"], r["date_sources"], r["rows"], r["past_active"]) for r in report["retention"]] == [
         ("archive.ancien_dossier", [], None, None),
         ("dossier_usager", [], None, None),
+        # an interview's subject line (`objet`) is text typed in a person's file: the table is theirs
+        ("entretien", ["entretien.date_entretien"], 5, 2),
         ("usager", ["entretien.date_entretien (via 1 FK)"], 4, 1),
     ]
     assert [(f["rule"], f["table"], f["rows"]) for f in report["findings"] if f["rule"].startswith("RET")] == [
-        ("RET002", "usager", 1), ("RET003", "archive.ancien_dossier", None), ("RET003", "dossier_usager", None)]
+        ("RET002", "entretien", 2), ("RET002", "usager", 1), ("RET003", "archive.ancien_dossier", None),
+        ("RET003", "dossier_usager", None)]
     assert _tables(report) == [
         ("archive.ancien_dossier", "table", [], 3),
         ("dossier_usager", "partitioned_table", ["dossier_usager_69", "dossier_usager_75"], 3),
