@@ -461,3 +461,24 @@ def test_a_household_said_foyer_a_funds_code_and_a_glued_residence_permit(ddl):
                                      BEN_DTFINTITSEJ DATE, BEN_NBPERSFOYER NUMBER(2));""", "oracle")
     assert {c: found[f"T_BENEFICIAIRE.{c}"].categories for c in ("BEN_CAICOD", "BEN_DTFINTITSEJ", "BEN_NBPERSFOYER")} \
         == {"BEN_CAICOD": ["social_security"], "BEN_DTFINTITSEJ": ["residence_status"], "BEN_NBPERSFOYER": ["family"]}
+
+
+def test_a_prefix_is_stripped_when_it_abbreviates_the_table_and_means_what_it_means(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE t_commission_membre (cmm_id int, cmm_nom varchar(40), cmm_prenom varchar(30), cmm_qualite text);
+        CREATE TABLE t_connexion (cnx_id int, cnx_login varchar(20), cnx_dthcnx date, cnx_adrip varchar(39));
+        CREATE TABLE impressions (id int, user_id int, ip_address varchar(40), ip_country varchar(40));""")
+    assert [found[c].categories for c in ("t_commission_membre.cmm_nom", "t_connexion.cnx_dthcnx",
+                                           "impressions.ip_address")] == [
+        ["identity.name"], ["logs"], ["logs.ip_address"]]  # `ip` means no impression: no prefix
+
+
+def test_a_history_is_a_log_only_when_it_traces_who_did_what(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE usager (id int primary key, nom text);
+        CREATE TABLE historique (id int, utilisateur_id int, action varchar(50), date_action timestamp, ip varchar(40));
+        CREATE TABLE historiqueetats (id int, usager_id int REFERENCES usager(id), etat varchar(20),
+                                      motif varchar(200));""")
+    assert [found[c].categories for c in ("historique.action", "historique.date_action", "historiqueetats.motif")] == [
+        ["logs.access"], ["logs.access"], ["support_actions"]]
+

@@ -78,6 +78,33 @@ def test_identifiers_as_people_write_them(text, found):
     assert set(NoteReader(LEXICON).read(text).identifiers) == found
 
 
+@pytest.mark.parametrize("text, found", [
+    ("Mail : jean.dupont[at]gmail.com", {"contact.email"}),
+    ("Écrire à marie.durand (arobase) orange.fr", {"contact.email"}),
+    ("Réponse envoyée à karim point haddouche arobase gmail point com, dictée au téléphone.", {"contact.email"}),
+    ("Il était (at) l'école hier.", set()),
+])
+def test_email_addresses_spelt_out_or_dictated(text, found):
+    assert set(NoteReader(LEXICON).read(text).identifiers) == found
+
+
+def test_an_address_spelt_out_is_no_term():
+    # the domain of an address, written with « [at] » as with « @ », says nothing of anyone's health
+    reading = NoteReader(LEXICON).read("Dossier transmis à accueil [at] psychiatrie-nord.fr")
+    assert (set(reading.categories), set(reading.identifiers)) == (set(), {"contact.email"})
+
+
+@pytest.mark.parametrize("text, found", [
+    # a group session said in the first sentence, a date's dots before it: nobody's
+    ("12.03.2024 Réunion d'information collective sur la contraception et le VIH.", set()),
+    # a team meeting planned after a note about a resident: the resident's
+    ("Résidente de 81 ans, femme trans, demande que l'équipe utilise son prénom. Réunion d'équipe prévue.",
+     {"special.sex_life"}),
+])
+def test_a_collective_note_says_so_in_its_first_sentence(text, found):
+    assert set(NoteReader(LEXICON).read(text).categories) == found
+
+
 def test_scan_counts_rows_keys_and_never_returns_a_note():
     con = duckdb.connect()
     notes = [(10, "Violences conjugales signalées."), (11, "Pas de violence au domicile."),

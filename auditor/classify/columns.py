@@ -155,7 +155,7 @@ class Classifier:
             view = views[table.qualified_name] = TableView(table, key, lex.read(key))
             view.person_columns = self._has_person_columns(view)
             # a history of the file's states is the person's data over time; a history of who did what
-            # (an action, an event, an IP address among its columns) is an access log
+            # (an action, an operation, an IP address among its columns) is an access log
             view.traces_actions = bool(view.reading.lemma_set & self.group(HISTORY)) and any(
                 lex.read(c.name).lemma_set & self.group(TRACES) for c in table.columns)
         targets = {fk.ref_table.lower() for t in self.inventory.tables for fk in t.foreign_keys}

@@ -552,7 +552,8 @@ def _engine_patterns(lexicon: Lexicon) -> list[tuple[str, str]]:
     patterns = []
     for i, found in enumerate(phrases):
         for k, j in enumerate(range(0, len(found), PHRASE_CHUNK)):
-            chunk = _alt(found[j:j + PHRASE_CHUNK]).replace(f"{FEMALE_NAME} ", "").replace(f"{MALE_NAME} ", "")
+            chunk = _alt(found[j:j + PHRASE_CHUNK])
+            chunk = chunk.replace(f"{FEMALE_NAME} ", "").replace(f"{MALE_NAME} ", "")
             patterns.append((f"c{i}" if k == 0 else f"c{i}_{k}", hyphen_tolerant(b + chunk + b)))
     names = [hyphen_tolerant(re.escape(n)) for n in sorted(lexicon.terminology())]
     patterns += [(f"n{i}", b + _alt(names[j:j + TERMINOLOGY_CHUNK]) + b)
