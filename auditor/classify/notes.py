@@ -43,7 +43,9 @@ from auditor.classify.validators import VALIDATORS, passes
 from auditor.models.classification import IdentifierForm
 
 _WORD = re.compile(r"[a-z0-9]+")
-_SENTENCE = re.compile(r"[^.;!?\n]+[.;!?\n]*")
+# a sentence ends at a stop followed by a space or the note's end, or at a line's end: never at the dots
+# of a date or a number (« 12.03.2024 », « 3.5 »)
+_SENTENCE = re.compile(r"(?:[^.;!?\n]|[.;!?](?=[^\s.;!?)\]»\"]))+[.;!?\n]*")
 _PRONOUNS = r"(?:Il|Elle|Ils|Elles|On|Je|Nous|Vous|Le|La|Les|Un|Une|Son|Sa|Ses|Ce|Cette|Ces)"
 _CIVILITY_MIDSENTENCE = re.compile(r"\b(M|Mme|Mlle|Mr|Dr)\.(?=[ \t]+[a-zà-ÿ])")
 # a civility standing for the person of the file, before a lower-case word (« Mme y est suivie »)
@@ -52,7 +54,6 @@ _BARE_CIVILITY = re.compile(r"\b(?:M|Mr|Mme|Mlle|Monsieur|Madame)\.?\s+[a-zà-ÿ
 _ADDRESSES = re.compile(r"[\w.%+\-]+ ?(?:@|\[at\]|\(at\)|\(?\barr?obase\b\)?) ?[\w.\-]+\.[a-z]{2,}"
                         r"|\b(?:https?://|www\.)\S+")
 _APOSTROPHES = re.compile(r"[’`'']")
-_FIRST_SENTENCE_END = re.compile(r"[.;!?](?=\s|$)|\n")
 
 
 def _plain_table() -> dict[int, str]:
@@ -608,10 +609,7 @@ class NoteReader:
         if self.collective is None:
             return False
         found = self.collective.search(text)
-        if found is None:
-            return False
-        end = _FIRST_SENTENCE_END.search(text)  # a dot in a date or a heading's number ends nothing
-        return end is None or found.start() < end.start()
+        return found is not None and found.start() < next(_sentence_spans(text), (0, len(text)))[1]
 
     def _names_someone(self, raw: str) -> bool:
         """A note about a meeting, a group or a service that names a person (« Réunion partenariale pour
