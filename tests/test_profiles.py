@@ -148,8 +148,9 @@ def test_schema_rejects_an_unknown_category_and_an_unknown_key():
 
 def test_facts_the_primary_texts_contradicted_are_corrected():
     """Checked against primary texts (../shared/reference/profile-verification-and-dpo-formats.md):
-    D.226-3-3 is the numbering of a decree repealed on 1 January 2017, and the RSA paying body's three
-    years are the 2009 wording of R.262-106 II."""
+    the data list was D.226-3-3 in the numbering of a decree repealed on 1 January 2017 (the current
+    D.226-3-3 organises the yearly transmission, D.226-3-4 the pseudonym), and the RSA paying body's
+    three years are the 2009 wording of R.262-106 II."""
     enfance = CATALOGUE.profiles["cnil.ref.protection-enfance.2022"].purpose("PE4_observatoires")
     assert enfance is not None
     cited = [c.source for c in enfance.conditional] + [g.source for g in enfance.granularity]
@@ -180,8 +181,9 @@ def test_the_catalogue_counts_its_facts_by_verification():
     text = (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")
     assert f"| Total | {counts['verified']} | {counts['secondary']} | {counts['unverified']} |" in text
     # the insertion profile: DPIA, archives (the bodies' status unread), purpose, its conditions, two
-    # retention rules, recipient, two measures
-    assert "- Sourced facts: 11: 7 verified in the official text, 1 from a secondary source, 3 unverified" in text
+    # retention rules, recipient, two measures; its NIR condition rests on a cnil.fr page describing
+    # décret 2019-341, not on the decree's own wording: secondary
+    assert "- Sourced facts: 11: 6 verified in the official text, 2 from a secondary source, 3 unverified" in text
     # the MDPH profile: what R.247-1 says was read (three purposes) and the logs' article (retention and
     # measure), the rest was not (its archives fact: the GIP's status is unread)
     assert "- Sourced facts: 13: 5 verified in the official text, 4 from a secondary source, 4 unverified" in text
