@@ -30,7 +30,8 @@ TEST_DIALECTS = {"ccas-aides-legacy.sql": "mysql", "rdv-social-rails.sql": "post
                  "insertion-django.sql": "postgres", "ase-symfony.sql": "mysql",
                  "siao-hebergement-laravel.sql": "mysql", "mdph-dossiers-legacy.sql": "postgres"}
 WRITTEN = Path(__file__).with_name("fixtures") / "dev" / "columns-written"
-WRITTEN_DIALECTS = {"apa-pch-oracle.sql": "oracle", "mission-locale-hibernate.sql": "postgres"}
+WRITTEN_DIALECTS = {"apa-pch-oracle.sql": "oracle", "mission-locale-hibernate.sql": "postgres",
+                    "pmi-php-mysql.sql": "mysql", "epicerie-domiciliation-prisma.sql": "postgres"}
 DOMIFA_LABELS = CORPUS.parent / "labels" / "SocialGouv__domifa__anonymizer-config.yaml"
 DIALECTS = {"SocialGouv__domifa__schema.sql": "postgres", "SocialGouv__emjpm__hasura-init.sql": "postgres",
             "SocialGouv__mano__e2e-db.sql": "postgres", "atolcd__webrsa__schema-public.sql": "postgres",
