@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import gc
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -649,7 +650,9 @@ _WORKER: NoteReader | None = None
 
 
 def adopt_reader(reader: NoteReader) -> None:
-    """For a forked worker: the parent's reader, already built, is this process's copy."""
+    """For a forked worker: the parent's reader, already built, is this process's copy. What the
+    worker holds at its start lives as long as it does: the collector need not walk it again at each
+    of its passes (the parent froze it before forking: `gc.freeze`)."""
     global _WORKER
     _WORKER = reader
 
@@ -658,3 +661,4 @@ def init_worker(lexicon: Lexicon) -> None:
     global _WORKER
     _WORKER = NoteReader(lexicon)
     _WORKER.qualifiers  # noqa: B018 - build the pipeline once per worker, before the first batch
+    gc.freeze()  # the reader lives as long as the worker: the collector need not walk it at each pass

@@ -12,6 +12,7 @@ by worker processes, one per core.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import math
 import os
@@ -178,10 +179,17 @@ def _pool(reader: NoteReader, workers: int, candidates: int) -> Iterator[Any]:
     reader.qualifiers  # noqa: B018 - built once, here, before the workers are forked
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    forked = context.get_start_method() == "fork"
     with warnings.catch_warnings():  # the engine's threads are idle: nothing the workers use is held
         warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-        if context.get_start_method() == "fork":
-            pool = context.Pool(workers, initializer=adopt_reader, initargs=(reader,))
+        if forked:
+            # what the workers inherit (the reader above all) lives as long as they do: frozen, the
+            # collector does not walk it at each pass of theirs, and their pages stay shared
+            gc.freeze()
+            try:
+                pool = context.Pool(workers, initializer=adopt_reader, initargs=(reader,))
+            finally:
+                gc.unfreeze()
         else:
             pool = context.Pool(workers, initializer=init_worker, initargs=(reader.lexicon,))
     with pool:
