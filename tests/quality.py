@@ -231,6 +231,16 @@ def notes_corpus() -> list[str]:
             "1.000 / 0.353, violence 0.765 / 0.867, health 0.882 / 0.833, residence status 0.727 / 1.000. The "
             "errors of its development split were then read; its test split's were not.", ""]
     out += _batch_splits("I")
+    out += ["### Batch J: 400 notes", "",
+            "Written and labelled on 2026-12-04 by a helper session that read only the labelling rules and the "
+            "format of batch I, as an ordinary week's notes would come rather than weighted towards the hard "
+            "categories: 45 % reveal no sensitive category (a quarter of them everyday notes, the rest hard "
+            "negatives), the rest spread over every category, with 16 new judgement calls (LABELLING.md). Scored "
+            "as it came (commit 18d0ff9): development split any-sensitive P 0.895 / R 0.889, sex life "
+            "0.923 / 0.750, violence 0.913 / 0.724, health 0.938 / 0.882, religion 0.769 / 0.909; test split "
+            "any-sensitive P 0.954 / R 0.912, health 0.967 / 0.879, violence 0.900 / 0.818, sex life "
+            "1.000 / 0.857. The errors of its development split were then read; its test split's were not.", ""]
+    out += _batch_splits("J")
     s = score(None, ("E",))
     out += ["### Batch E: 400 notes, held out", "",
             "Written and labelled on 2026-12-03 by a helper session that read only the labelling rules and the "

@@ -482,3 +482,33 @@ def test_a_history_is_a_log_only_when_it_traces_who_did_what(ddl):
     assert [found[c].categories for c in ("historique.action", "historique.date_action", "historiqueetats.motif")] == [
         ["logs.access"], ["logs.access"], ["support_actions"]]
 
+
+
+def test_keys_the_schema_does_not_declare_are_known_by_their_names(ddl):
+    """A dump without constraints (MyISAM): `id_grossesse` in `grossesse` is the row's own key, `id_ecole`
+    a link to a school's row, `id_nationalite` a code of the list `ref_nationalite`; a text key may be
+    what names the person (`ignored_user_id` '@name:server')."""
+    found = _classify(ddl, """
+        CREATE TABLE ecole (id_ecole int, lib_ecole varchar(80), adr varchar(120), tel varchar(20));
+        CREATE TABLE ref_nationalite (id_nationalite int, cod_nat char(3), lib_nat varchar(60));
+        CREATE TABLE patiente (id_patiente int, nom_naiss varchar(50), id_nationalite int, id_ecole int);
+        CREATE TABLE grossesse (id_grossesse int, id_patiente int, dt_ddr date, terme_prevu date);
+        CREATE TABLE ignored_users (ignorer_user_id text, ignored_user_id text);""", "mysql")
+    assert found["grossesse.id_grossesse"].categories == []
+    assert found["grossesse.dt_ddr"].categories == ["special.health"]   # the table's topic
+    assert found["patiente.id_ecole"].categories == []
+    assert found["patiente.id_nationalite"].categories == ["nationality"]
+    # a table named for a kind of establishment lists establishments: their phones are nobody's
+    assert (found["ecole.adr"].subject, found["ecole.tel"].categories) == (None, [])
+    assert found["ignored_users.ignored_user_id"].categories != []
+
+
+def test_french_feminines_read_as_their_masculine(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE consult_prenatale (id int primary key, id_patiente int, poids_kg numeric, tension varchar(10));
+        CREATE TABLE agenda (id int primary key, util_creation varchar(30), dt_debut timestamp);""", "mysql")
+    # `prenatale` is `prenatal`: a table about a pregnancy, whose descriptive columns are health
+    assert [found[f"consult_prenatale.{c}"].categories for c in ("poids_kg", "tension")] == [
+        ["special.health"], ["special.health"]]
+    # `util`: the user who entered the row, by login
+    assert found["agenda.util_creation"].categories == ["identity.name"]

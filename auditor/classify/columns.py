@@ -58,6 +58,7 @@ PERSON_COLUMNS = "person_columns"  # columns only a table of people has
 ORG_COLUMNS = "org_columns"  # registration numbers: an organisation's, or a sole trader's (a SIRET)
 ORG_ONLY = "org_only_columns"  # those only an organisation has (FINESS, RNA)
 KEYS = "keys"
+KEY_TABLE_WORDS = "key_table_words"  # words of a table's name a key to it leaves out (`ref_maternite`)
 HISTORY = "history"            # a table named for a history: a log only when it traces actions
 TRACES = "traces"              # the columns of a history that make it a log of who did what
 REFS = "references"            # with a person word: a reference to a person's row
@@ -137,6 +138,7 @@ class Classifier:
         self.detectors, self.values = detectors, values
         self.product = schema_prefix(inventory)
         self._by_name = {t.name.lower(): t.qualified_name for t in inventory.tables}
+        self._tables_by_lemmas: dict[frozenset[str], list[str]] | None = None  # built when first needed
         self.views = self._views()
         self.text_says_prose = text_says_prose(inventory)
         # words that make a TEXT column something other than what people type: once, not per column
@@ -284,7 +286,7 @@ class Classifier:
             # last): `types_usagers`, `motifs_contacts`, `contact_type`, `participant_status_type`
             return "none", "reference"
         if not set(lemmas) & person:
-            places = groups.group("org") | groups.group("place")
+            places = groups.group("org") | groups.group("place") | groups.group("establishment_kinds")
             not_people = places | groups.group("schema_words") | reference
             ends = {lemmas[0], lemmas[-1]}
             last = lemmas[-1] in not_people and lemmas[-1] not in self.group(AGENCIES)
@@ -560,18 +562,41 @@ class Classifier:
 
     def _fk_target(self, view: TableView, col: Column) -> TableView | bool | None:
         """The view a foreign-key column points to; None when it points outside the inventory,
-        False when the column is no foreign key."""
+        False when the column is no foreign key. A key the schema does not declare (MyISAM, dumps
+        without constraints) is known by its name: a key word and the name of one table of the
+        inventory (`id_grossesse` in `grossesse`, its own; `id_ecole` beside a table `ecole`)."""
         low = col.name.lower()
         for fk in view.table.foreign_keys:
             if low in (c.lower() for c in fk.columns):
                 target = self._by_name.get(fk.ref_table.lower())
                 return None if target is None else self.views[target]
-        return False
+        return self._named_key_target(view, col)
+
+    def _named_key_target(self, view: TableView, col: Column) -> TableView | bool:
+        keys = self.group(KEYS)
+        lemmas = self.vocab.lexicon.read(col.name).lemma_set
+        rest = lemmas - keys
+        if rest == lemmas or not rest:
+            return False
+        if self._tables_by_lemmas is None:
+            ignored = self.group(KEY_TABLE_WORDS)
+            by_lemmas: dict[frozenset[str], list[str]] = defaultdict(list)
+            for qname, v in self.views.items():
+                by_lemmas[v.reading.lemma_set - ignored].append(qname)
+            self._tables_by_lemmas = by_lemmas
+        found = self._tables_by_lemmas.get(rest, [])
+        # a number or a UUID points to a row; a text key may be what names the person (Matrix's
+        # `user_id` '@name:server', a login)
+        surrogate = type_class(col.type) == "number" or "uuid" in (col.type or "").lower()
+        if view.table.qualified_name in found and (col.primary_key or surrogate):
+            return view  # the row's own key, named after its table
+        return self.views[found[0]] if len(found) == 1 and surrogate else False
 
     def _is_coded(self, view: TableView, col: Column) -> bool:
         """A foreign-key column pointing to a reference list: its value is a code of that list."""
         target = self._fk_target(view, col)
-        return isinstance(target, TableView) and target.how in {"lookup", "reference"}
+        return isinstance(target, TableView) and (target.how in {"lookup", "reference"} or bool(
+            target.reading.lemma_set & self.group(KEY_TABLE_WORDS)))  # `ref_nationalite`
 
     def _links_to_entity(self, view: TableView, col: Column) -> bool:
         """A foreign-key column pointing to a table that is not a reference list."""

@@ -279,13 +279,31 @@ def _longest(words: list[Word]) -> int:
     return max((len(w.text) for w in words), default=0)
 
 
+_PLURALS = (("ies", "y"), ("aux", "al"), ("s", ""), ("x", ""), ("es", ""))
+# French feminines, accents stripped (`patiente`, `usagere`, `demandeuse`, `directrice`, `mariee`)
+# the final -e is only taken off the endings of French feminines (`-ante`, `-ale`, `-ine`, `-ise`,
+# `-ite`, `-ue`, `-ie`…): an English `range` is no `rang`
+_FEMININES = (("trice", "teur"), ("euse", "eur"), ("iere", "ier"), ("ere", "er"), ("ive", "if"),
+              ("ienne", "ien"), ("elle", "el"), ("onne", "on"), ("ette", "et"), ("ee", "e"),
+              *((f"{end}e", end) for end in ("ant", "ent", "al", "in", "ain", "un", "is", "ais", "ois", "it",
+                                              "u", "i", "ard", "aud", "ot")))
+
+
 def _stem(word: str, known: Callable[[str], bool]) -> str | None:
-    """The singular of a regular plural when it is known (-s, -x, -es, -aux -> -al, -ies -> -y)."""
-    for ending, replacement in (("ies", "y"), ("aux", "al"), ("s", ""), ("x", ""), ("es", "")):
+    """The masculine singular of a regular plural or feminine when it is known (-s, -x, -es,
+    -aux -> -al, -ies -> -y; -e, -ee -> -e, -ere -> -er, -euse -> -eur, -trice -> -teur…)."""
+    for ending, replacement in _PLURALS:
         if word.endswith(ending) and len(word) > len(ending) + 2:
             stem = word[: -len(ending)] + replacement
             if known(stem):
                 return stem
+    singulars = [word] + [word[:-1] for end in ("s",) if word.endswith(end) and len(word) > 4]
+    for singular in singulars:
+        for ending, replacement in _FEMININES:
+            if singular.endswith(ending) and len(singular) - len(ending) + len(replacement) >= 4:
+                stem = singular[: -len(ending)] + replacement
+                if known(stem):
+                    return stem
     return None
 
 
