@@ -71,19 +71,24 @@ def _prefixes(items: list[Any], length: int, budget: list[int]) -> set[str] | No
             found |= inner
         return found
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
-        low, high, sub = av
-        if high == 0:
-            return _prefixes(rest, length, budget)
-        once = list(sub) + ([(op, (max(low - 1, 0), high if high is _c.MAXREPEAT else high - 1, sub))]
-                            if high is _c.MAXREPEAT or high > 1 else [])
-        taken = _prefixes(once + rest, length, budget)
-        if taken is None or low >= 1:
-            return taken
-        skipped = _prefixes(rest, length, budget)
-        return None if skipped is None else taken | skipped
+        return _repeat_prefixes(op, av, rest, length, budget)
     if op is _c.AT and av is _c.AT_BOUNDARY:  # a word boundary inside a phrase: no letter
         return _prefixes(rest, length, budget)
     return None
+
+
+def _repeat_prefixes(op: Any, av: Any, rest: list[Any], length: int, budget: list[int]) -> set[str] | None:
+    """A repeat: once more then the rest, or (when it may be skipped) the rest."""
+    low, high, sub = av
+    if high == 0:
+        return _prefixes(rest, length, budget)
+    once = list(sub) + ([(op, (max(low - 1, 0), high if high is _c.MAXREPEAT else high - 1, sub))]
+                        if high is _c.MAXREPEAT or high > 1 else [])
+    taken = _prefixes(once + rest, length, budget)
+    if taken is None or low >= 1:
+        return taken
+    skipped = _prefixes(rest, length, budget)
+    return None if skipped is None else taken | skipped
 
 
 def _letters(op: Any, av: Any) -> set[str] | None:

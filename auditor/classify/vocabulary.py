@@ -91,7 +91,8 @@ def load_lexicon(path: Path) -> Lexicon:
             fail("a phrase has two words or more", ("phrases", i))
         # each part as the reader reads it (`active` reads `actif`, as a feminine)
         read = [lexicon._known(part) for part in parts]
-        phrases[tuple(w.lemma if w is not None else part for w, part in zip(read, parts, strict=True))] = lemma
+        key = tuple(w.lemma if w is not None else part for w, part in zip(read, parts, strict=True))
+        phrases[key] = lemma
     return Lexicon(variants, dict(model.abbreviations), stop, phrases, neutral,
                    prose_stopwords=frozenset(model.prose_stopwords), flag_prefixes=tuple(model.flag_prefixes))
 
