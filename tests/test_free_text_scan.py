@@ -766,3 +766,40 @@ def test_a_civilitys_full_stop_before_a_capital_ends_the_sentence_the_across_rul
     """« Rencontre avec Mme. Sans domicile, vit avec sa compagne. »: the dot before a capital ends a
     sentence for the reader as for `normalise`, so the next, subject-less sentence is said of Mme."""
     assert detect(["Rencontre avec Mme. Sans domicile, vit avec sa compagne."]) == [{"special.sex_life"}]
+
+
+def test_a_job_at_a_place_of_care_a_landmark_a_civil_measure_and_a_threat_from_a_creditor_are_no_finding():
+    cases = [
+        "M. vient de signer un CDD d'agent de service hospitalier à l'hôpital de Gonesse.",
+        "Le CMPP de Bobigny recrute une secrétaire : annonce transmise à Mme.",
+        "RDV donné à la boulangerie à côté de l'église Saint-Paul.",
+        "Repas du soir servis par l'épicerie tenue par la paroisse catholique du quartier.",
+        "Mme garde une foi totale dans son avocat pour l'audience.",
+        "AEMO renforcée : l'éducatrice PJJ passera à domicile jeudi.",
+        "M. s'est fait arnaquer par un faux plombier, 300 € perdus.",
+        "Mme a été bousculée dans le bus mais refuse de porter plainte.",
+        "Grosse fatigue et coup dur : son chauffe-eau a lâché.",
+        "Lettre très menaçante de l'agence de recouvrement : réponse type envoyée.",
+        "Contrôlé dans le tram, il voyageait sans titre de transport : 50 € à payer.",
+        "L'adjointe municipale déléguée au logement soutient la demande de Mme.",
+        "Élections professionnelles chez son employeur : M. a voté au premier tour.",
+    ]
+    # the jostling stays violence, the fare evaded an offence
+    assert detect(cases) == [set(), set(), set(), set(), set(), set(), set(), {"offences.violence"},
+                             set(), set(), {"offences"}, set(), set()]
+    kept = {
+        "Mme reçoit des messages injurieux de son ex-conjoint chaque nuit.": {"offences.violence"},
+        "Stage de responsabilisation pour la prévention des violences conjugales suivi par M.": {
+            "offences", "offences.violence"},
+        "Elle parle d'avances répétées de son chef d'équipe.": {"offences.violence"},
+        "Mme dit que son compagnon « la force » le soir.": {"offences.violence", "special.sex_life"},
+        "Mme fait des « prestations sexuelles » pour payer la chambre.": {"special.sex_life"},
+        "Certificat médical : 5 jours d'ITT.": {"special.health", "offences.violence"},
+        "M. attend une greffe de rein depuis deux ans.": {"special.health"},
+        "Arrêt de travail prolongé par son médecin jusqu'au 30.": {"special.health"},
+        "Mme a tout préparé pour le bébé avant le terme prévu en mars.": {"special.health"},
+        "Deux semaines de grève au dépôt : Mme a perdu 600 € de salaire.": {"special.trade_union"},
+        "Numéro AGDREF demandé par la CAF.": {"residence_status"},
+        "Refus de la carte pluriannuelle : recours en cours.": {"residence_status"},
+    }
+    assert detect(list(kept)) == list(kept.values())
