@@ -512,3 +512,17 @@ def test_french_feminines_read_as_their_masculine(ddl):
         ["special.health"], ["special.health"]]
     # `util`: the user who entered the row, by login
     assert found["agenda.util_creation"].categories == ["identity.name"]
+
+
+def test_what_an_application_shows_or_sends_is_its_settings(ddl):
+    """A table of three parts of a display or more, with no column only a person's row has and no key
+    to a person: its administrators' texts, addresses and recipients are nobody's data."""
+    found = _classify(ddl, """
+        CREATE TABLE receipt_page (id int primary key, intro_text text, header text, footer text,
+                                   contact_email varchar(100), recipient varchar(100));
+        CREATE TABLE letters (id int primary key, contact_id int, header text, footer text, body text,
+                              template_id int);""")
+    assert (found["receipt_page.contact_email"].subject, found["receipt_page.contact_email"].categories,
+            found["receipt_page.recipient"].categories) == (None, [], [])
+    # a letter sent to a person keeps its subject and its typed text
+    assert found["letters.body"].subject == "beneficiary" and found["letters.body"].categories == ["free_text"]

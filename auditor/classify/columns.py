@@ -58,6 +58,7 @@ PERSON_COLUMNS = "person_columns"  # columns only a table of people has
 ORG_COLUMNS = "org_columns"  # registration numbers: an organisation's, or a sole trader's (a SIRET)
 ORG_ONLY = "org_only_columns"  # those only an organisation has (FINESS, RNA)
 KEYS = "keys"
+DISPLAY_COLUMNS = "display_columns"  # parts of what an application shows or sends: a settings table's
 KEY_TABLE_WORDS = "key_table_words"  # words of a table's name a key to it leaves out (`ref_maternite`)
 HISTORY = "history"            # a table named for a history: a log only when it traces actions
 TRACES = "traces"              # the columns of a history that make it a log of who did what
@@ -266,7 +267,17 @@ class Classifier:
             return "none", "lookup"
         if self._is_organisation(view):
             return "none", "organisation"
+        if self._is_settings(view):
+            return "none", "settings"
         return self._subject_from_words(view)
+
+    def _is_settings(self, view: TableView) -> bool:
+        """What the application shows or sends, set up by its administrators (a page's intro text,
+        header and footer, a confirmation's text, a permission): three columns or more that are parts
+        of a display, no column only a person's row has, no key to a person."""
+        lex, display = self.vocab.lexicon, self.group(DISPLAY_COLUMNS)
+        parts = sum(1 for c in view.table.columns if lex.read(c.name).lemma_set & display)
+        return parts >= 3 and not view.person_columns and not self._refers_to_person(view, undeclared=True)
 
     def _subject_from_words(self, view: TableView) -> tuple[str, str]:
         """(subject, how) from the words of a table's name: statistics, a kind of value, an
@@ -482,6 +493,8 @@ class Classifier:
         # `usr_nom` in t_usr: the prefix abbreviates the table; the name says the rest
         stripped = lex.read(norm[len(prefix) + 1:]) \
             if prefix and norm.startswith(prefix + "_") and len(norm) > len(prefix) + 1 else None
+        if view.how == "settings":
+            return []  # what the application shows or sends: its administrators' texts, its rules
         if view.subject is None:
             # the prefix is no person word (`PRE_ADR1` in T_PRESTATAIRE: not a first name's)
             person = self._named_in_organisation(view, stripped or reading, kind)
