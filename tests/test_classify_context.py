@@ -526,3 +526,21 @@ def test_what_an_application_shows_or_sends_is_its_settings(ddl):
             found["receipt_page.recipient"].categories) == (None, [], [])
     # a letter sent to a person keeps its subject and its typed text
     assert found["letters.body"].subject == "beneficiary" and found["letters.body"].categories == ["free_text"]
+
+
+def test_tests_infections_blood_groups_and_birth_control_are_health(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE patiente (id_patiente int primary key, nom_naiss varchar(50), groupe_sanguin varchar(3),
+                               rhesus varchar(3), statut_vih varchar(10));
+        CREATE TABLE depistage (id int primary key, id_patiente int, dt_prelevement date, resultat varchar(20),
+                                dt_saisie datetime);
+        CREATE TABLE contraception (id int primary key, id_patiente int, dt_pose date, methode varchar(20));
+        CREATE TABLE service_rh (id int primary key, lieudist varchar(40), standard_tel varchar(20));""", "mysql")
+    assert [found[f"patiente.{c}"].categories for c in ("groupe_sanguin", "rhesus", "statut_vih")] == [
+        ["special.health"]] * 3
+    # a table about a test or birth control: its descriptive columns say it; its entry date is bookkeeping
+    assert [found[f"depistage.{c}"].categories for c in ("dt_prelevement", "resultat", "dt_saisie")] == [
+        ["special.health"], ["special.health"], []]
+    assert found["contraception.methode"].categories == ["special.health", "special.sex_life"]
+    # « RH » is human resources, « ist » no infection inside a compound
+    assert found["service_rh.lieudist"].categories == []
