@@ -803,3 +803,20 @@ def test_a_job_at_a_place_of_care_a_landmark_a_civil_measure_and_a_threat_from_a
         "Refus de la carte pluriannuelle : recours en cours.": {"residence_status"},
     }
     assert detect(list(kept)) == list(kept.values())
+
+
+def test_gender_asked_for_dressing_as_the_other_sex_a_partner_in_life_and_sex_refused_are_sex_life():
+    cases = {
+        "Sam, 16 ans, souhaite qu'on s'adresse à lui au masculin en classe.": {"special.sex_life"},
+        "M. se travestit le samedi soir pour sortir avec ses amis.": {"special.sex_life"},
+        "Mme Koné vit avec sa partenaire depuis 2019 à Bondy.": {"special.sex_life"},
+        "Elle est « avec une nana » depuis trois mois, personne ne le sait.": {"special.sex_life"},
+        "Mme refuse les relations intimes avec son mari depuis des mois.": {"special.sex_life"},
+        "Mme propose des « massages » à domicile à des hommes rencontrés en ligne.": {"special.sex_life"},
+        # their other senses
+        "Mme a rencontré sa partenaire de tennis au club.": set(),
+        "Mme parle de sa fille au féminin, comme toujours.": set(),
+        "M. ne veut pas travestir la vérité devant le juge.": set(),
+        "Mme est avec une copine depuis ce matin au parc.": set(),
+    }
+    assert detect(list(cases)) == list(cases.values())
