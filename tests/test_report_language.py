@@ -159,10 +159,10 @@ def test_the_nir_uses_are_named_with_their_verification(reports):
     fr, en = visible_text(reports["fr"][0]), visible_text(reports["en"][0])
     assert ("usages permis par le décret cadre : ESSMS (CASF L. 312-1) : prise en charge, échanges avec les "
             "organismes sociaux (source secondaire), Identifiant de santé (INS) (source secondaire), Collectivités "
-            "et CCAS : aides sociales (non vérifié), Employeurs : paie et déclarations sociales (non vérifié)") in fr
+            "et CCAS : aides sociales (non vérifié), Employeurs : paie et déclarations sociales (source secondaire)") in fr
     assert ("uses the framework decree allows: ESSMS (CASF L. 312-1): care, exchanges with social-security bodies "
             "(secondary source), Health identifier (INS) (secondary source), Local authorities and CCAS: social aid "
-            "(unverified), Employers: payroll and social declarations (unverified)") in en
+            "(unverified), Employers: payroll and social declarations (secondary source)") in en
 
 
 def test_an_access_finding_names_the_shared_secrecy_that_would_apply(reports):
