@@ -544,3 +544,25 @@ def test_tests_infections_blood_groups_and_birth_control_are_health(ddl):
     assert found["contraception.methode"].categories == ["special.health", "special.sex_life"]
     # « RH » is human resources, « ist » no infection inside a compound
     assert found["service_rh.lieudist"].categories == []
+
+
+
+def test_agent_nouns_secrets_pictures_signatures_and_a_households_counts(ddl):
+    found = _classify(ddl, """
+        CREATE TABLE "Donation" (id text primary key, "donorName" text, "paymentMethod" text);
+        CREATE TABLE "User" (id text primary key, name text, email text, image text);
+        CREATE TABLE "Card" (id text primary key, "beneficiaryId" text, "pinCode" text);
+        CREATE TABLE agent (id_agent int primary key, nom varchar(50), mdp varchar(64), sel varchar(32));
+        CREATE TABLE "Parcel" (id text primary key, "beneficiaryId" text, signature text, "signedAt" timestamp);
+        CREATE TABLE "Household" (id text primary key, size int, "adultsCount" int, "createdAt" timestamp);
+        CREATE TABLE e2e_cross_signing_signatures (user_id text, key_id text, signature text);
+        CREATE TABLE product (id int primary key, label text, image text, size int);""")
+    assert {c: found[c].categories for c in (
+        "Donation.donorName", "User.image", "Card.pinCode", "agent.sel", "Parcel.signature", "Household.size",
+        "Household.adultsCount", "Household.createdAt", "e2e_cross_signing_signatures.signature",
+        "product.image", "product.size")} == {
+        "Donation.donorName": ["identity.name"], "User.image": ["identity.photo"],
+        "Card.pinCode": ["credentials.account_password"], "agent.sel": ["credentials.account_password"],
+        "Parcel.signature": ["identity"], "Household.size": ["family"], "Household.adultsCount": ["family"],
+        "Household.createdAt": [], "e2e_cross_signing_signatures.signature": [],   # a cryptographic signature
+        "product.image": [], "product.size": []}
