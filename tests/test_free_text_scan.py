@@ -820,3 +820,13 @@ def test_gender_asked_for_dressing_as_the_other_sex_a_partner_in_life_and_sex_re
         "Mme est avec une copine depuis ce matin au parc.": set(),
     }
     assert detect(list(cases)) == list(cases.values())
+
+
+def test_a_first_name_in_a_places_or_an_organisations_name_names_no_one():
+    cases = {
+        "Dossier de formation à voir avec France Travail. Sa femme travaille à la mairie.": set(),
+        "M. a rendez-vous rue Victor Hugo ; il y va avec son épouse.": set(),
+        "Mme vit à Saint-Denis avec Sandrine, sa compagne.": {"special.sex_life"},
+        "Mme est venue au centre avec Julie, sa compagne.": {"special.sex_life"},
+    }
+    assert detect(list(cases)) == list(cases.values())

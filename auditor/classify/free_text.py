@@ -345,6 +345,12 @@ class LexiconFile(Strict):
         "unless it names someone (a civility, a first name after « pour », « de », « avec »)"))
     named: list[str] = Field(default_factory=list, description=(
         "How a note names someone, on the text as written (before normalisation)"))
+    place_before_name: list[str] = Field(default_factory=list, description=(
+        "Words just before a first name that make it a place's name (« rue Victor Hugo », « Saint-Denis », "
+        "« collège Jean Moulin »): that first name is not marked"))
+    organisation_after_name: list[str] = Field(default_factory=list, description=(
+        "Words just after a first name that make it an organisation's name (« France Travail »): that first "
+        "name is not marked"))
     first_names: str | None = Field(default=None, description=(
         "A file of this folder listing women's and men's first names: the reader marks each one in a note "
         f"with `{FEMALE_NAME}` or `{MALE_NAME}` before it, which patterns may name"))

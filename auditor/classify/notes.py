@@ -308,6 +308,11 @@ class NoteReader:
         self.no_person = re.compile(rf"\b{_alt(model.no_person)}\b") if model.no_person else None
         self.collective = re.compile(rf"\b{_alt(model.collective)}\b") if model.collective else None
         self.named = re.compile(_alt(model.named)) if model.named else None
+        # a street's, a town's or an organisation's name that holds a first name
+        self.place_before = re.compile(rf"\b{_alt(model.place_before_name)}\s+\Z") \
+            if model.place_before_name else None
+        self.organisation_after = re.compile(rf"\s+{_alt(model.organisation_after_name)}\b") \
+            if model.organisation_after_name else None
         self.identifiers = [
             _Identifier(i.category, re.compile(i.pattern), i.validator, re.compile(i.strip), i.bare_length,
                         re.compile(rf"\b(?:{i.cue})\b") if i.cue else None, i.cue_window)
@@ -593,7 +598,7 @@ class NoteReader:
             word = m.group()
             marker = (FEMALE_NAME if word in self.first_names_female
                       else MALE_NAME if word in self.first_names_male else None)
-            if marker is None:
+            if marker is None or self._names_a_place(text, m.start(), m.end()):
                 continue
             pieces += [text[done:m.start()], marker, " "]
             starts.append(m.start() + extra)
@@ -602,6 +607,12 @@ class NoteReader:
             done = m.start()
         pieces.append(text[done:])
         return _Marked("".join(pieces), starts, added)
+
+    def _names_a_place(self, text: str, start: int, end: int) -> bool:
+        """Whether the first name at `start:end` is part of a place's or an organisation's name."""
+        if self.place_before is not None and self.place_before.search(text, max(0, start - 40), start):
+            return True
+        return self.organisation_after is not None and self.organisation_after.match(text, end) is not None
 
     def _collective(self, text: str) -> bool:
         """A note about a group session or the service's news: its first sentence says so (« Réunion
