@@ -830,3 +830,9 @@ def test_a_first_name_in_a_places_or_an_organisations_name_names_no_one():
         "Mme est venue au centre avec Julie, sa compagne.": {"special.sex_life"},
     }
     assert detect(list(cases)) == list(cases.values())
+
+
+def test_a_push_by_a_partner_or_a_relative_is_violence():
+    cases = {"Mme a été poussée contre le mur par son compagnon.": {"offences.violence"},
+             "Mme a été poussée par sa conseillère à reprendre une formation.": set()}
+    assert detect(list(cases)) == list(cases.values())
