@@ -515,15 +515,20 @@ def test_french_feminines_read_as_their_masculine(ddl):
 
 
 def test_what_an_application_shows_or_sends_is_its_settings(ddl):
-    """A table of three parts of a display or more, with no column only a person's row has and no key
-    to a person: its administrators' texts, addresses and recipients are nobody's data."""
+    """A table whose name says it is a report, a block or a schedule, with three parts of a display or
+    more, no column only a person's row has and no key to a person: its administrators' texts,
+    addresses and recipients are nobody's data. An invitation or a CV laid out is people's data."""
     found = _classify(ddl, """
-        CREATE TABLE receipt_page (id int primary key, intro_text text, header text, footer text,
-                                   contact_email varchar(100), recipient varchar(100));
+        CREATE TABLE receipt_block (id int primary key, intro_text text, header text, footer text,
+                                    contact_email varchar(100), recipient varchar(100));
+        CREATE TABLE invitation (id int primary key, email varchar(100), token varchar(64), permission text,
+                                 template text, html text);
         CREATE TABLE letters (id int primary key, contact_id int, header text, footer text, body text,
                               template_id int);""")
-    assert (found["receipt_page.contact_email"].subject, found["receipt_page.contact_email"].categories,
-            found["receipt_page.recipient"].categories) == (None, [], [])
+    assert (found["receipt_block.contact_email"].subject, found["receipt_block.contact_email"].categories,
+            found["receipt_block.recipient"].categories) == (None, [], [])
+    assert (found["invitation.email"].categories, found["invitation.token"].categories) == (
+        ["contact.email"], ["credentials.token"])
     # a letter sent to a person keeps its subject and its typed text
     assert found["letters.body"].subject == "beneficiary" and found["letters.body"].categories == ["free_text"]
 
@@ -533,13 +538,13 @@ def test_tests_infections_blood_groups_and_birth_control_are_health(ddl):
         CREATE TABLE patiente (id_patiente int primary key, nom_naiss varchar(50), groupe_sanguin varchar(3),
                                rhesus varchar(3), statut_vih varchar(10));
         CREATE TABLE depistage (id int primary key, id_patiente int, dt_prelevement date, resultat varchar(20),
-                                dt_saisie datetime);
+                                dt_maj datetime);
         CREATE TABLE contraception (id int primary key, id_patiente int, dt_pose date, methode varchar(20));
         CREATE TABLE service_rh (id int primary key, lieudist varchar(40), standard_tel varchar(20));""", "mysql")
     assert [found[f"patiente.{c}"].categories for c in ("groupe_sanguin", "rhesus", "statut_vih")] == [
         ["special.health"]] * 3
-    # a table about a test or birth control: its descriptive columns say it; its entry date is bookkeeping
-    assert [found[f"depistage.{c}"].categories for c in ("dt_prelevement", "resultat", "dt_saisie")] == [
+    # a table about a test or birth control: its descriptive columns say it; its update time is bookkeeping
+    assert [found[f"depistage.{c}"].categories for c in ("dt_prelevement", "resultat", "dt_maj")] == [
         ["special.health"], ["special.health"], []]
     assert found["contraception.methode"].categories == ["special.health", "special.sex_life"]
     # « RH » is human resources, « ist » no infection inside a compound
@@ -552,17 +557,33 @@ def test_agent_nouns_secrets_pictures_signatures_and_a_households_counts(ddl):
         CREATE TABLE "Donation" (id text primary key, "donorName" text, "paymentMethod" text);
         CREATE TABLE "User" (id text primary key, name text, email text, image text);
         CREATE TABLE "Card" (id text primary key, "beneficiaryId" text, "pinCode" text);
-        CREATE TABLE agent (id_agent int primary key, nom varchar(50), mdp varchar(64), sel varchar(32));
+        CREATE TABLE agent (id_agent int primary key, nom varchar(50), mdp varchar(64), salt varchar(32));
         CREATE TABLE "Parcel" (id text primary key, "beneficiaryId" text, signature text, "signedAt" timestamp);
         CREATE TABLE "Household" (id text primary key, size int, "adultsCount" int, "createdAt" timestamp);
         CREATE TABLE e2e_cross_signing_signatures (user_id text, key_id text, signature text);
         CREATE TABLE product (id int primary key, label text, image text, size int);""")
     assert {c: found[c].categories for c in (
-        "Donation.donorName", "User.image", "Card.pinCode", "agent.sel", "Parcel.signature", "Household.size",
+        "Donation.donorName", "User.image", "Card.pinCode", "agent.salt", "Parcel.signature", "Household.size",
         "Household.adultsCount", "Household.createdAt", "e2e_cross_signing_signatures.signature",
         "product.image", "product.size")} == {
         "Donation.donorName": ["identity.name"], "User.image": ["identity.photo"],
-        "Card.pinCode": ["credentials.account_password"], "agent.sel": ["credentials.account_password"],
+        "Card.pinCode": ["credentials.account_password"], "agent.salt": ["credentials.account_password"],
         "Parcel.signature": ["identity"], "Household.size": ["family"], "Household.adultsCount": ["family"],
         "Household.createdAt": [], "e2e_cross_signing_signatures.signature": [],   # a cryptographic signature
         "product.image": [], "product.size": []}
+
+
+def test_cold_review_cases_keep_their_reading(ddl):
+    """Cases a cold review of this session's rules found misread, and their readings kept."""
+    found = _classify(ddl, """
+        CREATE TABLE patients (id int primary key, nom varchar(50), prenom varchar(50));
+        CREATE TABLE hospital_admissions (id int primary key, patient_id int, diagnosis text);
+        CREATE TABLE religions (id int primary key, name varchar(40));
+        CREATE TABLE people (id int primary key, first_name varchar(50), religion_id int);
+        CREATE TABLE salaries (id int primary key, agent_id int, partie_variable numeric, bac_sti boolean);
+        CREATE TABLE order_items (id int primary key, order_id int, image varchar(200));
+        CREATE TABLE page_views (id int primary key, referrer varchar(500));""")
+    assert found["hospital_admissions.diagnosis"].categories == ["special.health"]
+    assert found["people.religion_id"].categories == ["special.religion"]   # a code, whatever the schema declares
+    assert [found[c].categories for c in ("salaries.partie_variable", "salaries.bac_sti", "order_items.image",
+                                          "page_views.referrer")] == [[], [], [], []]

@@ -58,8 +58,9 @@ PERSON_COLUMNS = "person_columns"  # columns only a table of people has
 ORG_COLUMNS = "org_columns"  # registration numbers: an organisation's, or a sole trader's (a SIRET)
 ORG_ONLY = "org_only_columns"  # those only an organisation has (FINESS, RNA)
 KEYS = "keys"
+REFERENCE = "reference"  # words of a reference list's name (`ref_`, `types_`, `nomenclature`)
+SETTINGS_TABLES = "settings_tables"  # what a settings table's name says it is: a report, a block
 DISPLAY_COLUMNS = "display_columns"  # parts of what an application shows or sends: a settings table's
-KEY_TABLE_WORDS = "key_table_words"  # words of a table's name a key to it leaves out (`ref_maternite`)
 HISTORY = "history"            # a table named for a history: a log only when it traces actions
 TRACES = "traces"              # the columns of a history that make it a log of who did what
 REFS = "references"            # with a person word: a reference to a person's row
@@ -269,13 +270,26 @@ class Classifier:
             return "none", "organisation"
         if self._is_settings(view):
             return "none", "settings"
+        if self._lists_establishments(view):
+            return "none", "organisation"
         return self._subject_from_words(view)
 
+    def _lists_establishments(self, view: TableView) -> bool:
+        """A table named for a kind of establishment alone (`ecole`, `hopitaux`), with no column only a
+        person's row has and no key to a person: a list of establishments (`hospital_admissions`,
+        `ecole_inscriptions` are about the people admitted or enrolled)."""
+        lemmas = {w.lemma for w in view.reading.words if w.known}
+        return bool(lemmas) and lemmas <= self.group("establishment_kinds") and not view.person_columns \
+            and not self._refers_to_person(view, undeclared=True)
+
     def _is_settings(self, view: TableView) -> bool:
-        """What the application shows or sends, set up by its administrators (a page's intro text,
-        header and footer, a confirmation's text, a permission): three columns or more that are parts
-        of a display, no column only a person's row has, no key to a person."""
+        """What the application shows or sends, set up by its administrators (a report's or a page
+        block's intro text, header and footer, a schedule's template): a table whose name says it is one,
+        with three columns or more that are parts of a display, no column only a person's row has, no
+        key to a person."""
         lex, display = self.vocab.lexicon, self.group(DISPLAY_COLUMNS)
+        if not view.reading.lemma_set & self.group(SETTINGS_TABLES):
+            return False  # an invitation, a mail queue, a CV: people's data laid out
         parts = sum(1 for c in view.table.columns if lex.read(c.name).lemma_set & display)
         return parts >= 3 and not view.person_columns and not self._refers_to_person(view, undeclared=True)
 
@@ -297,7 +311,7 @@ class Classifier:
             # last): `types_usagers`, `motifs_contacts`, `contact_type`, `participant_status_type`
             return "none", "reference"
         if not set(lemmas) & person:
-            places = groups.group("org") | groups.group("place") | groups.group("establishment_kinds")
+            places = groups.group("org") | groups.group("place")
             not_people = places | groups.group("schema_words") | reference
             ends = {lemmas[0], lemmas[-1]}
             last = lemmas[-1] in not_people and lemmas[-1] not in self.group(AGENCIES)
@@ -592,10 +606,9 @@ class Classifier:
         if rest == lemmas or not rest:
             return False
         if self._tables_by_lemmas is None:
-            ignored = self.group(KEY_TABLE_WORDS)
             by_lemmas: dict[frozenset[str], list[str]] = defaultdict(list)
             for qname, v in self.views.items():
-                by_lemmas[v.reading.lemma_set - ignored].append(qname)
+                by_lemmas[v.reading.lemma_set].append(qname)
             self._tables_by_lemmas = by_lemmas
         found = self._tables_by_lemmas.get(rest, [])
         # a number or a UUID points to a row; a text key may be what names the person (Matrix's
@@ -603,13 +616,22 @@ class Classifier:
         surrogate = type_class(col.type) == "number" or "uuid" in (col.type or "").lower()
         if view.table.qualified_name in found and (col.primary_key or surrogate):
             return view  # the row's own key, named after its table
-        return self.views[found[0]] if len(found) == 1 and surrogate else False
+        if len(found) != 1 or not surrogate:
+            return False
+        target = self.views[found[0]]
+        # a link to a person's or an establishment's row; a key to any other table may be a code of a list
+        # the schema does not say is one (`religion_id` -> `religions (id, name)`): read by its name
+        people = target.subject is not None and (target.how in {"name", "config"} or target.person_columns)
+        return target if people or target.how == "organisation" else False
 
     def _is_coded(self, view: TableView, col: Column) -> bool:
         """A foreign-key column pointing to a reference list: its value is a code of that list."""
         target = self._fk_target(view, col)
-        return isinstance(target, TableView) and (target.how in {"lookup", "reference"} or bool(
-            target.reading.lemma_set & self.group(KEY_TABLE_WORDS)))  # `ref_nationalite`
+        if not isinstance(target, TableView):
+            return False
+        # a list by its shape, or by its name (`ref_vaccin`)
+        return target.how in {"lookup", "reference"} or (
+            target.how == "none-by-name" and bool(target.reading.lemma_set & self.group(REFERENCE)))
 
     def _links_to_entity(self, view: TableView, col: Column) -> bool:
         """A foreign-key column pointing to a table that is not a reference list."""

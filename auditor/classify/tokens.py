@@ -282,11 +282,11 @@ def _longest(words: list[Word]) -> int:
 _PLURALS = (("ies", "y"), ("aux", "al"), ("s", ""), ("x", ""), ("es", ""))
 # French feminines, accents stripped (`patiente`, `usagere`, `demandeuse`, `directrice`, `mariee`)
 # the final -e is only taken off the endings of French feminines (`-ante`, `-ale`, `-ine`, `-ise`,
-# `-ite`, `-ue`, `-ie`…): an English `range` is no `rang`
+# `-ite`, `-ue`…): an English `range` is no `rang`, and `partie` (a part) is no `parti` (a party)
 _FEMININES = (("trice", "teur"), ("euse", "eur"), ("iere", "ier"), ("ere", "er"), ("ive", "if"),
               ("ienne", "ien"), ("elle", "el"), ("onne", "on"), ("ette", "et"), ("ee", "e"),
               *((f"{end}e", end) for end in ("ant", "ent", "al", "in", "ain", "un", "is", "ais", "ois", "it",
-                                              "u", "i", "ard", "aud", "ot")))
+                                              "u", "ard", "aud", "ot")))
 
 
 def _stem(word: str, known: Callable[[str], bool]) -> str | None:

@@ -89,10 +89,7 @@ def load_lexicon(path: Path) -> Lexicon:
     for i, (parts, lemma) in enumerate(model.phrases):
         if len(parts) < 2:
             fail("a phrase has two words or more", ("phrases", i))
-        # each part as the reader reads it (`active` reads `actif`, as a feminine)
-        read = [lexicon._known(part) for part in parts]
-        key = tuple(w.lemma if w is not None else part for w, part in zip(read, parts, strict=True))
-        phrases[key] = lemma
+        phrases[tuple(parts)] = lemma
     return Lexicon(variants, dict(model.abbreviations), stop, phrases, neutral,
                    prose_stopwords=frozenset(model.prose_stopwords), flag_prefixes=tuple(model.flag_prefixes))
 
