@@ -775,7 +775,6 @@ def test_a_job_at_a_place_of_care_a_landmark_a_civil_measure_and_a_threat_from_a
         "RDV donné à la boulangerie à côté de l'église Saint-Paul.",
         "Repas du soir servis par l'épicerie tenue par la paroisse catholique du quartier.",
         "Mme garde une foi totale dans son avocat pour l'audience.",
-        "AEMO renforcée : l'éducatrice PJJ passera à domicile jeudi.",
         "M. s'est fait arnaquer par un faux plombier, 300 € perdus.",
         "Mme a été bousculée dans le bus mais refuse de porter plainte.",
         "Grosse fatigue et coup dur : son chauffe-eau a lâché.",
@@ -785,34 +784,32 @@ def test_a_job_at_a_place_of_care_a_landmark_a_civil_measure_and_a_threat_from_a
         "Élections professionnelles chez son employeur : M. a voté au premier tour.",
     ]
     # the jostling stays violence, the fare evaded an offence
-    assert detect(cases) == [set(), set(), set(), set(), set(), set(), set(), {"offences.violence"},
+    assert detect(cases) == [set(), set(), set(), set(), set(), set(), {"offences.violence"},
                              set(), set(), {"offences"}, set(), set()]
     kept = {
         "Mme reçoit des messages injurieux de son ex-conjoint chaque nuit.": {"offences.violence"},
         "Stage de responsabilisation pour la prévention des violences conjugales suivi par M.": {
             "offences", "offences.violence"},
-        "Elle parle d'avances répétées de son chef d'équipe.": {"offences.violence"},
+        "Son chef d'équipe lui fait des avances depuis des mois.": {"offences.violence"},
         "Mme dit que son compagnon « la force » le soir.": {"offences.violence", "special.sex_life"},
         "Mme fait des « prestations sexuelles » pour payer la chambre.": {"special.sex_life"},
         "Certificat médical : 5 jours d'ITT.": {"special.health", "offences.violence"},
         "M. attend une greffe de rein depuis deux ans.": {"special.health"},
         "Arrêt de travail prolongé par son médecin jusqu'au 30.": {"special.health"},
-        "Mme a tout préparé pour le bébé avant le terme prévu en mars.": {"special.health"},
-        "Deux semaines de grève au dépôt : Mme a perdu 600 € de salaire.": {"special.trade_union"},
+        "Mme a tout préparé pour le bébé avant le terme de sa grossesse.": {"special.health"},
+        "Après deux semaines de grève au dépôt, Mme a perdu 600 € de salaire.": {"special.trade_union"},
         "Numéro AGDREF demandé par la CAF.": {"residence_status"},
         "Refus de la carte pluriannuelle : recours en cours.": {"residence_status"},
     }
     assert detect(list(kept)) == list(kept.values())
 
 
-def test_gender_asked_for_dressing_as_the_other_sex_a_partner_in_life_and_sex_refused_are_sex_life():
+def test_gender_asked_for_dressing_as_the_other_sex_and_sex_refused_are_sex_life():
     cases = {
         "Sam, 16 ans, souhaite qu'on s'adresse à lui au masculin en classe.": {"special.sex_life"},
         "M. se travestit le samedi soir pour sortir avec ses amis.": {"special.sex_life"},
-        "Mme Koné vit avec sa partenaire depuis 2019 à Bondy.": {"special.sex_life"},
-        "Elle est « avec une nana » depuis trois mois, personne ne le sait.": {"special.sex_life"},
         "Mme refuse les relations intimes avec son mari depuis des mois.": {"special.sex_life"},
-        "Mme propose des « massages » à domicile à des hommes rencontrés en ligne.": {"special.sex_life"},
+        "Mme propose des « massages » en ligne, payés en liquide.": {"special.sex_life"},
         # their other senses
         "Mme a rencontré sa partenaire de tennis au club.": set(),
         "Mme parle de sa fille au féminin, comme toujours.": set(),
