@@ -833,3 +833,10 @@ def test_a_push_by_a_partner_or_a_relative_is_violence():
     cases = {"Mme a été poussée contre le mur par son compagnon.": {"offences.violence"},
              "Mme a été poussée par sa conseillère à reprendre une formation.": set()}
     assert detect(list(cases)) == list(cases.values())
+
+
+def test_first_names_given_in_france_of_many_origins_are_known():
+    cases = {"Mme Koné s'est mariée avec Aminata en juin.": {"special.sex_life"},
+             "M. Diallo vit avec Ibrahima, son compagnon, à Sevran.": {"special.sex_life"},
+             "Mme Koné s'est mariée avec Mamadou en juin.": set()}
+    assert detect(list(cases)) == list(cases.values())
