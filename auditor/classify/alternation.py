@@ -27,13 +27,6 @@ _SPLIT_FROM = 6   # a branch with fewer phrases is tried as it is
 _BUDGET = 200     # steps to work out a phrase's first letters; past it they are not known
 
 
-def first_letters(items: Any) -> set[str] | None:
-    """The characters a parsed pattern can start with; None when it can match nothing or starts
-    with something other than literals, classes of literals, groups and repeats of them."""
-    found = prefixes(list(items), 1)
-    return None if found is None else found
-
-
 def prefixes(items: list[Any], length: int) -> set[str] | None:
     """The strings of `length` letters a parsed pattern can start with; None when that is not known
     (the pattern may end sooner, starts with a wildcard, a class of another kind, a look-around or a

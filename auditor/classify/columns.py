@@ -496,6 +496,8 @@ class Classifier:
     def _signals(self, view: TableView, col: Column) -> list[Signal]:
         """Signals from the column's name (read whole, then without a prefix shared by the table's
         columns), its comment, its type, and the table it belongs to."""
+        if view.how == "settings":
+            return []  # what the application shows or sends: its administrators' texts, its rules
         lex, concepts = self.vocab.lexicon, self.vocab.concepts
         reading, kind = self._read(view, col)
         context = Context(kind, view.subject, view.lemmas, view.confirmed, is_prose(col.type),
@@ -507,8 +509,6 @@ class Classifier:
         # `usr_nom` in t_usr: the prefix abbreviates the table; the name says the rest
         stripped = lex.read(norm[len(prefix) + 1:]) \
             if prefix and norm.startswith(prefix + "_") and len(norm) > len(prefix) + 1 else None
-        if view.how == "settings":
-            return []  # what the application shows or sends: its administrators' texts, its rules
         if view.subject is None:
             # the prefix is no person word (`PRE_ADR1` in T_PRESTATAIRE: not a first name's)
             person = self._named_in_organisation(view, stripped or reading, kind)
