@@ -587,3 +587,22 @@ def test_cold_review_cases_keep_their_reading(ddl):
     assert found["people.religion_id"].categories == ["special.religion"]   # a code, whatever the schema declares
     assert [found[c].categories for c in ("salaries.partie_variable", "salaries.bac_sti", "order_items.image",
                                           "page_views.referrer")] == [[], [], [], []]
+
+
+def test_the_name_of_whoever_did_something_to_the_row_is_a_persons_name(ddl):
+    """`collected_by_name`: who collected a parcel, by name; a file's or a product's name by
+    someone is not (`uploaded_by_file_name` is a file's)."""
+    found = _classify(ddl, """
+        CREATE TABLE beneficiary (id int primary key, first_name text, birth_date date);
+        CREATE TABLE parcel (id int primary key, beneficiary_id int REFERENCES beneficiary(id),
+                             collected_by_name text, uploaded_by_file_name text, collected_at timestamp);""")
+    assert [found[f"parcel.{c}"].categories for c in ("collected_by_name", "uploaded_by_file_name")] == [
+        ["identity.name"], []]
+
+
+def test_an_openid_id_token_is_a_token(ddl):
+    """An OAuth account row's `id_token` is the signed ID token; the `token_id` of a row is a key."""
+    found = _classify(ddl, """
+        CREATE TABLE account (id int primary key, user_id int, id_token text, access_token text, token_id int);""")
+    assert [found[f"account.{c}"].categories for c in ("id_token", "access_token", "token_id")] == [
+        ["credentials.token"], ["credentials.token"], []]
