@@ -154,10 +154,16 @@ def test_facts_the_primary_texts_contradicted_are_corrected():
     enfance = CATALOGUE.profiles["cnil.ref.protection-enfance.2022"].purpose("PE4_observatoires")
     assert enfance is not None
     cited = [c.source for c in enfance.conditional] + [g.source for g in enfance.granularity]
-    assert all("D.226-3-4" in s for s in cited) and [c.verification.value for c in enfance.conditional] == ["verified"]
+    # D.226-3-5 and its annexe 2-8 read since: the month and year of birth, and the annex's closed health
+    # indicators (CDAPH disability, adults' addiction or mental disability), both pseudonymised first
+    assert all("D.226-3-4" in s for s in cited) and [c.verification.value for c in enfance.conditional] == [
+        "verified", "verified"]
+    assert [c.category for c in enfance.conditional] == ["identity.birth_date", "special.health"]
     assert "irréversible" in enfance.conditional[0].condition.get("fr")   # the input of a pseudonym, not sent
     rsa = {r.id: r for r in CATALOGUE.profiles["fr.casf.rsa.r262"].retention}["RSA_R2_organisme_payeur"]
-    assert rsa.verification.value == "unverified" and "2009" in rsa.source
+    # three years in the wordings read (2009's II, III before décret 2024-1268); III as in force not read
+    assert rsa.verification.value == "unverified" and rsa.active == "P3Y"
+    assert "2024-1268" in rsa.source and "non lu" in rsa.source
     # newly read: the insertion processing logs every operation and keeps the logs six months
     insertion = CATALOGUE.profiles["fr.casf.insertion.r263"]
     logs = {r.id: r for r in insertion.retention}["PIE_R2_journaux"]
