@@ -19,7 +19,7 @@ schema:
 
 profiles:
   # proposed: its purposes allow 23 of the 30 personal data categories found
-  # also possible: cnil.ref.protection-enfance.2022 (20 of 30)
+  # also possible: cnil.ref.protection-enfance.2022 (21 of 30)
   # also possible: cnil.ref.rh.2019 (20 of 30)
   - id: cnil.ref.social-medicosocial.2021
     # TODO: keep only the purposes this service pursues
