@@ -241,6 +241,18 @@ def notes_corpus() -> list[str]:
             "any-sensitive P 0.954 / R 0.912, health 0.967 / 0.879, violence 0.900 / 0.818, sex life "
             "1.000 / 0.857. The errors of its development split were then read; its test split's were not.", ""]
     out += _batch_splits("J")
+    out += ["### Batch K: 400 notes", "",
+            "Written and labelled on 2026-12-05 by a helper session that read only the labelling rules and the "
+            "format of batch J, weighted towards sex life and gender identity said indirectly (92 notes: partners "
+            "by gendered words and first names, a partner named before the person, transition, sex work, sexual "
+            "health), violence (63), political opinion (30) and health (91), with 144 notes carrying no label and "
+            "13 new judgement calls (LABELLING.md). Scored as it came (commit 8bdf781): development split "
+            "any-sensitive P 0.933 / R 0.922, sex life 0.915 / 0.831, violence 0.912 / 0.775, health 0.929 / 0.915, "
+            "political opinion 1.000 / 0.857; test split any-sensitive P 0.873 / R 0.827, sex life 0.846 / 0.815, "
+            "violence 0.812 / 0.565, health 0.875 / 0.700, offences 1.000 / 0.714. The errors of its development "
+            "split were then read; its test split's were not. Its writer counts a young person put out by their "
+            "family as violence; batches B and D did not, and the detector follows them.", ""]
+    out += _batch_splits("K")
     s = score(None, ("E",))
     out += ["### Batch E: 400 notes, held out", "",
             "Written and labelled on 2026-12-03 by a helper session that read only the labelling rules and the "

@@ -557,7 +557,8 @@ def test_partners_said_in_the_persons_own_words_by_dating_and_through_an_ex():
         "Mme explique que son ex-mari est parti vivre avec un homme.": {"special.sex_life"},
         "Mme Ba explique que son mari la force à avoir des rapports.": {"special.sex_life", "offences.violence"},
         "Le couple est suivi pour infertilité, 3e tentative de FIV.": {"special.sex_life", "special.health"},
-        "Jules demande si la CPAM prend en charge la torsoplastie prévue au CHU.": {"special.sex_life"},
+        # a surgery named by its suffix is care as well as a transition
+        "Jules demande si la CPAM prend en charge la torsoplastie prévue au CHU.": {"special.sex_life", "special.health"},
         "Bon de transport pour le CHU (endocrinologie), suivi de transition tous les trois mois.":
             {"special.sex_life"},
         "Consultation de transition pédiatrie-adulte en endocrinologie pour son diabète.": {"special.health"},
@@ -583,7 +584,8 @@ def test_a_qualifier_cue_stands_for_phrases_and_a_pattern_there_is_refused_with_
         "sans son voile porte", "sans son voile", "sans son kippa porte", "sans son kippa",
         "sans sa voile porte", "sans sa voile", "sans sa kippa porte", "sans sa kippa"]
     cases = {
-        "Jules demande si la CPAM prend en charge la torsoplastie prévue au CHU.": {"special.sex_life"},
+        # a surgery named by its suffix is care as well as a transition
+        "Jules demande si la CPAM prend en charge la torsoplastie prévue au CHU.": {"special.sex_life", "special.health"},
         "M. demande s'il pourrait voir un psychiatre.": set(),
         "Mme conteste la décision d'OQTF notifiée en mars.": {"residence_status"},
     }
@@ -839,4 +841,25 @@ def test_first_names_given_in_france_of_many_origins_are_known():
     cases = {"Mme Koné s'est mariée avec Aminata en juin.": {"special.sex_life"},
              "M. Diallo vit avec Ibrahima, son compagnon, à Sevran.": {"special.sex_life"},
              "Mme Koné s'est mariée avec Mamadou en juin.": set()}
+    assert detect(list(cases)) == list(cases.values())
+
+
+def test_care_by_its_medical_suffix_harassment_by_its_count_and_the_words_of_places_and_topics():
+    """A surgery named by its suffix, a stay granted for care, harassment by the number of messages, a
+    couple of two women, a religious diet asked for; a street's name, a topic, the staff's training, a
+    job at a centre and an idiom are nobody's fact (each of these was read wrong before)."""
+    cases = {
+        "Cholécystectomie prévue le 12, arrêt de 3 semaines.": {"special.health"},
+        "Titre de séjour pour soins déposé en préfecture, avis du médecin de l'OFII attendu.":
+            {"special.health", "residence_status"},
+        "Son ex lui envoie une trentaine de SMS par jour.": {"offences.violence"},
+        "Couple de deux femmes hébergé au CHRS depuis mars.": {"special.sex_life"},
+        "Mme demande des repas sans porc pour les enfants.": {"special.religion"},
+        "RDV rue du Vieux-Temple pour la visite de l'appartement.": set(),
+        "Sa fille prépare un TPE sur l'homosexualité au lycée.": set(),
+        "Mme en CDD d'agent d'accueil depuis mars au CeGIDD.": set(),
+        "Le documentaire sur l'IVG a été projeté au centre social.": set(),
+        "Formation interne sur le repérage des violences conjugales le 14.": set(),
+        "M. tient le coup malgré la fin de ses droits.": set(),
+    }
     assert detect(list(cases)) == list(cases.values())
